@@ -1,0 +1,190 @@
+/**
+ * One typed error tree for the whole client. Every error has a stable `code`, a `retriable`
+ * flag the producer's retry policy reads, and an optional ES2022 `cause`.
+ */
+
+export interface RocketMQErrorOptions {
+  cause?: unknown;
+  retriable?: boolean;
+}
+
+export class RocketMQError extends Error {
+  /** Stable machine-readable code, e.g. `ERR_REMOTING_TIMEOUT`. */
+  readonly code: string;
+  /** Whether sending the same request again (possibly elsewhere) may succeed. */
+  readonly retriable: boolean;
+
+  constructor(code: string, message: string, options: RocketMQErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, configurable: true });
+  }
+}
+
+/** Transport failures: connect, timeout, write, close, malformed frames. */
+export class RemotingError extends RocketMQError {}
+
+export class RemotingConnectError extends RemotingError {
+  readonly addr: string;
+  constructor(addr: string, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_REMOTING_CONNECT', message, { retriable: true, ...options });
+    this.addr = addr;
+  }
+}
+
+export interface RemotingTimeoutInfo {
+  opaque?: number;
+  requestCode?: number;
+  addr: string;
+  timeoutMs: number;
+  /** Epoch ms when the call was made. */
+  createdAt?: number;
+  /** Epoch ms when the frame was handed to the socket (undefined if it never was). */
+  sentAt?: number;
+}
+
+export class RemotingTimeoutError extends RemotingError {
+  readonly opaque?: number;
+  readonly requestCode?: number;
+  readonly addr: string;
+  readonly timeoutMs: number;
+  readonly createdAt?: number;
+  readonly sentAt?: number;
+  constructor(info: RemotingTimeoutInfo, message?: string, options: RocketMQErrorOptions = {}) {
+    super(
+      'ERR_REMOTING_TIMEOUT',
+      message ??
+        `request ${info.requestCode ?? '?'} (opaque ${info.opaque ?? '?'}) to ${info.addr} timed out after ${info.timeoutMs} ms`,
+      { retriable: true, ...options },
+    );
+    this.opaque = info.opaque;
+    this.requestCode = info.requestCode;
+    this.addr = info.addr;
+    this.timeoutMs = info.timeoutMs;
+    this.createdAt = info.createdAt;
+    this.sentAt = info.sentAt;
+  }
+}
+
+export class RemotingSendError extends RemotingError {
+  readonly addr: string;
+  constructor(addr: string, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_REMOTING_SEND', message, { retriable: true, ...options });
+    this.addr = addr;
+  }
+}
+
+export class RemotingClosedError extends RemotingError {
+  readonly addr: string;
+  constructor(addr: string, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_REMOTING_CLOSED', message, { retriable: true, ...options });
+    this.addr = addr;
+  }
+}
+
+/** Too many requests in flight: refused at once rather than queued without bound. */
+export class RemotingTooManyRequestsError extends RemotingError {
+  readonly limit: number;
+  constructor(limit: number, kind: 'async' | 'oneway') {
+    super('ERR_REMOTING_TOO_MANY_REQUESTS', `too many requests: ${limit} ${kind} requests already in flight`, {
+      retriable: false,
+    });
+    this.limit = limit;
+  }
+}
+
+/** A peer sent bytes we cannot decode; the connection that carried them is closed. */
+export class RemotingProtocolError extends RemotingError {
+  constructor(message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_REMOTING_PROTOCOL', message, { retriable: false, ...options });
+  }
+}
+
+/** The call was aborted through its AbortSignal. */
+export class RequestAbortedError extends RocketMQError {
+  constructor(message = 'request aborted', options: RocketMQErrorOptions = {}) {
+    super('ERR_ABORTED', message, { retriable: false, ...options });
+  }
+}
+
+/** A broker or name server answered with a non-success response code. */
+export class BrokerResponseError extends RocketMQError {
+  readonly responseCode: number;
+  readonly remark: string | undefined;
+  readonly brokerAddr: string | undefined;
+  constructor(
+    responseCode: number,
+    remark: string | undefined,
+    brokerAddr: string | undefined,
+    options: RocketMQErrorOptions = {},
+  ) {
+    super(
+      'ERR_BROKER_RESPONSE',
+      `CODE: ${responseCode} DESC: ${remark ?? ''}${brokerAddr ? ` BROKER: ${brokerAddr}` : ''}`,
+      options,
+    );
+    this.responseCode = responseCode;
+    this.remark = remark;
+    this.brokerAddr = brokerAddr;
+  }
+}
+
+export interface ConfigIssue {
+  path: string;
+  message: string;
+}
+
+/** Invalid configuration, refused before any I/O. */
+export class InvalidConfigError extends RocketMQError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(message: string, issues: readonly ConfigIssue[] = [], options: RocketMQErrorOptions = {}) {
+    super('ERR_INVALID_CONFIG', message, options);
+    this.issues = issues;
+  }
+}
+
+/** Invalid topic, group, message or argument, refused before any I/O. */
+export class InvalidArgumentError extends RocketMQError {
+  /** The Java client's MQClientException code where one applies (13 for an illegal message). */
+  readonly clientCode?: number;
+  constructor(message: string, clientCode?: number, options: RocketMQErrorOptions = {}) {
+    super('ERR_INVALID_ARGUMENT', message, options);
+    this.clientCode = clientCode;
+  }
+}
+
+/** Call made in the wrong service state: before start(), after shutdown(), start() twice. */
+export class ClientStateError extends RocketMQError {
+  readonly state: string;
+  constructor(state: string, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_CLIENT_STATE', message, options);
+    this.state = state;
+  }
+}
+
+/** A client-side failure that maps onto the Java MQClientException codes (10001..10007). */
+export class ClientError extends RocketMQError {
+  readonly clientCode: number;
+  constructor(clientCode: number, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_CLIENT', message, options);
+    this.clientCode = clientCode;
+  }
+}
+
+export class TopicRouteNotFoundError extends RocketMQError {
+  readonly topic: string;
+  constructor(topic: string, message?: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_TOPIC_ROUTE_NOT_FOUND', message ?? `No route info of this topic: ${topic}`, options);
+    this.topic = topic;
+  }
+}
+
+/** Every attempt of a send failed; `errors` holds one entry per attempt, `cause` the last. */
+export class SendRetriesExhaustedError extends RocketMQError {
+  readonly errors: readonly unknown[];
+  constructor(message: string, errors: readonly unknown[], options: RocketMQErrorOptions = {}) {
+    super('ERR_SEND_FAILED', message, { cause: errors[errors.length - 1], ...options });
+    this.errors = errors;
+  }
+}
