@@ -188,3 +188,18 @@ export class SendRetriesExhaustedError extends RocketMQError {
     this.errors = errors;
   }
 }
+
+/**
+ * An RPC hook threw a non-RocketMQ error. Only the call the hook ran for fails. `phase` tells whether
+ * the request was never sent (`doBeforeRequest`) or was answered before the hook failed (`doAfterResponse`).
+ */
+export class RpcHookError extends RocketMQError {
+  readonly phase: 'doBeforeRequest' | 'doAfterResponse';
+  constructor(phase: 'doBeforeRequest' | 'doAfterResponse', cause: unknown) {
+    super('ERR_RPC_HOOK', `RPC hook ${phase} threw: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+      retriable: false,
+    });
+    this.phase = phase;
+  }
+}

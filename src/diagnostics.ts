@@ -1,0 +1,45 @@
+/**
+ * Channel names for `node:diagnostics_channel`, the tracing hook of this client (no dependency, and
+ * nearly free when nobody subscribes: publishers check `hasSubscribers` before building a message).
+ */
+import diagnosticsChannel from 'node:diagnostics_channel';
+import type { RemotingCommand } from './remoting/protocol/remoting-command';
+
+/**
+ * One remoting request, as a `TracingChannel`: subscribe with
+ * `diagnostics_channel.tracingChannel(CHANNEL_REMOTING_REQUEST).subscribe({ start, end, asyncStart, asyncEnd, error })`.
+ * `start`/`end` bracket the synchronous part of the call; `error` (on failure), then `asyncStart`/`asyncEnd` fire when it
+ * settles, with `response` or `error` set on the same context object.
+ */
+export const CHANNEL_REMOTING_REQUEST = 'rocketmq:remoting:request';
+
+/** Reserved for the producer's send path (one message, all its attempts). */
+export const CHANNEL_PRODUCER_SEND = 'rocketmq:producer:send';
+
+export interface RemotingRequestTraceContext {
+  /** The address asked for; `null` means "a name server". */
+  addr: string | null;
+  /** The name server actually chosen, once known. */
+  resolvedAddr?: string;
+  request: RemotingCommand;
+  oneway: boolean;
+  timeoutMs: number | undefined;
+  response?: RemotingCommand;
+  error?: unknown;
+}
+
+export const remotingRequestChannel = diagnosticsChannel.tracingChannel<object, RemotingRequestTraceContext>(
+  CHANNEL_REMOTING_REQUEST,
+);
+
+/** True when anything listens on any event of the request channel. */
+export function remotingRequestTraced(): boolean {
+  const tc = remotingRequestChannel;
+  return (
+    tc.start.hasSubscribers ||
+    tc.end.hasSubscribers ||
+    tc.asyncStart.hasSubscribers ||
+    tc.asyncEnd.hasSubscribers ||
+    tc.error.hasSubscribers
+  );
+}

@@ -1,0 +1,439 @@
+import { EventEmitter } from 'node:events';
+import {
+  ClientStateError,
+  InvalidArgumentError,
+  RemotingClosedError,
+  RemotingConnectError,
+  RemotingSendError,
+  RequestAbortedError,
+  RocketMQError,
+} from '../errors';
+import type { Logger } from '../logger';
+import { remotingRequestChannel, remotingRequestTraced } from '../diagnostics';
+import { parseAddress } from './address';
+import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection';
+import { InflightTable, PendingCall, nextOpaque, type CallKind } from './inflight-table';
+import { NameServerSelector } from './name-server-selector';
+import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION, RemotingCommand } from './protocol/remoting-command';
+import {
+  resolveRemotingClientOptions,
+  type RemotingClientOptions,
+  type ResolvedRemotingClientOptions,
+} from './remoting-client-options';
+import { RequestProcessorTable, type RequestProcessor } from './request-processor';
+import { runAfterHooks, runBeforeHooks } from './rpc-hook';
+
+export interface RemotingClientEvents {
+  connected: [addr: string];
+  disconnected: [addr: string];
+}
+
+export interface InvokeOptions {
+  signal?: AbortSignal;
+}
+
+export type InvokeCallback = (err: RocketMQError | null, response?: RemotingCommand) => void;
+
+/** Java's rule: keep a timed-out connection when connecting ate nearly all of the budget. */
+const MIN_CLOSE_TIMEOUT_MS = 100;
+const MAX_TIMER_MS = 0x7fffffff;
+
+type Completion = (err: RocketMQError | null, response: RemotingCommand | undefined) => void;
+
+/**
+ * Java's `NettyRemotingClient`: one connection per address, request/response matching by opaque,
+ * oneway sends, name-server selection, server-initiated requests. A call's `timeoutMs` covers
+ * connecting and the answer, as Java deducts connect time from the budget.
+ *
+ * @internal
+ */
+export class RemotingClient extends EventEmitter<RemotingClientEvents> {
+  private readonly opts: ResolvedRemotingClientOptions;
+  private readonly log: Logger;
+  private readonly connections = new Map<string, Connection>();
+  private readonly table: InflightTable;
+  private readonly namesrv = new NameServerSelector();
+  private readonly processors: RequestProcessorTable;
+  private readonly connOptions: ConnectionOptions;
+  private readonly handlers: ConnectionHandlers;
+  private finishQueue: PendingCall[] = [];
+  private finishScheduled = false;
+  private shutdownPromise: Promise<void> | undefined;
+
+  constructor(options: RemotingClientOptions = {}) {
+    super();
+    this.opts = resolveRemotingClientOptions(options);
+    this.log = this.opts.logger;
+    this.namesrv.update(this.opts.namesrvAddrs);
+    this.table = new InflightTable(this.opts.maxAsyncInflight, this.opts.maxOnewayInflight, (call) =>
+      this.afterTimeout(call),
+    );
+    this.processors = new RequestProcessorTable(this.opts.rpcHooks, this.log);
+    this.connOptions = {
+      connectTimeoutMs: this.opts.connectTimeoutMs,
+      idleTimeoutMs: this.opts.idleTimeoutMs,
+      maxFrameBytes: this.opts.maxFrameBytes,
+      logger: this.log,
+      socketFactory: this.opts.socketFactory,
+      tls: this.opts.tls,
+    };
+    this.handlers = {
+      onCommand: (conn, cmd) => this.onCommand(conn, cmd),
+      onConnect: (conn) => this.emitLater('connected', conn.addr),
+      onClose: (conn, reason, wasConnected) => this.onConnectionClosed(conn, reason, wasConnected),
+    };
+  }
+
+  /** Calls not settled yet (connecting, awaiting a write, awaiting a response). */
+  get inflightCount(): number {
+    return this.table.size;
+  }
+
+  /** Sends `request` and resolves with the response, whatever its code. `addr` null means a name server. */
+  invoke(addr: string | null, request: RemotingCommand, timeoutMs: number, opts?: InvokeOptions): Promise<RemotingCommand> {
+    return new Promise<RemotingCommand>((resolve, reject) => {
+      this.start(addr, request, timeoutMs, 'async', opts?.signal, true, (err, response) => {
+        if (err) reject(err);
+        else resolve(response!);
+      });
+    });
+  }
+
+  /** Callback form (Java's `invokeAsync`): `cb` runs exactly once, off the read loop; its exceptions are logged. */
+  invokeCallback(addr: string | null, request: RemotingCommand, timeoutMs: number, cb: InvokeCallback): void {
+    if (typeof cb !== 'function') throw new InvalidArgumentError('invokeCallback needs a callback function');
+    this.start(addr, request, timeoutMs, 'async', undefined, false, cb);
+  }
+
+  /** Sends a oneway request (flag 0x2); resolves once written. `timeoutMs` bounds connect plus write. */
+  invokeOneway(addr: string | null, request: RemotingCommand, timeoutMs?: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.start(addr, request, timeoutMs, 'oneway', undefined, false, (err) => {
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
+
+  /** Handles server-initiated requests with this code (protocol.md 11.8). */
+  registerProcessor(code: number, processor: RequestProcessor): void {
+    this.processors.register(code, processor);
+  }
+
+  updateNameServerAddressList(addrs: string[]): void {
+    const { changed, dropped } = this.namesrv.update(addrs);
+    if (changed) this.log.info('name server list updated', { addrs: this.namesrv.addresses });
+    if (dropped !== undefined) this.closeConnection(dropped);
+  }
+
+  getNameServerAddressList(): string[] {
+    return this.namesrv.addresses;
+  }
+
+  /** Closes the connection to `addr`; its pending calls fail with `RemotingClosedError`. */
+  closeConnection(addr: string): void {
+    const conn = this.connections.get(addr);
+    if (conn) conn.close(new RemotingClosedError(addr, `connection to ${addr} closed by the client`));
+  }
+
+  /** Idempotent. Fails every pending call with `RemotingClosedError`, closes every socket. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.doShutdown();
+    return this.shutdownPromise;
+  }
+
+  private async doShutdown(): Promise<void> {
+    this.table.rejectAll(
+      (call) => new RemotingClosedError(call.resolvedAddr ?? call.addr ?? '<name server>', 'remoting client shut down'),
+    );
+    const closing: Promise<void>[] = [];
+    for (const conn of [...this.connections.values()]) {
+      conn.close(new RemotingClosedError(conn.addr, 'remoting client shut down'));
+      closing.push(conn.socketClosed);
+    }
+    this.connections.clear();
+    await Promise.all(closing);
+    // Let the deferred completions (rejections above) run before reporting shutdown done.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  // ---- the call path ----
+
+  private start(
+    addr: string | null,
+    request: RemotingCommand,
+    timeoutMs: number | undefined,
+    kind: CallKind,
+    signal: AbortSignal | undefined,
+    closeOnTimeout: boolean,
+    complete: Completion,
+  ): void {
+    const call = new PendingCall(addr, request, kind, timeoutMs, Date.now(), this.onSettled);
+    call.complete = complete;
+    call.closeOnTimeout = closeOnTimeout;
+    if (this.opts.captureStack) {
+      const holder: { stack?: string } = {};
+      Error.captureStackTrace(holder, this.start);
+      call.stack = holder.stack;
+    }
+    if (remotingRequestTraced()) {
+      call.trace = { addr, request, oneway: kind === 'oneway', timeoutMs };
+      remotingRequestChannel.start.publish(call.trace);
+    }
+    const refused = this.check(addr, request, timeoutMs, kind, signal) ?? this.table.admit(call, signal);
+    if (refused) {
+      call.settled = true;
+      this.onSettled(call, refused, undefined);
+    } else if (addr === null) {
+      this.toNameServer(call);
+    } else {
+      this.toAddress(call, addr);
+    }
+    if (call.trace) remotingRequestChannel.end.publish(call.trace);
+  }
+
+  /** Bad input is refused before any I/O. */
+  private check(
+    addr: string | null,
+    request: RemotingCommand,
+    timeoutMs: number | undefined,
+    kind: CallKind,
+    signal: AbortSignal | undefined,
+  ): RocketMQError | undefined {
+    if (this.shutdownPromise) return new ClientStateError('SHUTDOWN', 'remoting client is shut down');
+    if (!(request instanceof RemotingCommand)) return new InvalidArgumentError('request must be a RemotingCommand');
+    if (timeoutMs !== undefined || kind === 'async') {
+      if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || timeoutMs > MAX_TIMER_MS) {
+        return new InvalidArgumentError(`timeoutMs must be a number in (0, ${MAX_TIMER_MS}], got ${timeoutMs}`);
+      }
+    }
+    if (addr !== null) {
+      try {
+        parseAddress(addr);
+      } catch (err) {
+        return err as RocketMQError;
+      }
+    }
+    if (this.opts.serializeType === 'ROCKETMQ' && (request.code > 32767 || request.code < -32768)) {
+      return new InvalidArgumentError(
+        `request code ${request.code} does not fit the ROCKETMQ header; use serializeType JSON for this client`,
+      );
+    }
+    if (signal !== undefined) {
+      if (typeof signal !== 'object' || signal === null || typeof signal.addEventListener !== 'function') {
+        return new InvalidArgumentError('signal must be an AbortSignal');
+      }
+      if (signal.aborted) return new RequestAbortedError('request aborted before it started', { cause: signal.reason });
+    }
+    return undefined;
+  }
+
+  private connectionFor(addr: string): Connection {
+    const existing = this.connections.get(addr);
+    if (existing !== undefined && existing.state !== 'closed') return existing;
+    const { host, port } = parseAddress(addr);
+    const conn = new Connection(addr, { host, port, addr, tls: this.opts.tls }, this.connOptions, this.handlers);
+    this.connections.set(addr, conn);
+    return conn;
+  }
+
+  /** protocol.md 11.2: reuse the chosen name server while its connection lives, else the next one. */
+  private toNameServer(call: PendingCall): void {
+    let addr = this.namesrv.chosen;
+    const current = addr !== undefined ? this.connections.get(addr) : undefined;
+    if (current === undefined || current.state === 'closed') {
+      addr = this.namesrv.next();
+      if (addr === undefined) {
+        this.table.settle(
+          call,
+          new RemotingConnectError('<name server>', 'no name server address configured', { retriable: false }),
+          undefined,
+        );
+        return;
+      }
+      this.log.info('name server chosen', { addr });
+    }
+    if (call.trace) call.trace.resolvedAddr = addr;
+    this.toAddress(call, addr!);
+  }
+
+  private toAddress(call: PendingCall, addr: string): void {
+    call.resolvedAddr = addr;
+    const conn = this.connectionFor(addr);
+    if (conn.state === 'connected') {
+      this.transmit(call, conn);
+      return;
+    }
+    conn.ready.then(
+      () => this.transmit(call, conn),
+      (err: RocketMQError) => this.table.settle(call, err, undefined),
+    );
+  }
+
+  /** One physical send: hooks, a fresh opaque, encode, write. */
+  private transmit(call: PendingCall, conn: Connection): void {
+    if (call.settled) return;
+    const addr = conn.addr;
+    if (conn.state !== 'connected') {
+      this.table.settle(call, new RemotingSendError(addr, `connection to ${addr} closed before the write`), undefined);
+      return;
+    }
+    const request = call.request;
+    const hookErr = runBeforeHooks(this.opts.rpcHooks, addr, request);
+    if (hookErr) {
+      this.table.settle(call, hookErr, undefined);
+      return;
+    }
+    if (call.settled) return; // a hook may have aborted the call
+    this.applyDefaults(request);
+    let opaque = nextOpaque();
+    while (this.table.hasOpaque(opaque)) opaque = nextOpaque();
+    request.opaque = opaque;
+    if (call.kind === 'oneway') request.markOneway();
+    let header: Buffer;
+    try {
+      header = request.encodeHeader();
+    } catch (err) {
+      const e = err instanceof RocketMQError ? err : new InvalidArgumentError('request cannot be encoded', undefined, { cause: err });
+      this.table.settle(call, e, undefined);
+      return;
+    }
+    call.sentAt = Date.now();
+    if (call.timeoutMs !== undefined) call.leftAtSend = call.timeoutMs - (call.sentAt - call.createdAt);
+    this.table.markSent(call, opaque, conn);
+    const written =
+      call.kind === 'oneway'
+        ? conn.write(header, request.body, (err) => this.table.settle(call, (err as RocketMQError) ?? null, undefined))
+        : conn.write(header, request.body);
+    if (!written) this.table.settle(call, new RemotingSendError(addr, `connection to ${addr} is not writable`), undefined);
+  }
+
+  /** Client-wide language/version/serialize type, for commands still carrying the codec defaults. */
+  private applyDefaults(cmd: RemotingCommand): void {
+    if (cmd.language === DEFAULT_LANGUAGE) cmd.language = this.opts.language;
+    if (cmd.version === DEFAULT_REMOTING_VERSION) cmd.version = this.opts.version;
+    cmd.serializeType = this.opts.serializeType;
+  }
+
+  // ---- settlement (always leaves the read loop before user code runs) ----
+
+  private readonly onSettled = (call: PendingCall, err: RocketMQError | null, response: RemotingCommand | undefined) => {
+    call.error = err;
+    call.response = response;
+    this.finishQueue.push(call);
+    if (!this.finishScheduled) {
+      this.finishScheduled = true;
+      queueMicrotask(this.drainFinished);
+    }
+  };
+
+  private readonly drainFinished = () => {
+    this.finishScheduled = false;
+    const queue = this.finishQueue;
+    this.finishQueue = [];
+    for (let i = 0; i < queue.length; i++) this.finish(queue[i]!);
+  };
+
+  private finish(call: PendingCall): void {
+    let err = call.error;
+    const response = call.response;
+    call.response = undefined;
+    call.error = null;
+    if (err === null && response !== undefined) {
+      // GO_AWAY (1500, protocol.md 11.6) belongs here, before the after-hooks: reconnect and resend
+      // once. Handled by a later issue; until then a GO_AWAY response is returned like any other.
+      err = runAfterHooks(this.opts.rpcHooks, call.resolvedAddr!, call.request, response) ?? null;
+    }
+    if (err !== null && call.stack !== undefined && err.stack !== undefined) {
+      err.stack += '\n    --- call started at ---' + call.stack.slice(call.stack.indexOf('\n'));
+    }
+    const trace = call.trace;
+    if (trace) {
+      if (err) {
+        trace.error = err;
+        remotingRequestChannel.error.publish(trace);
+      } else trace.response = response;
+      remotingRequestChannel.asyncStart.publish(trace);
+      remotingRequestChannel.asyncEnd.publish(trace);
+    }
+    const complete = call.complete!;
+    call.complete = undefined;
+    try {
+      complete(err, err === null ? response : undefined);
+    } catch (cbErr) {
+      this.log.error('invoke callback threw', { code: call.request.code, error: cbErr });
+    }
+  }
+
+  private afterTimeout(call: PendingCall): void {
+    if (!call.closeOnTimeout || !this.opts.closeSocketIfTimeout) return;
+    const conn = call.conn;
+    if (conn === undefined || this.connections.get(conn.addr) !== conn) return;
+    const left = call.leftAtSend;
+    if (left > MIN_CLOSE_TIMEOUT_MS || left > (call.timeoutMs ?? 0) / 4) {
+      this.log.warn('request timed out, closing its connection', { addr: conn.addr, code: call.request.code });
+      conn.close(
+        new RemotingClosedError(conn.addr, `connection to ${conn.addr} closed after request ${call.request.code} timed out`),
+      );
+    }
+  }
+
+  // ---- inbound ----
+
+  /** Runs inside the read loop: match or queue, nothing else. */
+  private onCommand(conn: Connection, cmd: RemotingCommand): void {
+    if (cmd.isResponse) {
+      const call = this.table.match(cmd.opaque, conn);
+      if (call === undefined) {
+        this.log.debug('response matches no pending request (late or unknown), dropped', {
+          addr: conn.addr,
+          opaque: cmd.opaque,
+          code: cmd.code,
+        });
+        return;
+      }
+      this.table.settle(call, null, cmd);
+      return;
+    }
+    setImmediate(() => {
+      this.serveRequest(conn, cmd).catch((err: unknown) => {
+        this.log.error('serving a server-initiated request failed', { addr: conn.addr, error: err });
+      });
+    });
+  }
+
+  private async serveRequest(conn: Connection, request: RemotingCommand): Promise<void> {
+    const response = await this.processors.process(request, conn.addr);
+    if (response === undefined) return;
+    this.applyDefaults(response);
+    const header = response.encodeHeader();
+    if (!conn.write(header, response.body)) {
+      this.log.debug('connection gone before the response was written', { addr: conn.addr, opaque: response.opaque });
+    }
+  }
+
+  private onConnectionClosed(conn: Connection, reason: RocketMQError, wasConnected: boolean): void {
+    if (this.connections.get(conn.addr) === conn) this.connections.delete(conn.addr);
+    this.table.rejectConnection(
+      conn,
+      (call) =>
+        new RemotingClosedError(
+          conn.addr,
+          `connection to ${conn.addr} closed while request ${call.request.code} (opaque ${call.opaque}) was pending: ${reason.message}`,
+          { cause: reason },
+        ),
+    );
+    if (wasConnected) this.emitLater('disconnected', conn.addr);
+  }
+
+  /** Listeners are user code: never inside the read loop, never able to break the client. */
+  private emitLater(event: keyof RemotingClientEvents, addr: string): void {
+    setImmediate(() => {
+      try {
+        this.emit(event, addr);
+      } catch (err) {
+        this.log.error(`'${event}' listener threw`, { addr, error: err });
+      }
+    });
+  }
+}
