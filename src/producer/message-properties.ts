@@ -1,0 +1,59 @@
+import { javaHashMapOrder } from '../remoting/protocol/java-hash';
+
+/** Between a property's name and its value (Java `MessageDecoder.NAME_VALUE_SEPARATOR`). */
+export const NAME_VALUE_SEPARATOR = '\u0001';
+/** After every property, the last one included (Java `MessageDecoder.PROPERTY_SEPARATOR`). */
+export const PROPERTY_SEPARATOR = '\u0002';
+
+/** The broker refuses a properties string longer than this many UTF-8 bytes (Java `Short.MAX_VALUE`). */
+export const MAX_PROPERTIES_BYTES = 32767;
+
+export type PropertiesInput =
+  | ReadonlyMap<string, string | null | undefined>
+  | Readonly<Record<string, string | null | undefined>>;
+
+/**
+ * Java `MessageDecoder.messageProperties2String`: `name \u0001 value \u0002` per entry, entries with a
+ * null value skipped, no escaping (so neither separator may appear in a name or value; `Message`
+ * refuses them).
+ *
+ * Entries come out in the order a Java `new HashMap<>()` filled in the same insertion order would
+ * iterate them. Peers do not care about the order; it makes our request bytes identical to the Java
+ * client's, which the golden tests compare.
+ */
+export function messageProperties2String(props: PropertiesInput | null | undefined, initialCapacity = 16): string {
+  if (props == null) return '';
+  const entries: [string, string | null | undefined][] =
+    props instanceof Map ? [...(props as ReadonlyMap<string, string | null | undefined>)] : Object.entries(props);
+  const values = new Map<string, string>();
+  for (const [k, v] of entries) if (v != null) values.set(k, v);
+  let out = '';
+  for (const k of javaHashMapOrder([...values.keys()], initialCapacity)) {
+    out += k + NAME_VALUE_SEPARATOR + values.get(k)! + PROPERTY_SEPARATOR;
+  }
+  return out;
+}
+
+/**
+ * Java `MessageDecoder.string2messageProperties`. Splits on \u0002; a segment is kept only when it is
+ * at least 3 chars, its first \u0001 is neither its first nor its last char (non-empty name and
+ * value). Everything after that first \u0001 is the value. A later duplicate name wins.
+ */
+export function string2messageProperties(s: string | null | undefined): Map<string, string> {
+  const map = new Map<string, string>();
+  if (s == null) return map;
+  const len = s.length;
+  let index = 0;
+  while (index < len) {
+    let end = s.indexOf(PROPERTY_SEPARATOR, index);
+    if (end < 0) end = len;
+    if (end - index >= 3) {
+      const kv = s.indexOf(NAME_VALUE_SEPARATOR, index);
+      if (kv > index && kv < end - 1) {
+        map.set(s.substring(index, kv), s.substring(kv + 1, end));
+      }
+    }
+    index = end + 1;
+  }
+  return map;
+}
