@@ -4,6 +4,7 @@
  * close mid-frame, or send its own request to the client. It records everything it received.
  */
 import * as net from 'node:net';
+import * as tls from 'node:tls';
 import { FrameDecoder } from '../../src/remoting/protocol/frame-decoder';
 import { RemotingCommand, type ExtFields } from '../../src/remoting/protocol/remoting-command';
 import type { SerializeTypeName } from '../../src/remoting/protocol/serialize-type';
@@ -39,6 +40,8 @@ export interface FakeServerOptions {
   handler?: FakeHandler;
   /** Encoding of the server's own frames (a broker answers in its own default type). */
   serializeType?: SerializeTypeName;
+  /** Serve TLS with these options (key and cert) instead of plain TCP. */
+  tls?: tls.TlsOptions;
 }
 
 export const answerSuccess: FakeHandler = (ctx) => ctx.respond();
@@ -63,7 +66,8 @@ export class FakeRemotingServer {
   private constructor(options: FakeServerOptions) {
     this.handler = options.handler ?? answerSuccess;
     this.serializeType = options.serializeType ?? 'JSON';
-    this.server = net.createServer((socket) => this.accept(socket));
+    const onSocket = (socket: net.Socket) => this.accept(socket);
+    this.server = options.tls ? tls.createServer(options.tls, onSocket) : net.createServer(onSocket);
   }
 
   static async start(options: FakeServerOptions = {}): Promise<FakeRemotingServer> {
