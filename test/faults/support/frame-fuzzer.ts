@@ -23,6 +23,8 @@ export interface FuzzFrame {
   kind: FrameKind;
   label: string;
   bytes: Buffer;
+  /** The opaque a benign frame carries. */
+  opaque?: number;
 }
 
 const WORDS = ['topic', 'queueId', 'msgId', 'offset', '__proto__', 'constructor', 'a', 'b', 'k', '\u0000', 'ключ', '"', '\\'];
@@ -89,9 +91,10 @@ export class FrameFuzzer {
       flag & RPC_TYPE_RESPONSE
         ? this.int(400) - 10
         : this.pick([999, 12345, 31000, -1, 40, 39, 220, 221, 307, 309, 326, this.int(32000)]);
+    const opaque = this.opaque();
     const cmd = new RemotingCommand({
       code,
-      opaque: this.opaque(),
+      opaque,
       flag,
       remark: this.rnd() < 0.5 ? this.text(40) : undefined,
       extFields: this.extFields(),
@@ -100,7 +103,7 @@ export class FrameFuzzer {
       version: this.int(500),
       language: this.pick(['JAVA', 'CPP', 'GO', 'OTHER', 'RUST'] as const),
     });
-    return { kind: 'benign', label, bytes: cmd.encode() };
+    return { kind: 'benign', label, bytes: cmd.encode(), opaque };
   }
 
   /** Bytes that no correct client can keep reading after. */
