@@ -130,6 +130,32 @@ describe('RemotingClient: request and response', () => {
     expect(log.lines.some((l) => l.level === 'error' && l.msg.includes('callback threw'))).toBe(true);
   });
 
+  test('callbacks and after-hooks never run inside the read loop', async () => {
+    const stacks: string[] = [];
+    const probe = () => stacks.push(new Error('probe').stack ?? '');
+    const c = client({ rpcHooks: [{ doBeforeRequest() {}, doAfterResponse: probe }] });
+    await c.invoke(server.addr, req(), 3000);
+    await new Promise<void>((resolve) =>
+      c.invokeCallback(server.addr, req(), 3000, () => {
+        probe();
+        resolve();
+      }),
+    );
+    expect(stacks).toHaveLength(3);
+    for (const s of stacks) expect(s).not.toMatch(/onData|FrameDecoder|Socket\.emit/);
+  });
+
+  test('captureStack appends the caller\'s stack to a failed call\'s error', async () => {
+    server.setHandler(() => {});
+    const c = client({ captureStack: true, closeSocketIfTimeout: false });
+    async function someCallerFunction() {
+      return c.invoke(server.addr, req(), 20);
+    }
+    const err = (await someCallerFunction().catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(RemotingTimeoutError);
+    expect(err.stack).toMatch(/call started at[\s\S]*someCallerFunction/);
+  });
+
   test('invokeCallback reports bad input through the callback, asynchronously', async () => {
     const c = client();
     let sync = true;
