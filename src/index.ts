@@ -16,6 +16,28 @@ export {
   ClientError,
   TopicRouteNotFoundError,
   SendRetriesExhaustedError,
+  RpcHookError,
 } from './errors';
 export type { Logger, LogLevel, LogFields } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
+
+export { DefaultMQProducer } from './producer/default-mq-producer';
+export type { ProducerOptions } from './producer/producer-config';
+export type { SendOptions } from './producer/send-options';
+export { Message } from './producer/message';
+export type { MessageBody, MessageOptions } from './producer/message';
+export { MessageQueue } from './client/message-queue';
+export type { SendResult, SendStatus, SendCallback } from './producer/send-result';
+export { selectMessageQueueByHash, selectMessageQueueByRandom, createRoundRobinSelector } from './producer/queue-selector';
+export type { MessageQueueSelector } from './producer/queue-selector';
+export type {
+  SendMessageHook,
+  SendMessageContext,
+  CheckForbiddenHook,
+  CheckForbiddenContext,
+  CommunicationMode,
+  SendMessageType,
+} from './producer/send-hooks';
+export type { ServiceState } from './client/service-state';
+export type { RPCHook } from './remoting/rpc-hook';
+export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND } from './diagnostics';

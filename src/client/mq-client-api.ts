@@ -1,0 +1,201 @@
+import { BrokerResponseError, RemotingProtocolError } from '../errors';
+import type { LanguageName } from '../remoting/protocol/language-code';
+import { RemotingCommand } from '../remoting/protocol/remoting-command';
+import { RequestCode } from '../remoting/protocol/request-code';
+import { ResponseCode } from '../remoting/protocol/response-code';
+import type { RemotingClient } from '../remoting/remoting-client';
+import type { Message } from '../producer/message';
+import { MessageBatch } from '../producer/message-batch';
+import { getUniqId } from '../producer/message-id';
+import { DEFAULT_REGION_ID, sendStatusFromResponseCode, type SendResult } from '../producer/send-result';
+import { encodeHeartbeatData, type HeartbeatData } from './heartbeat-data';
+import { MessageQueue } from './message-queue';
+import { withoutNamespace } from './namespace';
+import { AUTO_CREATE_TOPIC_KEY_TOPIC_NAME, buildHeader, parseSendResponseHeader, type SendMessageHeaderFields } from './request-builders';
+import { parseRouteBody } from './route/parse-route-body';
+import { decodeTopicRouteData, type TopicRouteData } from './route/topic-route-data';
+
+/** ext keys the broker adds to every send response (`MessageConst.PROPERTY_MSG_REGION` / `PROPERTY_TRACE_SWITCH`). */
+const PROPERTY_MSG_REGION = 'MSG_REGION';
+const PROPERTY_TRACE_SWITCH = 'TRACE_ON';
+
+export interface MQClientAPIConfig {
+  /** `language` of HEART_BEAT requests (Java sets it from ClientConfig on that request only). */
+  language: LanguageName;
+  /** Deprecated client-side namespace, stripped from `SendResult.messageQueue.topic`. */
+  namespace: string | undefined;
+  /** Java `vipChannelEnabled`: admin calls go to the broker's VIP port (port - 2). */
+  vipChannelEnabled: boolean;
+}
+
+/** What UPDATE_AND_CREATE_TOPIC sends (Java `TopicConfig` as `MQAdminImpl.createTopic` fills it). */
+export interface TopicConfigFields {
+  topicName: string;
+  readQueueNums: number;
+  writeQueueNums: number;
+  perm: number;
+  topicFilterType: 'SINGLE_TAG' | 'MULTI_TAG';
+  topicSysFlag: number;
+  order: boolean;
+  /** Java `AttributeParser.parseToString`: '' or `+k=v,...`. */
+  attributes: string;
+}
+
+/** Java `ClusterInfo`: broker names per cluster and the address table of each broker. */
+export interface ClusterInfo {
+  brokerAddrTable: Record<string, { cluster?: string; brokerName: string; brokerAddrs: Record<string, string> }>;
+  clusterAddrTable: Record<string, string[]>;
+}
+
+/** Java `MixAll.brokerVIPChannel`: the same host on port - 2. */
+export function brokerVIPChannel(enabled: boolean, addr: string): string {
+  if (!enabled) return addr;
+  const colon = addr.lastIndexOf(':');
+  if (colon < 0) return addr;
+  return `${addr.slice(0, colon)}:${Number(addr.slice(colon + 1)) - 2}`;
+}
+
+/**
+ * Java `MQClientAPIImpl`, the requests a producer makes: route lookups (name server), sends,
+ * heartbeats, unregistration and topic creation (broker). Response codes become typed errors;
+ * transport errors pass through as they come from the remoting client.
+ *
+ * @internal
+ */
+export class MQClientAPI {
+  constructor(
+    readonly remoting: RemotingClient,
+    private readonly config: MQClientAPIConfig,
+  ) {}
+
+  /**
+   * GET_ROUTEINFO_BY_TOPIC (105) to a name server. Sends `acceptStandardJsonOnly=true` (and version
+   * 479 >= 401), so new name servers quote numeric keys; the parser still accepts old, unquoted ones.
+   * A non-success code becomes a `BrokerResponseError` (17 TOPIC_NOT_EXIST for an unknown topic).
+   */
+  async getTopicRouteInfoFromNameServer(topic: string, timeoutMs: number): Promise<TopicRouteData> {
+    const request = buildHeader.getRouteInfo(topic);
+    const response = await this.remoting.invoke(null, request, timeoutMs);
+    if (response.code === ResponseCode.SUCCESS && response.body !== undefined && response.body.length > 0) {
+      return decodeTopicRouteData(response.body);
+    }
+    throw new BrokerResponseError(response.code, response.remark, undefined);
+  }
+
+  /** The route of TBW102, which a topic that does not exist yet borrows (`getDefaultTopicRouteInfoFromNameServer`). */
+  getDefaultTopicRouteInfoFromNameServer(timeoutMs: number): Promise<TopicRouteData> {
+    return this.getTopicRouteInfoFromNameServer(AUTO_CREATE_TOPIC_KEY_TOPIC_NAME, timeoutMs);
+  }
+
+  /**
+   * The request for one send (Java `MQClientAPIImpl.sendMessage`): SEND_BATCH_MESSAGE (320) for a
+   * batch, SEND_REPLY_MESSAGE_V2 (325) for a reply, SEND_MESSAGE_V2 (310) otherwise, all with the
+   * single-letter V2 header; the body as given (already compressed when it applies).
+   */
+  buildSendRequest(fields: SendMessageHeaderFields, body: Buffer, isBatch: boolean, isReply: boolean): RemotingCommand {
+    const code = isReply
+      ? RequestCode.SEND_REPLY_MESSAGE_V2
+      : isBatch
+        ? RequestCode.SEND_BATCH_MESSAGE
+        : RequestCode.SEND_MESSAGE_V2;
+    return buildHeader.sendMessageV2(code, fields, body);
+  }
+
+  /** Sends and waits for the answer; the response is mapped by `processSendResponse`. */
+  async sendMessageSync(
+    addr: string,
+    brokerName: string,
+    msg: Message,
+    topic: string,
+    request: RemotingCommand,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<SendResult> {
+    const response = await this.remoting.invoke(addr, request, timeoutMs, signal ? { signal } : undefined);
+    return this.processSendResponse(brokerName, msg, topic, response, addr);
+  }
+
+  sendMessageOneway(addr: string, request: RemotingCommand, timeoutMs: number): Promise<void> {
+    return this.remoting.invokeOneway(addr, request, timeoutMs);
+  }
+
+  /**
+   * Java `processSendResponse` (protocol.md 3.3, 4.3): SUCCESS, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT
+   * and SLAVE_NOT_AVAILABLE give a SendResult; any other code throws `BrokerResponseError`.
+   * `topic` is the topic as sent; the result carries it without the client-side namespace.
+   */
+  processSendResponse(brokerName: string, msg: Message, topic: string, response: RemotingCommand, addr: string): SendResult {
+    const sendStatus = sendStatusFromResponseCode(response.code);
+    if (sendStatus === undefined) throw new BrokerResponseError(response.code, response.remark, addr);
+    const header = parseSendResponseHeader(response.extFields);
+    const userTopic = this.config.namespace ? withoutNamespace(topic, this.config.namespace) : topic;
+    const messageQueue = new MessageQueue(userTopic, brokerName, header.queueId);
+    let msgId = getUniqId(msg) ?? '';
+    if (msg instanceof MessageBatch && header.batchUniqId === undefined) {
+      msgId = msg.messages.map((m) => getUniqId(m) ?? '').join(',');
+    }
+    const ext = response.extFields;
+    const regionId = ext?.[PROPERTY_MSG_REGION];
+    const result: SendResult = {
+      sendStatus,
+      msgId,
+      offsetMsgId: header.msgId,
+      messageQueue,
+      queueOffset: header.queueOffset,
+      regionId: regionId ? regionId : DEFAULT_REGION_ID,
+      traceOn: ext?.[PROPERTY_TRACE_SWITCH] !== 'false',
+    };
+    if (header.transactionId !== undefined) result.transactionId = header.transactionId;
+    if (header.recallHandle !== undefined) result.recallHandle = header.recallHandle;
+    return result;
+  }
+
+  /** HEART_BEAT (34), answered with the broker's version. */
+  async sendHeartbeat(addr: string, data: HeartbeatData, timeoutMs: number): Promise<number> {
+    const request = buildHeader.heartbeat(encodeHeartbeatData(data));
+    request.language = this.config.language;
+    const response = await this.remoting.invoke(addr, request, timeoutMs);
+    if (response.code === ResponseCode.SUCCESS) return response.version;
+    throw new BrokerResponseError(response.code, response.remark, addr);
+  }
+
+  /** UNREGISTER_CLIENT (35). */
+  async unregisterClient(
+    addr: string,
+    clientID: string,
+    producerGroup: string | undefined,
+    consumerGroup: string | undefined,
+    timeoutMs: number,
+  ): Promise<void> {
+    const request = buildHeader.unregisterClient(clientID, producerGroup, consumerGroup);
+    const response = await this.remoting.invoke(addr, request, timeoutMs);
+    if (response.code !== ResponseCode.SUCCESS) throw new BrokerResponseError(response.code, response.remark, addr);
+  }
+
+  /** UPDATE_AND_CREATE_TOPIC (17) to one broker. */
+  async createTopic(addr: string, defaultTopic: string, topicConfig: TopicConfigFields, timeoutMs: number): Promise<void> {
+    const request = buildHeader.createTopic(defaultTopic, topicConfig);
+    const target = brokerVIPChannel(this.config.vipChannelEnabled, addr);
+    const response = await this.remoting.invoke(target, request, timeoutMs);
+    if (response.code !== ResponseCode.SUCCESS) throw new BrokerResponseError(response.code, response.remark, target);
+  }
+
+  /** GET_MAX_OFFSET (30): the latency detector's probe. */
+  async getMaxOffset(addr: string, topic: string, queueId: number, timeoutMs: number): Promise<bigint> {
+    const request = buildHeader.getMaxOffset(topic, queueId);
+    const response = await this.remoting.invoke(brokerVIPChannel(this.config.vipChannelEnabled, addr), request, timeoutMs);
+    if (response.code !== ResponseCode.SUCCESS) throw new BrokerResponseError(response.code, response.remark, addr);
+    const offset = response.extFields?.offset;
+    return offset !== undefined && /^-?\d+$/.test(offset) ? BigInt(offset) : 0n;
+  }
+
+  /** GET_BROKER_CLUSTER_INFO (106) to a name server; the body always has fastjson's unquoted keys. */
+  async getBrokerClusterInfo(timeoutMs: number): Promise<ClusterInfo> {
+    const request = RemotingCommand.createRequest(RequestCode.GET_BROKER_CLUSTER_INFO);
+    const response = await this.remoting.invoke(null, request, timeoutMs);
+    if (response.code !== ResponseCode.SUCCESS) throw new BrokerResponseError(response.code, response.remark, undefined);
+    const parsed = parseRouteBody(response.body) as Partial<ClusterInfo> | null;
+    if (!parsed || typeof parsed !== 'object') throw new RemotingProtocolError('invalid cluster info body');
+    return { brokerAddrTable: parsed.brokerAddrTable ?? {}, clusterAddrTable: parsed.clusterAddrTable ?? {} };
+  }
+}

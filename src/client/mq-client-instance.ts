@@ -1,0 +1,396 @@
+import { ClientStateError, RemotingError } from '../errors';
+import type { Logger } from '../logger';
+import { RemotingClient } from '../remoting/remoting-client';
+import type { RPCHook } from '../remoting/rpc-hook';
+import { getDefaultLogger } from '../logger';
+import { effectiveNamespace, effectiveTls, type ClientConfig } from './client-config';
+import { createHeartbeatData, type HeartbeatData } from './heartbeat-data';
+import type { MessageQueue } from './message-queue';
+import { MQClientAPI } from './mq-client-api';
+import { NamespaceRpcHook } from './namespace-rpc-hook';
+import { topicRouteDataChanged } from './route/route-change';
+import { topicRouteData2TopicPublishInfo, type TopicPublishInfo } from './route/topic-publish-info';
+import { cloneTopicRouteData, MASTER_ID, type TopicRouteData } from './route/topic-route-data';
+import { ScheduledTask } from './scheduled-task';
+import type { ServiceState } from './service-state';
+import { TimedLock } from './timed-lock';
+
+/** `MixAll.CLIENT_INNER_PRODUCER_GROUP`: the internal producer every started Java client registers. */
+export const CLIENT_INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';
+/** `TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`. */
+export const AUTO_CREATE_TOPIC_KEY_TOPIC = 'TBW102';
+/** `%RETRY%` prefix (`MixAll.RETRY_GROUP_TOPIC_PREFIX`). */
+const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
+/** Java `MQClientInstance.LOCK_TIMEOUT_MILLIS`. */
+const LOCK_TIMEOUT_MS = 3000;
+
+/** What a client instance needs to know of a registered producer (Java `MQProducerInner`). */
+export interface MQProducerInner {
+  getPublishTopicList(): Iterable<string>;
+  isPublishTopicNeedUpdate(topic: string): boolean;
+  updateTopicPublishInfo(topic: string, info: TopicPublishInfo): void;
+  isUnitMode(): boolean;
+}
+
+/**
+ * The settings an instance runs with: the validated client options of the producer that created it
+ * (copied, like Java's `cloneClientConfig`), with the clientIP and instance name resolved.
+ */
+export type ClientInstanceConfig = Omit<ClientConfig, 'clientIP'> & { clientIP: string };
+
+/** Java `ClientConfig.buildMQClientId`: `ip@instanceName[@unitName]`. */
+export function buildMQClientId(cfg: Pick<ClientInstanceConfig, 'clientIP' | 'instanceName' | 'unitName'>): string {
+  let id = `${cfg.clientIP}@${cfg.instanceName}`;
+  if (cfg.unitName && cfg.unitName.trim() !== '') id += `@${cfg.unitName}`;
+  return id;
+}
+
+/** The inner producer stands in for Java's `CLIENT_INNER_PRODUCER` DefaultMQProducer: heartbeats and unregisters only. */
+const innerProducer: MQProducerInner = {
+  getPublishTopicList: () => [],
+  isPublishTopicNeedUpdate: () => false,
+  updateTopicPublishInfo: () => {},
+  isUnitMode: () => false,
+};
+
+/**
+ * Java `MQClientInstance` for producers: one remoting client, the route and broker-address tables,
+ * route polling, heartbeats and broker housekeeping, shared by every producer with the same clientId.
+ */
+export class MQClientInstance {
+  readonly clientId: string;
+  readonly config: Readonly<ClientInstanceConfig>;
+  readonly remotingClient: RemotingClient;
+  readonly api: MQClientAPI;
+  readonly producerTable = new Map<string, MQProducerInner>();
+  readonly topicRouteTable = new Map<string, TopicRouteData>();
+  /** brokerName -> (brokerId -> address). */
+  readonly brokerAddrTable = new Map<string, Map<number, string>>();
+  /** brokerName -> (address -> broker version from its heartbeat answer). */
+  readonly brokerVersionTable = new Map<string, Map<string, number>>();
+
+  private state: ServiceState = 'CREATE_JUST';
+  private readonly log: Logger;
+  private readonly namesrvLock = new TimedLock();
+  private readonly heartbeatLock = new TimedLock();
+  private readonly routeFetches = new Map<string, Promise<boolean>>();
+  private readonly tasks: ScheduledTask[];
+  private heartbeatCount = 0;
+  private shutdownPromise: Promise<void> | undefined;
+  private readonly onConnected = (addr: string): void => {
+    void this.onChannelActive(addr);
+  };
+
+  constructor(config: ClientInstanceConfig, clientId: string, rpcHook?: RPCHook, private readonly onShutdown?: () => void) {
+    this.config = { ...config, namesrvAddr: [...config.namesrvAddr] };
+    this.clientId = clientId;
+    const logger = config.logger ?? getDefaultLogger();
+    this.log = logger.child('MQClientInstance');
+    // Java hook order: NamespaceRpcHook, then the user's hook (ACL signs after namespacing).
+    const rpcHooks: RPCHook[] = [new NamespaceRpcHook(config.namespaceV2)];
+    if (rpcHook) rpcHooks.push(rpcHook);
+    this.remotingClient = new RemotingClient({
+      namesrvAddrs: [...config.namesrvAddr],
+      serializeType: config.serializeType,
+      language: config.language,
+      version: config.version,
+      connectTimeoutMs: config.connectTimeoutMs,
+      maxFrameBytes: config.maxFrameBytes,
+      maxAsyncInflight: config.maxAsyncInflight,
+      maxOnewayInflight: config.maxOnewayInflight,
+      idleTimeoutMs: config.idleTimeoutMs,
+      closeSocketIfTimeout: config.closeSocketIfTimeout,
+      tls: effectiveTls(config),
+      rpcHooks,
+      logger,
+    });
+    this.api = new MQClientAPI(this.remotingClient, {
+      language: config.language,
+      namespace: effectiveNamespace(config),
+      vipChannelEnabled: config.vipChannelEnabled,
+    });
+    this.tasks = [
+      new ScheduledTask('updateTopicRouteInfoFromNameServer', 10, config.pollNameServerIntervalMs, () =>
+        this.updateAllTopicRouteInfoFromNameServer(),
+      this.log),
+      new ScheduledTask('sendHeartbeatToAllBroker', 1000, config.heartbeatBrokerIntervalMs, async () => {
+        await this.cleanOfflineBroker();
+        await this.sendHeartbeatToAllBrokerWithLock();
+      }, this.log),
+    ];
+  }
+
+  get serviceState(): ServiceState {
+    return this.state;
+  }
+
+  /** Java `MQClientInstance.start`: CREATE_JUST -> START_FAILED -> RUNNING; RUNNING is a no-op. */
+  start(): void {
+    switch (this.state) {
+      case 'CREATE_JUST':
+        this.state = 'START_FAILED';
+        if (this.config.enableHeartbeatChannelEventListener) this.remotingClient.on('connected', this.onConnected);
+        for (const t of this.tasks) t.start();
+        // The inner producer's start(false): registers CLIENT_INNER_PRODUCER.
+        this.registerProducer(CLIENT_INNER_PRODUCER_GROUP, innerProducer);
+        this.log.info('the client factory start OK', { clientId: this.clientId });
+        this.state = 'RUNNING';
+        return;
+      case 'START_FAILED':
+        throw new ClientStateError(
+          this.state,
+          `The Factory object[${this.clientId}] has been created before, and failed.`,
+        );
+      default:
+        return;
+    }
+  }
+
+  registerProducer(group: string, producer: MQProducerInner): boolean {
+    if (this.producerTable.has(group)) {
+      this.log.warn('the producer group exist already', { group });
+      return false;
+    }
+    this.producerTable.set(group, producer);
+    return true;
+  }
+
+  /** Removes the group and sends UNREGISTER_CLIENT for it to every known broker address. */
+  async unregisterProducer(group: string): Promise<void> {
+    this.producerTable.delete(group);
+    await this.unregisterClient(group, undefined);
+  }
+
+  private async unregisterClient(producerGroup: string | undefined, consumerGroup: string | undefined): Promise<void> {
+    const targets: Array<[string, number, string]> = [];
+    for (const [brokerName, addrs] of this.brokerAddrTable) {
+      for (const [id, addr] of addrs) targets.push([brokerName, id, addr]);
+    }
+    // Java unregisters one broker after another; in parallel, one dead broker does not stretch shutdown.
+    await Promise.all(
+      targets.map(async ([brokerName, id, addr]) => {
+        try {
+          await this.api.unregisterClient(addr, this.clientId, producerGroup, consumerGroup, this.config.mqClientApiTimeoutMs);
+          this.log.info('unregister client success', { producerGroup, consumerGroup, brokerName, id, addr });
+        } catch (err) {
+          this.log.warn('unregister client failed', { addr, err });
+        }
+      }),
+    );
+  }
+
+  /**
+   * Java `MQClientInstance.shutdown`: only once no producer but the inner one is left. Unregisters the
+   * inner producer, stops every timer, closes every connection and leaves the registry.
+   */
+  shutdown(): Promise<void> {
+    if (this.producerTable.size > 1) return Promise.resolve();
+    if (this.state !== 'RUNNING') return this.shutdownPromise ?? Promise.resolve();
+    this.state = 'SHUTDOWN_ALREADY';
+    // Leave the registry at once, so a producer started meanwhile gets a fresh instance.
+    this.onShutdown?.();
+    this.shutdownPromise = (async () => {
+      this.remotingClient.off('connected', this.onConnected);
+      await Promise.all(this.tasks.map((t) => t.stop()));
+      await this.unregisterProducer(CLIENT_INNER_PRODUCER_GROUP);
+      await this.remotingClient.shutdown();
+      this.log.info('the client factory shutdown OK', { clientId: this.clientId });
+    })();
+    return this.shutdownPromise;
+  }
+
+  // ---------------------------------------------------------------- routes
+
+  /** The periodic task: refresh the route of every topic any producer publishes to. */
+  async updateAllTopicRouteInfoFromNameServer(): Promise<void> {
+    const topics = new Set<string>();
+    for (const p of this.producerTable.values()) for (const t of p.getPublishTopicList()) topics.add(t);
+    // Like Java, a transport failure aborts the rest of this round (the scheduler logs it).
+    for (const topic of topics) await this.updateTopicRouteInfoFromNameServer(topic);
+  }
+
+  /**
+   * Java `updateTopicRouteInfoFromNameServer(topic, isDefault, producer)`. One name-server refresh at
+   * a time per instance (3 s try-lock: a caller that cannot get it within 3 s skips, returning false);
+   * concurrent callers for the same topic share one fetch. With `defaultTopicQueueNums` the TBW102
+   * route is fetched, clamped, and stored as the route of `topic`. Response errors are logged and give
+   * false; transport errors are rethrown (Java rethrows them as IllegalStateException).
+   */
+  updateTopicRouteInfoFromNameServer(topic: string, defaultTopicQueueNums?: number): Promise<boolean> {
+    const key = defaultTopicQueueNums === undefined ? `T\u0000${topic}` : `D\u0000${topic}\u0000${defaultTopicQueueNums}`;
+    const inFlight = this.routeFetches.get(key);
+    if (inFlight) return inFlight;
+    const p = this.doUpdateTopicRoute(topic, defaultTopicQueueNums).finally(() => this.routeFetches.delete(key));
+    this.routeFetches.set(key, p);
+    return p;
+  }
+
+  private async doUpdateTopicRoute(topic: string, defaultTopicQueueNums: number | undefined): Promise<boolean> {
+    if (!(await this.namesrvLock.tryLock(LOCK_TIMEOUT_MS))) {
+      this.log.warn(`updateTopicRouteInfoFromNameServer tryLock timeout ${LOCK_TIMEOUT_MS}ms`, { clientId: this.clientId });
+      return false;
+    }
+    try {
+      const timeout = this.config.mqClientApiTimeoutMs;
+      let route: TopicRouteData;
+      if (defaultTopicQueueNums !== undefined) {
+        route = await this.api.getDefaultTopicRouteInfoFromNameServer(timeout);
+        for (const qd of route.queueDatas) {
+          const n = Math.min(defaultTopicQueueNums, qd.readQueueNums);
+          qd.readQueueNums = n;
+          qd.writeQueueNums = n;
+        }
+      } else {
+        route = await this.api.getTopicRouteInfoFromNameServer(topic, timeout);
+      }
+      const old = this.topicRouteTable.get(topic);
+      let changed = topicRouteDataChanged(route, old);
+      if (!changed) changed = this.isNeedUpdateTopicRouteInfo(topic);
+      else this.log.info('the topic route info changed', { topic });
+      if (!changed) return false;
+      for (const bd of route.brokerDatas) this.brokerAddrTable.set(bd.brokerName, new Map(bd.brokerAddrs));
+      const info = topicRouteData2TopicPublishInfo(topic, route);
+      info.haveTopicRouterInfo = true;
+      for (const p of this.producerTable.values()) p.updateTopicPublishInfo(topic, info);
+      this.topicRouteTable.set(topic, cloneTopicRouteData(route));
+      return true;
+    } catch (err) {
+      if (err instanceof RemotingError && err.code !== 'ERR_REMOTING_PROTOCOL') {
+        this.log.error('updateTopicRouteInfoFromNameServer failed', { topic, err });
+        throw err;
+      }
+      if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) && topic !== AUTO_CREATE_TOPIC_KEY_TOPIC) {
+        this.log.warn('updateTopicRouteInfoFromNameServer failed', { topic, err });
+      }
+      return false;
+    } finally {
+      this.namesrvLock.unlock();
+    }
+  }
+
+  private isNeedUpdateTopicRouteInfo(topic: string): boolean {
+    for (const p of this.producerTable.values()) if (p.isPublishTopicNeedUpdate(topic)) return true;
+    return false;
+  }
+
+  /** Java `cleanOfflineBroker`: forget addresses no cached route mentions any more. */
+  async cleanOfflineBroker(): Promise<void> {
+    if (!(await this.namesrvLock.tryLock(LOCK_TIMEOUT_MS))) return;
+    try {
+      for (const [brokerName, addrs] of [...this.brokerAddrTable]) {
+        const kept = new Map([...addrs].filter(([, addr]) => this.isBrokerAddrExistInTopicRouteTable(addr)));
+        if (kept.size < addrs.size) this.log.info('the broker addr is offline, remove it', { brokerName });
+        if (kept.size === 0) this.brokerAddrTable.delete(brokerName);
+        else this.brokerAddrTable.set(brokerName, kept);
+      }
+    } finally {
+      this.namesrvLock.unlock();
+    }
+  }
+
+  private isBrokerAddrExistInTopicRouteTable(addr: string): boolean {
+    for (const route of this.topicRouteTable.values()) {
+      for (const bd of route.brokerDatas) for (const a of bd.brokerAddrs.values()) if (a === addr) return true;
+    }
+    return false;
+  }
+
+  /** Java `findBrokerAddressInPublish`: the master address of a broker name. */
+  findBrokerAddressInPublish(brokerName: string | undefined): string | undefined {
+    if (brokerName === undefined) return undefined;
+    return this.brokerAddrTable.get(brokerName)?.get(MASTER_ID);
+  }
+
+  /** Static topics are not supported, so the queue's own broker name. */
+  getBrokerNameFromMessageQueue(mq: MessageQueue): string {
+    return mq.brokerName;
+  }
+
+  // ------------------------------------------------------------ heartbeats
+
+  private prepareHeartbeatData(): HeartbeatData {
+    return createHeartbeatData(this.clientId, this.producerTable.keys());
+  }
+
+  /**
+   * Java `sendHeartbeatToAllBrokerWithLock`: a try-lock that never waits (an overlapping call skips
+   * and returns false). Masters only, since this client has no consumers. Failures are logged.
+   */
+  async sendHeartbeatToAllBrokerWithLock(): Promise<boolean> {
+    if (!this.heartbeatLock.tryLockNow()) {
+      this.log.warn('lock heartBeat, but failed', { clientId: this.clientId });
+      return false;
+    }
+    try {
+      const data = this.prepareHeartbeatData();
+      if (data.producerDataSet.length === 0 && data.consumerDataSet.length === 0) {
+        this.log.warn('sending heartbeat, but no consumer and no producer', { clientId: this.clientId });
+        return false;
+      }
+      if (this.brokerAddrTable.size === 0) return false;
+      const consumerEmpty = data.consumerDataSet.length === 0;
+      for (const [brokerName, addrs] of [...this.brokerAddrTable]) {
+        for (const [id, addr] of [...addrs]) {
+          if (consumerEmpty && id !== MASTER_ID) continue;
+          await this.sendHeartbeatTo(id, brokerName, addr, data);
+        }
+      }
+      return true;
+    } catch (err) {
+      this.log.error('sendHeartbeatToAllBroker exception', { err });
+      return false;
+    } finally {
+      this.heartbeatLock.unlock();
+    }
+  }
+
+  /** One broker, under the same try-lock (Java `sendHeartbeatToBroker(id, name, addr, strictLockMode)`). */
+  async sendHeartbeatToBroker(id: number, brokerName: string, addr: string, strictLockMode = true): Promise<boolean> {
+    if (!this.heartbeatLock.tryLockNow()) {
+      if (strictLockMode) this.log.warn('lock heartBeat, but failed', { clientId: this.clientId });
+      return false;
+    }
+    try {
+      const data = this.prepareHeartbeatData();
+      if (data.producerDataSet.length === 0 && data.consumerDataSet.length === 0) return false;
+      return await this.sendHeartbeatTo(id, brokerName, addr, data);
+    } finally {
+      this.heartbeatLock.unlock();
+    }
+  }
+
+  private async sendHeartbeatTo(id: number, brokerName: string, addr: string, data: HeartbeatData): Promise<boolean> {
+    try {
+      const version = await this.api.sendHeartbeat(addr, data, this.config.mqClientApiTimeoutMs);
+      let versions = this.brokerVersionTable.get(brokerName);
+      if (!versions) this.brokerVersionTable.set(brokerName, (versions = new Map()));
+      versions.set(addr, version);
+      if (this.heartbeatCount++ % 20 === 0) this.log.info('send heart beat to broker success', { brokerName, id, addr });
+      return true;
+    } catch (err) {
+      const known = this.isBrokerAddrExistInTopicRouteTable(addr);
+      this.log.warn(
+        known ? 'send heart beat to broker failed' : 'send heart beat to broker failed, because the broker not up, forget it',
+        { brokerName, id, addr, err },
+      );
+      return false;
+    }
+  }
+
+  /** Java's channel listener: a new connection to a known broker address gets a heartbeat at once. */
+  private async onChannelActive(remoteAddr: string): Promise<void> {
+    if (this.state !== 'RUNNING') return;
+    try {
+      for (const [brokerName, addrs] of this.brokerAddrTable) {
+        for (const [id, addr] of addrs) {
+          if (addr === remoteAddr) {
+            await this.sendHeartbeatToBroker(id, brokerName, addr, false);
+            return;
+          }
+        }
+      }
+    } catch (err) {
+      this.log.warn('heartbeat on new connection failed', { remoteAddr, err });
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { RemotingProtocolError } from '../../errors';
+
+/**
+ * fastjson writes `Map<Long, …>` keys unquoted (`"brokerAddrs":{0:"10.0.0.1:10911"}`), which is not
+ * JSON. Name servers since 4.9.4 quote them when asked (version >= 401 or acceptStandardJsonOnly), but
+ * older ones, and every other body such as ClusterInfo, do not. This pre-pass quotes a bare integer
+ * key that follows `{` or `,` and precedes `:`, and never touches string contents.
+ */
+export function quoteNumericKeys(text: string): string {
+  let out = '';
+  let last = 0;
+  let inString = false;
+  let afterOpener = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+      continue;
+    }
+    if (c === 0x22) {
+      inString = true;
+      afterOpener = false;
+      continue;
+    }
+    if (c === 0x7b /* { */ || c === 0x2c /* , */) {
+      afterOpener = true;
+      continue;
+    }
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    if (afterOpener && (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39))) {
+      let j = i + 1;
+      while (j < text.length && isDigit(text.charCodeAt(j))) j++;
+      let k = j;
+      while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+      if (text.charCodeAt(k) === 0x3a /* : */ && j > i + (c === 0x2d ? 1 : 0)) {
+        out += text.slice(last, i) + '"' + text.slice(i, j) + '"';
+        last = j;
+      }
+      i = j - 1;
+    }
+    afterOpener = false;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+/** Parses a name-server or broker JSON body that may carry fastjson's unquoted numeric keys. */
+export function parseRouteBody(body: Buffer | string | undefined): unknown {
+  if (body === undefined || body.length === 0) throw new RemotingProtocolError('empty JSON body');
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  try {
+    return JSON.parse(quoteNumericKeys(text)) as unknown;
+  } catch (err) {
+    throw new RemotingProtocolError(`malformed JSON body: ${(err as Error).message}`, { cause: err });
+  }
+}

@@ -1,0 +1,187 @@
+import { InvalidArgumentError, RemotingTimeoutError } from '../errors';
+import type { MessageQueue } from '../client/message-queue';
+import type { MQClientInstance } from '../client/mq-client-instance';
+import { wrapNamespace } from '../client/namespace';
+import type { ServiceState } from '../client/service-state';
+import type { RPCHook } from '../remoting/rpc-hook';
+import { DefaultMQProducerImpl } from './default-mq-producer-impl';
+import { Message } from './message';
+import { createBatch } from './message-batch';
+import { parseProducerOptions, type ProducerOptions } from './producer-config';
+import type { CheckForbiddenHook, SendMessageHook } from './send-hooks';
+import type { OutgoingMessage } from './send-kernel';
+import { isSendCallback, resolveSendOptions, type SendOptions } from './send-options';
+import type { SendCallback, SendResult } from './send-result';
+
+function isRpcHook(v: unknown): v is RPCHook {
+  return typeof v === 'object' && v !== null && typeof (v as RPCHook).doBeforeRequest === 'function';
+}
+
+/**
+ * The producer (Java `DefaultMQProducer`). Create, `start()`, send, `shutdown()`:
+ *
+ * ```ts
+ * const producer = new DefaultMQProducer({ producerGroup: 'orders', namesrvAddr: '127.0.0.1:9876' });
+ * await producer.start();
+ * const result = await producer.send(new Message('OrderTopic', 'hello', { tags: 'created' }));
+ * await producer.shutdown();
+ * ```
+ *
+ * `send(msg)` is Java's synchronous send (up to 1 + retryTimesWhenSendFailed attempts within
+ * `timeoutMs`); `send(msg, callback)` is Java's async send (transport retries only, the callback runs
+ * exactly once); an array is sent as one batch.
+ */
+export class DefaultMQProducer {
+  private readonly impl: DefaultMQProducerImpl;
+  private shutdownPromise: Promise<void> | undefined;
+
+  /** Options object form: every option is validated, an unknown key is an error naming it. */
+  constructor(options: ProducerOptions);
+  constructor(producerGroup: string, rpcHook?: RPCHook);
+  /** @deprecated Java's client-side namespace wrapping; prefer `namespaceV2`. */
+  constructor(namespace: string, producerGroup: string, rpcHook?: RPCHook);
+  constructor(a: ProducerOptions | string, b?: string | RPCHook, c?: RPCHook) {
+    let input: ProducerOptions;
+    if (typeof a === 'string') {
+      if (typeof b === 'string') input = { namespace: a, producerGroup: b, ...(c !== undefined ? { rpcHook: c } : {}) };
+      else if (b === undefined || isRpcHook(b)) input = { producerGroup: a, ...(b !== undefined ? { rpcHook: b } : {}) };
+      else throw new InvalidArgumentError('the second argument must be a producer group or an RPCHook');
+    } else {
+      input = a;
+    }
+    const config = parseProducerOptions(input);
+    this.impl = new DefaultMQProducerImpl(config, config.rpcHook);
+  }
+
+  /** The group (namespaced once started, as in Java). */
+  get producerGroup(): string {
+    return this.impl.producerGroup;
+  }
+
+  get serviceState(): ServiceState {
+    return this.impl.serviceState;
+  }
+
+  /** @internal The client instance this producer runs on (after start). */
+  get clientInstance(): MQClientInstance | undefined {
+    return this.impl.clientInstance;
+  }
+
+  /** @internal */
+  get defaultMQProducerImpl(): DefaultMQProducerImpl {
+    return this.impl;
+  }
+
+  /**
+   * Java `DefaultMQProducer.start` (protocol.md 10.6). Refused with `ClientStateError` naming the state
+   * when not CREATE_JUST; a group already used in the same client instance is refused naming it.
+   */
+  async start(): Promise<void> {
+    this.impl.producerGroup = wrapNamespace(this.impl.namespace, this.impl.producerGroup);
+    await this.impl.start();
+  }
+
+  /** Unregisters from every broker, stops every timer, closes every connection. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.impl.shutdown();
+    if (this.impl.serviceState === 'CREATE_JUST') {
+      // Nothing was started: a later start() stays possible, as in Java.
+      const p = this.shutdownPromise;
+      this.shutdownPromise = undefined;
+      return p;
+    }
+    return this.shutdownPromise;
+  }
+
+  /** Synchronous send (Java `send(msg)`, `send(msg, mq)`, `send(msg, selector, arg)`, `send(msgs)`). */
+  send(msg: Message | Message[], options?: SendOptions): Promise<SendResult>;
+  /** Async send (Java `send(msg, callback)`): the callback runs exactly once, never synchronously. */
+  send(msg: Message | Message[], callback: SendCallback, options?: SendOptions): void;
+  send(msg: Message | Message[], b?: SendOptions | SendCallback, c?: SendOptions): Promise<SendResult> | void {
+    if (isSendCallback(b)) {
+      if (typeof b.onException !== 'function') throw new InvalidArgumentError('SendCallback needs onSuccess and onException');
+      this.sendAsync(msg, b, c);
+      return;
+    }
+    return this.sendSync(msg, b);
+  }
+
+  private async sendSync(msg: Message | Message[], options: SendOptions | undefined): Promise<SendResult> {
+    const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
+    const outcome = await this.impl.send(this.outgoing(msg), 'SYNC', p);
+    return outcome.result!;
+  }
+
+  private sendAsync(msg: Message | Message[], callback: SendCallback, options: SendOptions | undefined): void {
+    const begin = Date.now();
+    let done = false;
+    const settle = (fn: () => void): void => {
+      if (done) return;
+      done = true;
+      try {
+        fn();
+      } catch (err) {
+        this.impl.log.warn('SendCallback threw', { err });
+      }
+    };
+    const run = async (): Promise<SendResult> => {
+      const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
+      const out = this.outgoing(msg);
+      this.impl.makeSureStateOK();
+      return this.impl.withBackpressure(out.msg, p.timeoutMs, begin, async () => {
+        const cost = Date.now() - begin;
+        if (p.timeoutMs <= cost) throw new RemotingTimeoutError({ addr: '', timeoutMs: p.timeoutMs }, 'DEFAULT ASYNC send call timeout');
+        const outcome = await this.impl.send(out, 'ASYNC', { ...p, timeoutMs: p.timeoutMs - cost });
+        return outcome.completion!;
+      });
+    };
+    run().then(
+      (result) => settle(() => callback.onSuccess(result)),
+      (err: unknown) => settle(() => callback.onException(err instanceof Error ? err : new InvalidArgumentError(String(err)))),
+    );
+  }
+
+  /** Java `sendOneway`: written once, no answer, no retry. */
+  async sendOneway(msg: Message, options?: SendOptions): Promise<void> {
+    const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
+    await this.impl.send(this.outgoing(msg), 'ONEWAY', p);
+  }
+
+  /** The writable queues of `topic` from a fresh route lookup (namespace stripped). */
+  fetchPublishMessageQueues(topic: string): Promise<MessageQueue[]> {
+    return this.impl.fetchPublishMessageQueues(wrapNamespace(this.impl.namespace, topic));
+  }
+
+  /** Java `createTopic(key, newTopic, queueNum)`: UPDATE_AND_CREATE_TOPIC to every master of `key`'s route. */
+  async createTopic(key: string, newTopic: string, queueNum: number): Promise<void> {
+    await this.impl.createTopic(key, wrapNamespace(this.impl.namespace, newTopic), queueNum);
+  }
+
+  /** Adds a broker response code that synchronous sends retry. */
+  addRetryResponseCode(code: number): void {
+    if (!Number.isInteger(code)) throw new InvalidArgumentError(`response code must be an integer, got ${String(code)}`);
+    this.impl.retryResponseCodes.add(code);
+  }
+
+  registerSendMessageHook(hook: SendMessageHook): void {
+    if (!hook || typeof hook.sendMessageBefore !== 'function' || typeof hook.sendMessageAfter !== 'function') {
+      throw new InvalidArgumentError('a SendMessageHook needs sendMessageBefore and sendMessageAfter');
+    }
+    this.impl.sendMessageHooks.push(hook);
+  }
+
+  registerCheckForbiddenHook(hook: CheckForbiddenHook): void {
+    if (!hook || typeof hook.checkForbidden !== 'function') throw new InvalidArgumentError('a CheckForbiddenHook needs checkForbidden');
+    this.impl.checkForbiddenHooks.push(hook);
+  }
+
+  /** A message or a batch, with the topic as it goes on the wire. */
+  private outgoing(msg: Message | Message[]): OutgoingMessage {
+    if (Array.isArray(msg)) {
+      const batch = createBatch(msg, { maxMessageSize: this.impl.config.maxMessageSize, namespace: this.impl.namespace });
+      return { msg: batch, topic: batch.topic };
+    }
+    if (!(msg instanceof Message)) throw new InvalidArgumentError('send needs a Message or an array of Messages');
+    return { msg, topic: wrapNamespace(this.impl.namespace, msg.topic) };
+  }
+}

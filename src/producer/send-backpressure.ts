@@ -1,0 +1,111 @@
+import { RemotingTooManyRequestsError } from '../errors';
+
+/**
+ * A fair counting semaphore with `tryAcquire(permits, timeoutMs)` (Java `Semaphore(n, true)`): waiters
+ * are served in order, a waiter that is not served within its timeout gives up. Timers are unref'd.
+ */
+export class AsyncSemaphore {
+  private available: number;
+  private readonly waiters: Array<{ permits: number; grant: () => void }> = [];
+
+  constructor(readonly permits: number) {
+    this.available = permits;
+  }
+
+  get availablePermits(): number {
+    return this.available;
+  }
+
+  tryAcquire(permits: number, timeoutMs: number): Promise<boolean> {
+    if (this.waiters.length === 0 && this.available >= permits) {
+      this.available -= permits;
+      return Promise.resolve(true);
+    }
+    if (timeoutMs <= 0) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const waiter = {
+        permits,
+        grant: () => {
+          clearTimeout(timer);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve(false);
+        this.drain();
+      }, timeoutMs);
+      timer.unref?.();
+      this.waiters.push(waiter);
+    });
+  }
+
+  release(permits: number): void {
+    this.available += permits;
+    this.drain();
+  }
+
+  private drain(): void {
+    while (this.waiters.length > 0 && this.available >= this.waiters[0]!.permits) {
+      const w = this.waiters.shift()!;
+      this.available -= w.permits;
+      w.grant();
+    }
+  }
+}
+
+/** Java's floors: fewer than 10 messages or 1 MiB is raised to that. */
+export const MIN_BACKPRESSURE_NUM = 10;
+export const MIN_BACKPRESSURE_BYTES = 1024 * 1024;
+
+/** Permits held by one async send; `release()` is idempotent. */
+export interface BackpressureTicket {
+  release(): void;
+}
+
+/**
+ * Java `enableBackpressureForAsyncMode`: an async send first takes one permit of the count semaphore
+ * and `bodyLength` permits of the size semaphore, each waiting at most the remaining send timeout,
+ * and gives them back when its callback fires.
+ */
+export class AsyncSendBackpressure {
+  private readonly num: AsyncSemaphore;
+  private readonly size: AsyncSemaphore;
+
+  constructor(maxNum: number, maxBytes: number) {
+    this.num = new AsyncSemaphore(Math.max(maxNum, MIN_BACKPRESSURE_NUM));
+    this.size = new AsyncSemaphore(Math.max(maxBytes, MIN_BACKPRESSURE_BYTES));
+  }
+
+  get availableNum(): number {
+    return this.num.availablePermits;
+  }
+
+  get availableBytes(): number {
+    return this.size.availablePermits;
+  }
+
+  /** Resolves with a ticket, or rejects (Java `RemotingTooMuchRequestException`) on timeout. */
+  async acquire(bodyLength: number, deadline: number, now: () => number = Date.now): Promise<BackpressureTicket> {
+    const bytes = bodyLength > 0 ? bodyLength : 1;
+    let left = deadline - now();
+    if (!(left > 0 && (await this.num.tryAcquire(1, left)))) {
+      throw new RemotingTooManyRequestsError(this.num.permits, 'async');
+    }
+    left = deadline - now();
+    if (!(left > 0 && (await this.size.tryAcquire(bytes, left)))) {
+      this.num.release(1);
+      throw new RemotingTooManyRequestsError(this.size.permits, 'async');
+    }
+    let released = false;
+    return {
+      release: () => {
+        if (released) return;
+        released = true;
+        this.size.release(bytes);
+        this.num.release(1);
+      },
+    };
+  }
+}
