@@ -17,6 +17,8 @@ const PULL_FLAG_SUBSCRIPTION = 0x4;
 const VERIFIER_GROUP = 'rmqts_faults_verifier';
 
 export interface StoredCopy {
+  /** The message's KEYS property (the tests put their own id there). */
+  keys: string | undefined;
   brokerName: string;
   queueId: number;
   queueOffset: bigint;
@@ -87,7 +89,7 @@ export async function readTopic(
             total++;
             const key = m.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? `offset:${m.offsetMsgId}`;
             const copies = byUniqKey.get(key) ?? [];
-            copies.push({ brokerName, queueId, queueOffset: m.queueOffset });
+            copies.push({ keys: m.getProperty(MessageConst.PROPERTY_KEYS), brokerName, queueId, queueOffset: m.queueOffset });
             byUniqKey.set(key, copies);
           }
           offset = next;
