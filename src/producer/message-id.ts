@@ -32,6 +32,7 @@ function hex(b: Uint8Array): string {
  * (-1 000 000, 0), which a clock stepped back can give, are written as 0.
  */
 export function uniqIdTimeField(timeIntoMonth: number): number {
+  if (!Number.isFinite(timeIntoMonth)) throw new InvalidArgumentError(`time into month must be finite, got ${timeIntoMonth}`);
   let diff = Number(BigInt.asIntN(32, BigInt(Math.trunc(timeIntoMonth))));
   if (diff < 0 && diff > -1_000_000) diff = 0;
   return diff;
