@@ -253,6 +253,8 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
     const factory = this.factory;
     let info = this.topicPublishInfoTable.get(topic);
     if (info === undefined || !info.ok()) {
+      // Java would fail with a connect error wrapped in IllegalStateException; say what is wrong instead.
+      this.validateNameServerSetting();
       if (!this.topicPublishInfoTable.has(topic)) this.topicPublishInfoTable.set(topic, new TopicPublishInfo());
       await factory.updateTopicRouteInfoFromNameServer(topic);
       info = this.topicPublishInfoTable.get(topic)!;
