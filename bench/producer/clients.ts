@@ -1,0 +1,180 @@
+/**
+ * The clients under comparison and how to build and launch each as its own process. Builds land in the
+ * harness's cache (outside the git tree) and are skipped when the sources have not changed.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { BenchError } from './bench-error';
+import { ROOT, type HarnessEnv } from './broker-control';
+import type { WorkerSpec } from './worker-process';
+import type { SendMode } from './worker-protocol';
+
+export const CLIENT_NAMES = ['rocketmq-ts', 'java', 'ali-ons', 'go'] as const;
+export type ClientName = (typeof CLIENT_NAMES)[number];
+
+const HERE = join(ROOT, 'bench', 'producer');
+const BUILD_TIMEOUT_MS = 15 * 60_000;
+
+export interface LaunchContext {
+  namesrv: string;
+  topic: string;
+  /** Harness env, when a harness is available (Java needs its version and cache). */
+  harness: HarnessEnv | undefined;
+  /** rocketmq-ts: 'promise' (default) or 'callback' form of the async send. */
+  tsApi: string;
+  /** rocketmq-ts: directory for `node --cpu-prof` output, when profiling. */
+  cpuProfDir: string | undefined;
+  log: (line: string) => void;
+}
+
+export interface ClientDef {
+  name: ClientName;
+  supports(mode: SendMode): boolean;
+  /** Builds what the worker needs; returns its launch spec. Throws a BenchError saying why it cannot run. */
+  prepare(ctx: LaunchContext): Promise<WorkerSpec>;
+}
+
+function exec(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { ...opts, timeout: BUILD_TIMEOUT_MS, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new BenchError(`${file} ${args.join(' ')}: ${err.message}\n${(stderr + stdout).slice(-4000)}`, { cause: err }));
+      else resolve(stdout);
+    });
+  });
+}
+
+function hashTree(dir: string, h = createHash('sha256')): string {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) hashTree(p, h);
+    else h.update(name).update(readFileSync(p));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+function cacheRoot(ctx: LaunchContext): string {
+  if (process.env.ROCKETMQ_CACHE) return process.env.ROCKETMQ_CACHE;
+  // The harness keeps lib/<version> and m2/ side by side in its cache.
+  if (ctx.harness) return dirname(dirname(ctx.harness.lib));
+  return join(process.env.HOME ?? homedir(), '.cache', 'rocketmq-ts');
+}
+
+function workerArgs(ctx: LaunchContext, client: string): string[] {
+  return [
+    `namesrv=${ctx.namesrv}`,
+    `topic=${ctx.topic}`,
+    `group=bench_${client.replace(/[^A-Za-z0-9]/g, '_')}_${process.pid}`,
+    'compressOver=4096',
+    'sendTimeoutMs=3000',
+  ];
+}
+
+function nodeWorker(ctx: LaunchContext, client: string, file: string, nodeFlags: string[], extra: string[]): WorkerSpec {
+  return {
+    client,
+    command: process.execPath,
+    args: [...nodeFlags, '-r', join(ROOT, 'scripts', 'ts-register.cjs'), join(HERE, file), ...workerArgs(ctx, client), ...extra],
+    cwd: ROOT,
+  };
+}
+
+const rocketmqTs: ClientDef = {
+  name: 'rocketmq-ts',
+  supports: () => true,
+  async prepare(ctx) {
+    const flags = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}`] : [];
+    return nodeWorker(ctx, 'rocketmq-ts', 'client-rocketmq-ts.ts', flags, [`api=${ctx.tsApi}`]);
+  },
+};
+
+const aliOns: ClientDef = {
+  name: 'ali-ons',
+  supports: (mode) => mode === 'sync' || mode === 'async',
+  async prepare(ctx) {
+    if (!existsSync(join(ROOT, 'node_modules', 'ali-ons', 'package.json'))) {
+      throw new BenchError('ali-ons is not installed (it is a devDependency: run npm install)');
+    }
+    return nodeWorker(ctx, 'ali-ons', 'client-ali-ons.ts', [], []);
+  },
+};
+
+const java: ClientDef = {
+  name: 'java',
+  supports: () => true,
+  async prepare(ctx) {
+    const h = ctx.harness;
+    if (!h) throw new BenchError('the Java client needs the harness (scripts/rocketmq env) for its version and jars');
+    const project = join(HERE, 'java');
+    const out = join(cacheRoot(ctx), 'bench-producer-java', h.version);
+    const stamp = join(out, 'stamp');
+    const cpFile = join(out, 'classpath.txt');
+    const hash = hashTree(join(project, 'src'), createHash('sha256').update(readFileSync(join(project, 'pom.xml'))));
+    if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(cpFile))) {
+      ctx.log(`building the Java harness (RocketMQ client ${h.version}) with Maven`);
+      mkdirSync(out, { recursive: true });
+      await exec(
+        'mvn',
+        [
+          '-B',
+          '-ntp',
+          '-q',
+          '-f',
+          join(project, 'pom.xml'),
+          `-Drocketmq.version=${h.version}`,
+          `-Dmaven.repo.local=${join(cacheRoot(ctx), 'm2')}`,
+          `-Dbench.build.dir=${out}`,
+          `-Dmdep.outputFile=${cpFile}`,
+          'compile',
+          'dependency:build-classpath',
+        ],
+        { cwd: ROOT },
+      );
+      writeFileSync(stamp, hash);
+    }
+    const home = join(out, 'home');
+    mkdirSync(home, { recursive: true });
+    const extra = (process.env.BENCH_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
+    return {
+      client: 'java',
+      command: h.java,
+      args: [
+        ...extra,
+        `-Duser.home=${home}`,
+        '-Drmq.logback.configurationFile=rmq.client.logback.xml',
+        '-cp',
+        [join(out, 'classes'), readFileSync(cpFile, 'utf8').trim()].join(':'),
+        'io.rocketmqts.bench.ProducerBench',
+        ...workerArgs(ctx, 'java'),
+      ],
+      cwd: ROOT,
+    };
+  },
+};
+
+const go: ClientDef = {
+  name: 'go',
+  supports: () => true,
+  async prepare(ctx) {
+    const project = join(HERE, 'go');
+    const out = join(cacheRoot(ctx), 'bench-producer-go');
+    const bin = join(out, 'producer-bench');
+    const stamp = join(out, 'stamp');
+    const hash = hashTree(project);
+    if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(bin))) {
+      ctx.log('building the Go driver (github.com/apache/rocketmq-client-go/v2 from the Go module proxy)');
+      mkdirSync(out, { recursive: true });
+      try {
+        await exec('go', ['build', '-o', bin, '.'], { cwd: project });
+      } catch (err) {
+        throw new BenchError(`the Go driver did not build: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      }
+      writeFileSync(stamp, hash);
+    }
+    return { client: 'go', command: bin, args: workerArgs(ctx, 'go'), cwd: project };
+  },
+};
+
+export const CLIENTS: Record<ClientName, ClientDef> = { 'rocketmq-ts': rocketmqTs, java, 'ali-ons': aliOns, go };

@@ -1,0 +1,435 @@
+/**
+ * `npm run bench:producer [-- options]`: rocketmq-ts against the Java DefaultMQProducer, ali-ons and the Go
+ * client on one real broker, in one run, interleaved per workload (A B C D, A B C D, ...) so drift hits all
+ * alike. `--stub` runs rocketmq-ts against an in-process stub broker instead, to show the client's own cost.
+ * Prints one JSON line per (client, workload) on stdout and writes bench/results/latest.md (or latest-stub.md).
+ * Never part of `npm test`. Options: see usage() below and docs/benchmarks.md.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { BenchError } from './bench-error';
+import { HarnessBroker, ROOT, type HarnessEnv } from './broker-control';
+import { CLIENTS, CLIENT_NAMES, type ClientName } from './clients';
+import { OffsetProbe, watchStored } from './offset-probe';
+import { judgeGoals, renderMarkdown, summarize, unsupported, type Round, type Summary } from './report';
+import { StubBroker } from './stub-broker';
+import { WorkerProcess } from './worker-process';
+import { WORKLOADS, makeBody, type Workload } from './workloads';
+import type { RunCommand } from './worker-protocol';
+
+interface Options {
+  stub: boolean;
+  quick: boolean;
+  clients: ClientName[];
+  workloads: Workload[];
+  rounds: number;
+  durationMs: number;
+  warmupMs: number;
+  pauseMs: number;
+  maxMsgs: number;
+  queues: number;
+  tsApi: 'promise' | 'callback';
+  cpuProf: boolean;
+  out: string | undefined;
+  write: boolean;
+  brokerArgs: string[];
+}
+
+function usage(): string {
+  return `usage: npm run bench:producer -- [options]
+  --quick                 one short round (about a minute)
+  --stub                  rocketmq-ts against an in-process stub broker (client cost only)
+  --clients a,b           subset of ${CLIENT_NAMES.join(',')} (default: all; --stub: rocketmq-ts)
+  --workloads a,b         subset of ${WORKLOADS.map((w) => w.name).join(',')}
+  --rounds N              measured rounds per client and workload (default 3, --quick 1)
+  --duration-ms N         length of one measured run (default 3000, --quick 1000)
+  --warmup-ms N           warm-up run per client and workload before the rounds (default 1500, --quick 500)
+  --pause-ms N            pause between runs, lets the broker settle (default 300)
+  --max-msgs N            message cap per run (default 2000000)
+  --queues N              write queues of the benchmark topic (default 8)
+  --ts-api promise|callback   rocketmq-ts async form (default promise)
+  --cpu-prof              rocketmq-ts worker writes a V8 CPU profile to bench/results/profiles/
+  --out FILE              markdown report path (default bench/results/latest.md, --stub: latest-stub.md)
+  --no-write              print the JSON lines only
+  --broker-arg ARG        extra argument for 'scripts/rocketmq start' (repeatable)
+environment: NAMESRV_ADDR uses that cluster instead of starting one; BENCH_JAVA_OPTS adds JVM options.`;
+}
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = {
+    stub: false,
+    quick: false,
+    clients: [...CLIENT_NAMES],
+    workloads: [...WORKLOADS],
+    rounds: 3,
+    durationMs: 3000,
+    warmupMs: 1500,
+    pauseMs: 300,
+    maxMsgs: 2_000_000,
+    queues: 8,
+    tsApi: 'promise',
+    cpuProf: false,
+    out: undefined,
+    write: true,
+    brokerArgs: [],
+  };
+  let clientsGiven = false;
+  const set: Record<string, boolean> = {};
+  const num = (name: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n <= 0) throw new BenchError(`${name} needs a positive number`);
+    set[name] = true;
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string | undefined => argv[++i];
+    switch (a) {
+      case '--stub':
+        o.stub = true;
+        break;
+      case '--quick':
+        o.quick = true;
+        break;
+      case '--clients': {
+        const names = (next() ?? '').split(',').filter(Boolean);
+        for (const n of names) if (!(CLIENT_NAMES as readonly string[]).includes(n)) throw new BenchError(`unknown client ${n}`);
+        o.clients = names as ClientName[];
+        clientsGiven = true;
+        break;
+      }
+      case '--workloads': {
+        const names = (next() ?? '').split(',').filter(Boolean);
+        o.workloads = names.map((n) => {
+          const w = WORKLOADS.find((x) => x.name === n);
+          if (!w) throw new BenchError(`unknown workload ${n}`);
+          return w;
+        });
+        break;
+      }
+      case '--rounds':
+        o.rounds = Math.floor(num(a, next()));
+        break;
+      case '--duration-ms':
+        o.durationMs = num(a, next());
+        break;
+      case '--warmup-ms':
+        o.warmupMs = num(a, next());
+        break;
+      case '--pause-ms':
+        o.pauseMs = num(a, next());
+        break;
+      case '--max-msgs':
+        o.maxMsgs = num(a, next());
+        break;
+      case '--queues':
+        o.queues = Math.floor(num(a, next()));
+        break;
+      case '--ts-api': {
+        const v = next();
+        if (v !== 'promise' && v !== 'callback') throw new BenchError('--ts-api takes promise or callback');
+        o.tsApi = v;
+        break;
+      }
+      case '--cpu-prof':
+        o.cpuProf = true;
+        break;
+      case '--out':
+        o.out = next();
+        break;
+      case '--no-write':
+        o.write = false;
+        break;
+      case '--broker-arg':
+        o.brokerArgs.push(next() ?? '');
+        break;
+      case '-h':
+      case '--help':
+        process.stderr.write(usage() + '\n');
+        process.exit(0);
+        break;
+      default:
+        throw new BenchError(`unknown option ${a}\n${usage()}`);
+    }
+  }
+  if (o.quick) {
+    if (!set['--rounds']) o.rounds = 1;
+    if (!set['--duration-ms']) o.durationMs = 1000;
+    if (!set['--warmup-ms']) o.warmupMs = 500;
+    if (!set['--pause-ms']) o.pauseMs = 200;
+  }
+  if (o.stub && !clientsGiven) o.clients = ['rocketmq-ts'];
+  return o;
+}
+
+const t0 = performance.now();
+function log(line: string): void {
+  process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+class Bench {
+  private readonly workers = new Map<ClientName, WorkerProcess>();
+  private readonly unavailable: Record<string, string> = {};
+  private readonly versions: Record<string, string> = {};
+  private readonly tmp = mkdtempSync(join(tmpdir(), 'rocketmq-ts-bench-bodies-'));
+  private broker: HarnessBroker | undefined;
+  private stubBroker: StubBroker | undefined;
+  private probe: OffsetProbe | undefined;
+  private harness: HarnessEnv | undefined;
+  private namesrv = '';
+  private brokerLine = '';
+  private readonly topic: string;
+  private stopping = false;
+
+  constructor(private readonly o: Options) {
+    this.topic = o.stub ? 'bench_producer_stub' : 'bench_producer';
+  }
+
+  async setUp(): Promise<void> {
+    const o = this.o;
+    if (o.stub) {
+      this.stubBroker = new StubBroker({ queues: o.queues });
+      this.namesrv = await this.stubBroker.start();
+      this.brokerLine = `in-process stub NameServer + broker (acknowledges at once, stores nothing) at ${this.namesrv}`;
+      // The Java client, if asked for, still needs the harness's jars.
+      if (o.clients.includes('java')) {
+        this.broker = HarnessBroker.create(log, 'stub');
+        this.harness = await this.broker.harnessEnv().catch(() => undefined);
+      }
+    } else {
+      const external = process.env.NAMESRV_ADDR || undefined;
+      this.broker = HarnessBroker.create(log, external);
+      this.harness = await this.broker.harnessEnv();
+      if (external) {
+        this.namesrv = external;
+        this.brokerLine = `external cluster at NAMESRV_ADDR=${external}`;
+      } else {
+        log(`starting RocketMQ ${this.harness.version} through scripts/rocketmq (${this.broker.describe()})`);
+        this.namesrv = await this.broker.start(o.brokerArgs);
+        this.brokerLine = `Apache RocketMQ ${this.harness.version}, 1 NameServer + 1 broker on this machine (scripts/rocketmq, defaults), NameServer ${this.namesrv}`;
+      }
+      log(`creating topic ${this.topic} with ${o.queues} queues`);
+      if (!(await this.broker.createTopic(this.topic, o.queues))) {
+        log('topic creation did not report success; relying on the broker creating it on first send');
+      }
+    }
+    this.versions.broker = this.harness ? `RocketMQ ${this.harness.version}` : 'stub';
+    const sizes = new Set(o.workloads.map((w) => w.size));
+    for (const size of sizes) writeFileSync(this.bodyPath(size), makeBody(size));
+    await this.startWorkers();
+    if (!o.stub) this.probe = await OffsetProbe.open(this.namesrv, this.topic);
+  }
+
+  private bodyPath(size: number): string {
+    return join(this.tmp, `body-${size}.bin`);
+  }
+
+  private async startWorkers(): Promise<void> {
+    const profDir = this.o.cpuProf ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
+    if (profDir) mkdirSync(profDir, { recursive: true });
+    const ctx = { namesrv: this.namesrv, topic: this.topic, harness: this.harness, tsApi: this.o.tsApi, cpuProfDir: profDir, log };
+    await Promise.all(
+      this.o.clients.map(async (name) => {
+        try {
+          const spec = await CLIENTS[name].prepare(ctx);
+          const w = new WorkerProcess(spec);
+          this.workers.set(name, w);
+          const ready = await w.waitReady(180_000);
+          this.versions[name] = `${ready.version}${ready.runtime ? ` (${ready.runtime})` : ''}`;
+          log(`${name} ready: ${this.versions[name]}, pid ${w.pid}`);
+        } catch (err) {
+          const why = err instanceof Error ? err.message : String(err);
+          this.unavailable[name] = why;
+          this.workers.get(name)?.kill();
+          this.workers.delete(name);
+          log(`${name} cannot run: ${why}`);
+        }
+      }),
+    );
+    if (this.workers.size === 0) throw new BenchError('no client could start');
+  }
+
+  private command(w: Workload, id: string, durationMs: number): RunCommand {
+    return {
+      id,
+      mode: w.mode,
+      inflight: w.inflight,
+      size: w.size,
+      batch: w.batch,
+      durationMs,
+      maxMsgs: this.o.maxMsgs,
+      body: this.bodyPath(w.size),
+    };
+  }
+
+  /** One run; oneway runs are counted by what the broker (or the stub) stored. */
+  private async runOnce(name: ClientName, w: Workload, id: string, durationMs: number): Promise<Round> {
+    const worker = this.workers.get(name)!;
+    const timeout = durationMs + 120_000;
+    if (w.mode !== 'oneway') return { outcome: await worker.run(this.command(w, id, durationMs), timeout) };
+    const total = this.stubBroker
+      ? async (): Promise<number> => this.stubBroker!.stats.oneways
+      : (): Promise<number> => this.probe!.total();
+    const startedAt = performance.now();
+    const { result, stored, storedAt } = await watchStored(total, worker.run(this.command(w, id, durationMs), timeout));
+    return { outcome: result, stored, storedSeconds: (storedAt - startedAt) / 1000 };
+  }
+
+  async measure(): Promise<Summary[]> {
+    const all: Summary[] = [];
+    for (const w of this.o.workloads) {
+      const rounds = new Map<ClientName, Round[]>();
+      const order = this.o.clients.filter((c) => this.workers.has(c) && CLIENTS[c].supports(w.mode));
+      for (const c of this.o.clients) {
+        if (this.workers.has(c) && !CLIENTS[c].supports(w.mode)) all.push(unsupported(c, w, `no ${w.mode} send`));
+      }
+      log(`${w.name}: warm-up ${this.o.warmupMs} ms each`);
+      for (const c of order) {
+        if (this.stopping) return all;
+        await this.tryRun(c, w, `${w.name}-warmup`, this.o.warmupMs);
+      }
+      for (let r = 1; r <= this.o.rounds; r++) {
+        for (const c of order) {
+          if (this.stopping) return all;
+          if (!this.workers.has(c)) continue;
+          await sleep(this.o.pauseMs);
+          const round = await this.tryRun(c, w, `${w.name}-r${r}`, this.o.durationMs);
+          if (!round) continue;
+          const list = rounds.get(c) ?? [];
+          list.push(round);
+          rounds.set(c, list);
+          const res = round.outcome.result;
+          const count = round.stored ?? res.msgs;
+          log(
+            `  ${w.name} round ${r} ${c.padEnd(11)} ${Math.round(count / Math.max(res.elapsed_s, round.storedSeconds ?? 0)).toString().padStart(7)} msgs/s` +
+              `  p50 ${res.p50_us} µs  p99 ${res.p99_us} µs  cpu ${res.cpu_s.toFixed(2)} s  rss ${round.outcome.rssMb?.toFixed(0) ?? '?'} MB` +
+              `${res.errors ? `  errors ${res.errors} (${res.first_error ?? ''})` : ''}${round.stored !== undefined ? `  stored ${round.stored}/${res.msgs}` : ''}`,
+          );
+        }
+      }
+      for (const c of order) {
+        const list = rounds.get(c);
+        if (list?.length) {
+          const s = summarize(c, w, list);
+          all.push(s);
+          process.stdout.write(JSON.stringify(s) + '\n');
+        }
+      }
+    }
+    return all;
+  }
+
+  private async tryRun(c: ClientName, w: Workload, id: string, durationMs: number): Promise<Round | undefined> {
+    const worker = this.workers.get(c);
+    if (!worker) return undefined;
+    try {
+      return await this.runOnce(c, w, id, durationMs);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      log(`${c} ${id} failed: ${why}`);
+      if (!(await this.alive(worker))) {
+        this.unavailable[c] = `worker died during ${id}: ${why}`;
+        this.workers.delete(c);
+      }
+      return undefined;
+    }
+  }
+
+  private async alive(worker: WorkerProcess): Promise<boolean> {
+    try {
+      return worker.pid !== undefined && process.kill(worker.pid, 0);
+    } catch {
+      return false;
+    }
+  }
+
+  report(all: Summary[], startedAt: Date): void {
+    const o = this.o;
+    const goals = judgeGoals(all, o.workloads, o.stub);
+    const settings =
+      `${o.rounds} round(s) x ${o.durationMs} ms per client and workload after a ${o.warmupMs} ms warm-up, ` +
+      `interleaved ${o.clients.join(' / ')}; topic ${this.topic} with ${o.queues} queues; ` +
+      `compression over 4096 bytes; send timeout 3000 ms; rocketmq-ts async API: ${o.tsApi}${o.quick ? '; --quick' : ''}`;
+    const notes = [
+      'Each client runs in its own process; CPU seconds come from that process (Node process.cpuUsage, Java ' +
+        'OperatingSystemMXBean.getProcessCpuTime, Go getrusage); peak RSS is VmHWM from /proc, reset before each run.',
+      'msgs/s and percentiles are medians over the rounds; CPU per message is total CPU / total messages; RSS is the largest peak.',
+    ];
+    if (!o.stub) notes.push('The broker runs on the same 2 cores as the client under test, so broker-bound figures converge; CPU per message separates the clients.');
+    const md = renderMarkdown(all, o.workloads, {
+      title: o.stub ? 'Producer benchmark: rocketmq-ts against a stub broker' : 'Producer benchmark: rocketmq-ts vs Java, ali-ons and Go on one broker',
+      startedAt,
+      durationS: (performance.now() - t0) / 1000,
+      broker: this.brokerLine,
+      settings,
+      versions: this.versions,
+      notes,
+      unavailable: this.unavailable,
+    }, goals);
+    for (const g of goals) log(`goal ${g.verdict.padEnd(6)} ${g.goal}: ${g.detail}`);
+    if (!o.write) return;
+    const out = o.out ?? join(ROOT, 'bench', 'results', o.stub ? 'latest-stub.md' : 'latest.md');
+    mkdirSync(join(out, '..'), { recursive: true });
+    writeFileSync(out, md + '\n');
+    writeFileSync(out.replace(/\.md$/, '') + '.jsonl', all.map((s) => JSON.stringify(s)).join('\n') + '\n');
+    log(`wrote ${out}`);
+  }
+
+  async tearDown(): Promise<void> {
+    this.stopping = true;
+    this.probe?.close();
+    await Promise.all([...this.workers.values()].map((w) => w.stop()));
+    this.workers.clear();
+    if (this.stubBroker) {
+      log(`stub served ${JSON.stringify(this.stubBroker.stats)}`);
+      await this.stubBroker.stop();
+    }
+    if (this.broker && !this.o.stub) {
+      if (!this.broker.external) log('stopping the broker');
+      await this.broker.stop();
+    }
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  /** Interrupted: kill the workers at once, still stop the broker. */
+  async abort(): Promise<void> {
+    this.stopping = true;
+    for (const w of this.workers.values()) w.kill();
+    this.workers.clear();
+    await this.tearDown();
+  }
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const bench = new Bench(o);
+  let interrupted = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (interrupted) return;
+    interrupted = true;
+    log(`${sig}: stopping workers and broker`);
+    bench.abort().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await bench.setUp();
+    const all = await bench.measure();
+    if (!interrupted) bench.report(all, startedAt);
+  } finally {
+    if (!interrupted) await bench.tearDown();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
