@@ -1,0 +1,81 @@
+import { InvalidArgumentError } from '../../errors';
+import { javaHashMapOrder } from './java-hash';
+import type { LanguageName } from './language-code';
+
+export type ExtFields = Record<string, string>;
+
+/**
+ * Instances inherit from an empty object whose own prototype is null: nothing is inherited (not
+ * even `__proto__`'s setter, so a wire key `__proto__` is a plain own property), yet V8 keeps them
+ * in fast mode, unlike `Object.create(null)` objects, which start as hash tables.
+ */
+const ExtFieldsObject = function ExtFieldsObject() {} as unknown as new () => ExtFields;
+ExtFieldsObject.prototype = Object.freeze(Object.create(null) as object);
+
+/** A map with no inherited members, so wire keys like `__proto__` can never reach a prototype. */
+export function newExtFields(): ExtFields {
+  return new ExtFieldsObject();
+}
+
+/** The header part of a command: what the JSON and ROCKETMQ header codecs read and write. */
+export interface CommandFields {
+  code: number;
+  language: LanguageName | undefined;
+  version: number;
+  opaque: number;
+  flag: number;
+  remark: string | undefined;
+  extFields: ExtFields | undefined;
+  fastHeaderKeys?: readonly string[] | undefined;
+}
+
+/**
+ * An int field as Java's `int` holds it. Values in [2^31, 2^32) are taken as their two's-complement
+ * int32 (an unsigned opaque or flag), anything else that is not an int32 is refused.
+ */
+export function toInt32(v: number, what: string): number {
+  if ((v | 0) === v) return v;
+  if (Number.isInteger(v) && v >= -2147483648 && v <= 4294967295) return v | 0;
+  throw new InvalidArgumentError(`${what} ${v} is not a 32-bit integer`);
+}
+
+function present(ext: ExtFields, key: string): boolean {
+  const v = ext[key];
+  return v !== undefined && v !== null;
+}
+
+/** Ext-field keys with a value, in Java `HashMap` order (insertion order breaks bucket ties). */
+export function extKeysInHashOrder(ext: ExtFields): string[] {
+  const keys = Object.keys(ext);
+  let all = true;
+  for (let i = 0; i < keys.length; i++) {
+    if (!present(ext, keys[i]!)) {
+      all = false;
+      break;
+    }
+  }
+  return javaHashMapOrder(all ? keys : keys.filter((k) => present(ext, k)));
+}
+
+/**
+ * Ext-field keys as Java's Netty encoder writes a ROCKETMQ header: a `FastCodesHeader`'s own keys
+ * first, in its order, then the rest of the map in HashMap order.
+ */
+export function extKeysFastFirst(ext: ExtFields, fastKeys: readonly string[] | undefined): string[] {
+  if (!fastKeys || fastKeys.length === 0) return extKeysInHashOrder(ext);
+  const head: string[] = [];
+  for (let i = 0; i < fastKeys.length; i++) {
+    const k = fastKeys[i]!;
+    if (present(ext, k)) head.push(k);
+  }
+  const keys = Object.keys(ext);
+  if (keys.length === head.length) return head; // nothing besides the fast keys (the usual case)
+  const rest = keys.filter((k) => present(ext, k) && !fastKeys.includes(k));
+  return rest.length === 0 ? head : head.concat(javaHashMapOrder(rest));
+}
+
+/** A value as a string: extFields are typed string, but plain JavaScript callers may pass numbers. */
+export function extValue(ext: ExtFields, key: string): string {
+  const v: unknown = ext[key];
+  return typeof v === 'string' ? v : String(v);
+}

@@ -1,0 +1,125 @@
+import { InvalidArgumentError, RemotingProtocolError } from '../../errors';
+import { extKeysFastFirst, extValue, newExtFields, toInt32, type CommandFields, type ExtFields } from './command-fields';
+import type { DecodedHeader } from './json-header';
+import { LanguageCode, languageFromByte } from './language-code';
+import type { HeaderSink } from './header-sink';
+import { latin1, sliceString } from './utf8';
+
+/*
+ * The ROCKETMQ binary header (Java `RocketMQSerializable`):
+ *   int16 code | int8 language | int16 version | int32 opaque | int32 flag
+ *   | int32 remarkLen, remark | int32 extLen, { int16 keyLen, key, int32 valueLen, value }*
+ * A zero length reads back as null, so an empty remark, key or value is the same as none.
+ */
+
+/** Bytes of a header without remark and extFields. */
+export const ROCKETMQ_FIXED_HEADER_BYTES = 21;
+
+function int16Field(v: number, what: string): number {
+  if (!Number.isInteger(v) || v < -32768 || v > 32767) {
+    throw new InvalidArgumentError(
+      `${what} ${v} does not fit the ROCKETMQ header's int16 ${what} field; send this request with the JSON serialize type`,
+    );
+  }
+  return v;
+}
+
+/** Writes the binary header of `cmd` into `sink`; throws InvalidArgumentError for what it cannot hold. */
+export function writeRocketMQHeader(cmd: CommandFields, sink: HeaderSink): void {
+  const code = int16Field(cmd.code, 'code');
+  const version = int16Field(cmd.version, 'version');
+  if (cmd.language === undefined) throw new InvalidArgumentError('command has no language');
+  const language = LanguageCode[cmd.language];
+  if (language === undefined) throw new InvalidArgumentError(`unknown language ${String(cmd.language)}`);
+  const opaque = toInt32(cmd.opaque, 'opaque');
+  const flag = toInt32(cmd.flag, 'flag');
+  const remark = cmd.remark;
+  sink.ensure(ROCKETMQ_FIXED_HEADER_BYTES + (remark ? remark.length * 3 : 0));
+  sink.int16(code);
+  sink.buf[sink.pos++] = language;
+  sink.int16(version);
+  sink.int32(opaque);
+  sink.int32(flag);
+  if (remark) {
+    const at = sink.pos;
+    sink.pos += 4;
+    sink.utf8(remark);
+    sink.int32At(at, sink.pos - at - 4);
+  } else sink.int32(0);
+  const extAt = sink.pos;
+  sink.pos += 4;
+  const ext: ExtFields | undefined = cmd.extFields;
+  if (ext) {
+    const keys = extKeysFastFirst(ext, cmd.fastHeaderKeys);
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const v = extValue(ext, k);
+      sink.ensure(6 + 3 * (k.length + v.length));
+      const keyAt = sink.pos;
+      sink.pos += 2;
+      sink.utf8(k);
+      const keyBytes = sink.pos - keyAt - 2;
+      if (keyBytes > 32767) {
+        throw new InvalidArgumentError(`extFields key of ${keyBytes} bytes exceeds the ROCKETMQ limit of 32767`);
+      }
+      sink.buf[keyAt] = keyBytes >>> 8;
+      sink.buf[keyAt + 1] = keyBytes;
+      const valueAt = sink.pos;
+      sink.pos += 4;
+      sink.utf8(v);
+      sink.int32At(valueAt, sink.pos - valueAt - 4);
+    }
+  }
+  sink.int32At(extAt, sink.pos - extAt - 4);
+}
+
+function truncated(what: string, need: number, have: number): RemotingProtocolError {
+  return new RemotingProtocolError(`ROCKETMQ header: ${what} needs ${need} bytes, ${have} left in the header`);
+}
+
+/** Decodes the binary header in `buf[start, end)`; every length is checked against the header. */
+export function decodeRocketMQHeader(buf: Buffer, start: number, end: number): DecodedHeader {
+  if (end - start < ROCKETMQ_FIXED_HEADER_BYTES) {
+    throw new RemotingProtocolError(
+      `ROCKETMQ header of ${end - start} bytes is shorter than ${ROCKETMQ_FIXED_HEADER_BYTES}`,
+    );
+  }
+  const text = latin1(buf, start, end);
+  const code = buf.readInt16BE(start);
+  const language = languageFromByte(buf.readInt8(start + 2));
+  const version = buf.readInt16BE(start + 3);
+  const opaque = buf.readInt32BE(start + 5);
+  const flag = buf.readInt32BE(start + 9);
+  const remarkLen = buf.readInt32BE(start + 13);
+  let p = start + 17;
+  if (remarkLen < 0 || remarkLen > end - p - 4) throw truncated(`remark of length ${remarkLen}`, remarkLen + 4, end - p);
+  const remark = remarkLen > 0 ? sliceString(buf, text, start, p, p + remarkLen) : undefined;
+  p += remarkLen;
+  const extLen = buf.readInt32BE(p);
+  p += 4;
+  if (extLen < 0 || extLen > end - p) throw truncated(`extFields block of length ${extLen}`, extLen, end - p);
+  let extFields: ExtFields | undefined;
+  if (extLen > 0) {
+    extFields = newExtFields();
+    const extEnd = p + extLen;
+    while (p < extEnd) {
+      if (extEnd - p < 2) throw truncated('extFields key length', 2, extEnd - p);
+      const kl = ((buf[p]! << 24) >> 16) | buf[p + 1]!;
+      p += 2;
+      if (kl < 0 || kl > extEnd - p - 4) throw truncated(`extFields key of length ${kl}`, kl + 4, extEnd - p);
+      const key = kl > 0 ? sliceString(buf, text, start, p, p + kl) : undefined;
+      p += kl;
+      const vl = buf.readInt32BE(p);
+      p += 4;
+      if (vl < 0 || vl > extEnd - p) throw truncated(`extFields value of length ${vl}`, vl, extEnd - p);
+      // Java reads a zero length as null, and a null value is no value: the key is absent.
+      if (key !== undefined) {
+        if (vl > 0) extFields[key] = sliceString(buf, text, start, p, p + vl);
+        else delete extFields[key];
+      }
+      p += vl;
+    }
+  }
+  // Bytes after the extFields block are ignored: Java never writes any.
+  return { code, language, version, opaque, flag, remark, extFields };
+}
