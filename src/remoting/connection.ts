@@ -18,6 +18,8 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   maxFrameBytes: number;
+  /** Replies to server-initiated requests not yet handed to the kernel; beyond this the peer is not reading. */
+  maxReplyBacklogBytes: number;
   logger: Logger;
   socketFactory: SocketFactory | undefined;
   tls: tls.ConnectionOptions | undefined;
@@ -31,6 +33,9 @@ export interface ConnectionHandlers {
   /** Exactly once per connection; `reason` is why it closed (a connect or protocol error, idle, ...). */
   onClose(conn: Connection, reason: RocketMQError, wasConnected: boolean): void;
 }
+
+/** Server-initiated requests being handled per connection beyond which reading pauses (a flood waits in the kernel). */
+const MAX_INBOUND_REQUESTS = 1024;
 
 /** Bodies at least this large are written as their own buffer rather than copied into the batch. */
 const COPY_LIMIT = 16 * 1024;
@@ -67,6 +72,10 @@ export class Connection {
   private batch: Buffer[] = [];
   private batchDone: WriteDone[] = [];
   private flushScheduled = false;
+  /** Bytes of replies (to server-initiated requests) queued but not yet written out. */
+  private replyBacklogBytes = 0;
+  private inboundRequests = 0;
+  private readPaused = false;
 
   constructor(
     readonly addr: string,
@@ -172,6 +181,52 @@ export class Connection {
       process.nextTick(flushConnection, this);
     }
     return true;
+  }
+
+  /**
+   * The owner took on one server-initiated request from this connection. Past a limit, reading
+   * pauses until the owner catches up, so a peer flooding requests cannot grow our memory: its
+   * frames wait in kernel buffers (and our own responses wait with them, delayed, not lost).
+   */
+  beginInbound(): void {
+    this.inboundRequests++;
+    if (this.inboundRequests >= MAX_INBOUND_REQUESTS && !this.readPaused && this.state === 'connected') {
+      this.readPaused = true;
+      this.socket.pause();
+      this.log.debug('too many server-initiated requests in progress: reading paused', { addr: this.addr });
+    }
+  }
+
+  endInbound(): void {
+    this.inboundRequests--;
+    if (this.readPaused && this.inboundRequests <= MAX_INBOUND_REQUESTS / 2 && this.state === 'connected') {
+      this.readPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  /**
+   * Queues a reply to a server-initiated request. Replies are the one thing a peer can make us write
+   * without limit (in-flight limits bound requests), so a peer that keeps asking without reading the
+   * answers is disconnected once `maxReplyBacklogBytes` are waiting.
+   */
+  writeReply(header: Buffer, body: Buffer | undefined): boolean {
+    if (this.state !== 'connected') return false;
+    const size = header.length + (body?.length ?? 0);
+    // One reply of any size may always go out; it is a growing queue of them that is refused.
+    if (this.replyBacklogBytes > 0 && this.replyBacklogBytes + size > this.options.maxReplyBacklogBytes) {
+      this.close(
+        new RemotingClosedError(
+          this.addr,
+          `peer ${this.addr} is not reading: ${this.replyBacklogBytes} bytes of replies unsent, connection closed`,
+        ),
+      );
+      return false;
+    }
+    this.replyBacklogBytes += size;
+    return this.write(header, body, () => {
+      this.replyBacklogBytes -= size;
+    });
   }
 
   /** @internal */

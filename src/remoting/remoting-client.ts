@@ -37,6 +37,12 @@ export type InvokeCallback = (err: RocketMQError | null, response?: RemotingComm
 /** Java's rule: keep a timed-out connection when connecting ate nearly all of the budget. */
 const MIN_CLOSE_TIMEOUT_MS = 100;
 const MAX_TIMER_MS = 0x7fffffff;
+/**
+ * Unsent replies to server-initiated requests tolerated per connection. Brokers send a handful of
+ * such requests at a time (transaction checks, running-info queries); megabytes of unread answers
+ * mean the peer stopped reading, and the connection is closed rather than buffering without bound.
+ */
+const REPLY_BACKLOG_BYTES = 1024 * 1024;
 
 type Completion = (err: RocketMQError | null, response: RemotingCommand | undefined) => void;
 
@@ -57,6 +63,9 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
   private readonly connOptions: ConnectionOptions;
   private readonly handlers: ConnectionHandlers;
   private finishQueue: PendingCall[] = [];
+  /** Server-initiated requests waiting for the next turn: connection, command, connection, command... */
+  private inbound: Array<Connection | RemotingCommand> = [];
+  private inboundScheduled = false;
   private finishScheduled = false;
   private shutdownPromise: Promise<void> | undefined;
 
@@ -73,6 +82,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       idleTimeoutMs: this.opts.idleTimeoutMs,
       maxFrameBytes: this.opts.maxFrameBytes,
+      maxReplyBacklogBytes: REPLY_BACKLOG_BYTES,
       logger: this.log,
       socketFactory: this.opts.socketFactory,
       tls: this.opts.tls,
@@ -395,19 +405,38 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       this.table.settle(call, null, cmd);
       return;
     }
-    setImmediate(() => {
-      this.serveRequest(conn, cmd).catch((err: unknown) => {
-        this.log.error('serving a server-initiated request failed', { addr: conn.addr, error: err });
-      });
-    });
+    conn.beginInbound();
+    this.inbound.push(conn, cmd);
+    if (!this.inboundScheduled) {
+      this.inboundScheduled = true;
+      setImmediate(this.drainInbound);
+    }
   }
 
-  private async serveRequest(conn: Connection, request: RemotingCommand): Promise<void> {
-    const response = await this.processors.process(request, conn.addr);
-    if (response === undefined) return;
+  /** Server-initiated requests, handled after the read loop (a macrotask later, like Java's executor hop). */
+  private readonly drainInbound = () => {
+    this.inboundScheduled = false;
+    const queue = this.inbound;
+    this.inbound = [];
+    for (let i = 0; i < queue.length; i += 2) {
+      const conn = queue[i] as Connection;
+      const request = queue[i + 1] as RemotingCommand;
+      this.processors.process(request, conn.addr, (response) => {
+        try {
+          if (response !== undefined) this.writeReply(conn, response);
+        } catch (err) {
+          this.log.error('writing the reply to a server-initiated request failed', { addr: conn.addr, error: err });
+        } finally {
+          conn.endInbound();
+        }
+      });
+    }
+  };
+
+  private writeReply(conn: Connection, response: RemotingCommand): void {
     this.applyDefaults(response);
     const header = response.encodeHeader();
-    if (!conn.write(header, response.body)) {
+    if (!conn.writeReply(header, response.body)) {
       this.log.debug('connection gone before the response was written', { addr: conn.addr, opaque: response.opaque });
     }
   }

@@ -47,35 +47,55 @@ export class RequestProcessorTable {
   }
 
   /**
-   * Runs the request through hooks and its processor and returns the response to write (opaque and
-   * response flag set), or undefined when nothing is to be written. Never throws or rejects.
+   * Runs the request through hooks and its processor and hands `reply` the response to write (opaque
+   * and response flag set), or undefined when nothing is to be written. `reply` runs exactly once,
+   * synchronously for a synchronous processor (no promise per request on the common path). Never throws.
    */
-  async process(request: RemotingCommand, addr: string): Promise<RemotingCommand | undefined> {
+  process(request: RemotingCommand, addr: string, reply: (response: RemotingCommand | undefined) => void): void {
     const processor = this.processors.get(request.code);
     if (processor === undefined) {
       const remark = ` request type ${request.code} not supported`;
-      this.log.warn(`${addr}${remark}`);
-      return this.answer(request, RemotingCommand.createResponse(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark));
+      this.log.warn('server-initiated request code not supported', { addr, code: request.code });
+      reply(this.answer(request, RemotingCommand.createResponse(ResponseCode.REQUEST_CODE_NOT_SUPPORTED, remark)));
+      return;
     }
-    let response: RemotingCommand | null;
+    let result: ReturnType<RequestProcessor>;
     try {
       // Java runs the hooks on incoming requests too (protocol.md 11.7); a hook failure is a SYSTEM_ERROR.
       const before = runBeforeHooks(this.hooks, addr, request);
       if (before) throw before;
-      response = await processor(request, { addr });
-      if (response !== null && response !== undefined) {
-        if (!(response instanceof RemotingCommand)) {
-          throw new InvalidArgumentError(`processor for code ${request.code} returned a non-RemotingCommand`);
-        }
-        const after = runAfterHooks(this.hooks, addr, request, response);
-        if (after) throw after;
-      }
+      result = processor(request, { addr });
     } catch (err) {
-      this.log.error('request processor failed', { addr, code: request.code, opaque: request.opaque, error: err });
-      return this.answer(request, RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, simpleDescription(err)));
+      reply(this.failed(request, addr, err));
+      return;
     }
+    if (result !== null && typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+      (result as Promise<RemotingCommand | null>).then(
+        (response) => reply(this.completed(request, addr, response)),
+        (err: unknown) => reply(this.failed(request, addr, err)),
+      );
+    } else {
+      reply(this.completed(request, addr, result as RemotingCommand | null));
+    }
+  }
+
+  private completed(request: RemotingCommand, addr: string, response: RemotingCommand | null): RemotingCommand | undefined {
     if (response === null || response === undefined) return undefined;
+    try {
+      if (!(response instanceof RemotingCommand)) {
+        throw new InvalidArgumentError(`processor for code ${request.code} returned a non-RemotingCommand`);
+      }
+      const after = runAfterHooks(this.hooks, addr, request, response);
+      if (after) throw after;
+    } catch (err) {
+      return this.failed(request, addr, err);
+    }
     return this.answer(request, response);
+  }
+
+  private failed(request: RemotingCommand, addr: string, err: unknown): RemotingCommand | undefined {
+    this.log.error('request processor failed', { addr, code: request.code, opaque: request.opaque, error: err });
+    return this.answer(request, RemotingCommand.createResponse(ResponseCode.SYSTEM_ERROR, simpleDescription(err)));
   }
 
   private answer(request: RemotingCommand, response: RemotingCommand): RemotingCommand | undefined {

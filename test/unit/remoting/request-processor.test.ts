@@ -138,4 +138,39 @@ describe('server-initiated requests (protocol.md 11.8)', () => {
     expect(stacks).toHaveLength(2);
     for (const s of stacks) expect(s).not.toMatch(/onData|FrameDecoder/);
   });
+
+  test('a peer that keeps asking without reading the answers is disconnected (bounded reply backlog)', async () => {
+    const gone: string[] = [];
+    client.on('disconnected', (a) => gone.push(a));
+    await connected(client);
+    const sock = [...server.sockets][0]!;
+    sock.pause(); // the peer stops reading our replies
+    const one = new RemotingCommand({ code: 31000, opaque: 1, language: 'JAVA' }).encode();
+    sock.write(Buffer.concat(Array.from({ length: 200_000 }, () => one)));
+    for (let i = 0; i < 1000 && gone.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(gone).toEqual([server.addr]);
+  });
+
+  test('too many server-initiated requests in progress pause reading until they finish', async () => {
+    let started = 0;
+    const release: Array<() => void> = [];
+    client.registerProcessor(500, () => {
+      started++;
+      return new Promise((resolve) => release.push(() => resolve(null)));
+    });
+    await connected(client);
+    const one = new RemotingCommand({ code: 500, opaque: 1, language: 'JAVA' }).markOneway().encode();
+    [...server.sockets][0]!.write(Buffer.concat(Array.from({ length: 5000 }, () => one)));
+    for (let i = 0; i < 200 && started < 1024; i++) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(started).toBeGreaterThanOrEqual(1024);
+    expect(started).toBeLessThan(5000); // paused: the rest waits in buffers
+    for (let i = 0; i < 400 && started < 5000; i++) {
+      release.splice(0).forEach((f) => f());
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    release.splice(0).forEach((f) => f());
+    expect(started).toBe(5000);
+    expect((await client.invoke(server.addr, RemotingCommand.createRequest(34), 3000)).code).toBe(0);
+  });
 });
