@@ -199,3 +199,12 @@ export async function until(cond: () => boolean, what: string, maxTurns = 2000):
   }
   throw new Error(`condition never held: ${what}`);
 }
+
+/** Like `until`, but polls with setImmediate, so it also works under jest fake timers. */
+export async function untilImmediate(cond: () => boolean, what: string, maxTurns = 200_000): Promise<void> {
+  for (let i = 0; i < maxTurns; i++) {
+    if (cond()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error(`condition never held: ${what}`);
+}
