@@ -203,3 +203,27 @@ export class RpcHookError extends RocketMQError {
     this.phase = phase;
   }
 }
+
+/**
+ * The broker's ACL refused the request: NO_PERMISSION (16) from its authentication chain (unknown
+ * user, wrong secret: `AUTHENTICATION`) or its authorization chain (no Pub/Sub right on the topic or
+ * group: `AUTHORIZATION`). Raised by `AclClientRPCHook`; names the access key, never the secret.
+ */
+export class AccessDeniedError extends BrokerResponseError {
+  readonly reason: 'AUTHENTICATION' | 'AUTHORIZATION';
+  readonly accessKey: string;
+  constructor(
+    reason: 'AUTHENTICATION' | 'AUTHORIZATION',
+    accessKey: string,
+    remark: string | undefined,
+    brokerAddr: string | undefined,
+    options: RocketMQErrorOptions = {},
+  ) {
+    super(16, remark, brokerAddr, options);
+    (this as { code: string }).code = 'ERR_ACCESS_DENIED';
+    this.reason = reason;
+    this.accessKey = accessKey;
+    const what = reason === 'AUTHENTICATION' ? 'authentication failed' : 'authorization failed';
+    this.message = `${what} for access key "${accessKey}"${brokerAddr ? ` at ${brokerAddr}` : ''}: ${remark ?? '(no remark)'} (CODE: 16)`;
+  }
+}
