@@ -5,6 +5,7 @@ import {
   RemotingClosedError,
   RemotingConnectError,
   RemotingSendError,
+  RemotingTimeoutError,
   RequestAbortedError,
   RocketMQError,
 } from '../errors';
@@ -14,7 +15,8 @@ import { parseAddress } from './address';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection';
 import { InflightTable, PendingCall, nextOpaque, type CallKind } from './inflight-table';
 import { NameServerSelector } from './name-server-selector';
-import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION, RemotingCommand } from './protocol/remoting-command';
+import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION, newExtFields, RemotingCommand } from './protocol/remoting-command';
+import { ResponseCode } from './protocol/response-code';
 import {
   resolveRemotingClientOptions,
   type RemotingClientOptions,
@@ -68,6 +70,10 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
   private inboundScheduled = false;
   private finishScheduled = false;
   private shutdownPromise: Promise<void> | undefined;
+  /** Connections that answered GO_AWAY: out of the table, left to finish their calls; closed at shutdown. */
+  private readonly draining = new Set<Connection>();
+  /** Calls that are already the resend after a GO_AWAY. */
+  private readonly goAwayResends = new WeakSet<PendingCall>();
 
   constructor(options: RemotingClientOptions = {}) {
     super();
@@ -157,11 +163,12 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       (call) => new RemotingClosedError(call.resolvedAddr ?? call.addr ?? '<name server>', 'remoting client shut down'),
     );
     const closing: Promise<void>[] = [];
-    for (const conn of [...this.connections.values()]) {
+    for (const conn of [...this.connections.values(), ...this.draining]) {
       conn.close(new RemotingClosedError(conn.addr, 'remoting client shut down'));
       closing.push(conn.socketClosed);
     }
     this.connections.clear();
+    this.draining.clear();
     await Promise.all(closing);
     // Let the deferred completions (rejections above) run before reporting shutdown done.
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -349,9 +356,11 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     const response = call.response;
     call.response = undefined;
     call.error = null;
+    if (err === null && response !== undefined && response.code === ResponseCode.GO_AWAY) {
+      err = this.resendAfterGoAway(call) ?? null;
+      if (err === null) return; // the resend now owns the completion
+    }
     if (err === null && response !== undefined) {
-      // GO_AWAY (1500, protocol.md 11.6) belongs here, before the after-hooks: reconnect and resend
-      // once. Handled by a later issue; until then a GO_AWAY response is returned like any other.
       err = runAfterHooks(this.opts.rpcHooks, call.resolvedAddr!, call.request, response) ?? null;
     }
     if (err !== null && call.stack !== undefined && err.stack !== undefined) {
@@ -373,6 +382,53 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     } catch (cbErr) {
       this.log.error('invoke callback threw', { code: call.request.code, error: cbErr });
     }
+  }
+
+  /**
+   * protocol.md 11.6 (Java `enableReconnectForGoAway`, on by default): a peer that is going away
+   * answered GO_AWAY. Its connection leaves the table (new calls connect afresh; calls still pending
+   * on it finish there) and the request is sent once more, as a new command with a fresh opaque and
+   * the time left, to the same address. Returns the error when it cannot be resent: a second
+   * GO_AWAY, or no time left.
+   */
+  private resendAfterGoAway(call: PendingCall): RocketMQError | undefined {
+    const conn = call.conn;
+    const addr = call.resolvedAddr ?? conn?.addr ?? '<name server>';
+    if (this.goAwayResends.has(call)) {
+      return new RemotingSendError(addr, `received GO_AWAY twice for request ${call.request.code} to ${addr}`);
+    }
+    if (conn !== undefined && this.connections.get(conn.addr) === conn) {
+      this.connections.delete(conn.addr);
+      if (conn.state !== 'closed') this.draining.add(conn);
+    }
+    if (call.signal?.aborted) return new RequestAbortedError('request aborted', { cause: call.signal.reason });
+    const left = call.timeoutMs === undefined ? undefined : call.timeoutMs - (Date.now() - call.createdAt);
+    if (left !== undefined && left <= 0) {
+      return new RemotingTimeoutError(
+        { addr, timeoutMs: call.timeoutMs!, requestCode: call.request.code, createdAt: call.createdAt, sentAt: call.sentAt },
+        `request ${call.request.code} to ${addr} got GO_AWAY with no time left to resend`,
+      );
+    }
+    this.log.info('GO_AWAY received, reconnecting and resending once', { addr, code: call.request.code });
+    const old = call.request;
+    const extFields = old.extFields === undefined ? undefined : Object.assign(newExtFields(), old.extFields);
+    const request = new RemotingCommand({ code: old.code, remark: old.remark, extFields, body: old.body, fastHeaderKeys: old.fastHeaderKeys });
+    const resend = new PendingCall(addr, request, 'async', left, Date.now(), this.onSettled);
+    resend.complete = call.complete;
+    resend.closeOnTimeout = call.closeOnTimeout;
+    resend.stack = call.stack;
+    resend.trace = call.trace; // one logical call for diagnostics subscribers
+    this.goAwayResends.add(resend);
+    call.complete = undefined;
+    const refused = this.shutdownPromise
+      ? new RemotingClosedError(addr, 'remoting client shut down')
+      : this.table.admit(resend, call.signal);
+    if (refused) {
+      call.complete = resend.complete;
+      return refused;
+    }
+    this.toAddress(resend, addr);
+    return undefined;
   }
 
   private afterTimeout(call: PendingCall): void {
@@ -443,6 +499,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
 
   private onConnectionClosed(conn: Connection, reason: RocketMQError, wasConnected: boolean): void {
     if (this.connections.get(conn.addr) === conn) this.connections.delete(conn.addr);
+    this.draining.delete(conn);
     this.table.rejectConnection(
       conn,
       (call) =>
