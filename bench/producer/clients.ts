@@ -46,12 +46,16 @@ function exec(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
   });
 }
 
+/** Hash of every file under `dir` (names and contents), so a changed source is rebuilt. */
 function hashTree(dir: string, h = createHash('sha256')): string {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) hashTree(p, h);
-    else h.update(name).update(readFileSync(p));
-  }
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else h.update(p.slice(dir.length)).update(readFileSync(p));
+    }
+  };
+  walk(dir);
   return h.digest('hex').slice(0, 16);
 }
 
@@ -72,11 +76,35 @@ function workerArgs(ctx: LaunchContext, client: string): string[] {
   ];
 }
 
-function nodeWorker(ctx: LaunchContext, client: string, file: string, nodeFlags: string[], extra: string[]): WorkerSpec {
+/**
+ * Bundles a Node driver with esbuild the way scripts/build.mjs bundles the package (one file, dependencies
+ * external), so the client runs as users get it: no per-module loader, no CJS export getters on hot paths.
+ * The bundle goes under node_modules/.cache so its external requires resolve from the project.
+ */
+async function bundleDriver(file: string): Promise<string> {
+  const { build } = await import('esbuild');
+  const outfile = join(ROOT, 'node_modules', '.cache', 'rocketmq-ts-bench', file.replace(/\.ts$/, '.js'));
+  await build({
+    entryPoints: [join(HERE, file)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    packages: 'external',
+    logLevel: 'error',
+    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: false, useDefineForClassFields: false } },
+  });
+  return outfile;
+}
+
+async function nodeWorker(ctx: LaunchContext, client: string, file: string, nodeFlags: string[], extra: string[]): Promise<WorkerSpec> {
+  const bundle = await bundleDriver(file);
   return {
     client,
     command: process.execPath,
-    args: [...nodeFlags, '-r', join(ROOT, 'scripts', 'ts-register.cjs'), join(HERE, file), ...workerArgs(ctx, client), ...extra],
+    args: [...nodeFlags, bundle, ...workerArgs(ctx, client), ...extra],
     cwd: ROOT,
   };
 }

@@ -6,7 +6,7 @@
  * Never part of `npm test`. Options: see usage() below and docs/benchmarks.md.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchError } from './bench-error';
@@ -165,6 +165,7 @@ function parseOptions(argv: string[]): Options {
 }
 
 const t0 = performance.now();
+const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' / ');
 function log(line: string): void {
   process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(6)}s] ${line}\n`);
 }
@@ -368,6 +369,7 @@ class Bench {
       settings,
       versions: this.versions,
       notes,
+      loadAtStart,
       unavailable: this.unavailable,
     }, goals);
     for (const g of goals) log(`goal ${g.verdict.padEnd(6)} ${g.goal}: ${g.detail}`);
