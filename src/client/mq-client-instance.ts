@@ -1,4 +1,5 @@
-import { ClientStateError, RemotingError } from '../errors';
+import { BrokerResponseError, ClientStateError, RemotingError } from '../errors';
+import { ResponseCode } from '../remoting/protocol/response-code';
 import type { Logger } from '../logger';
 import { RemotingClient } from '../remoting/remoting-client';
 import type { RPCHook } from '../remoting/rpc-hook';
@@ -260,7 +261,10 @@ export class MQClientInstance {
         throw err;
       }
       if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) && topic !== AUTO_CREATE_TOPIC_KEY_TOPIC) {
-        this.log.warn('updateTopicRouteInfoFromNameServer failed', { topic, err });
+        // Java logs this at warn into its own log file; an unknown topic is the normal first step of
+        // auto-creation, so only other failures are warnings here.
+        const unknownTopic = err instanceof BrokerResponseError && err.responseCode === ResponseCode.TOPIC_NOT_EXIST;
+        this.log[unknownTopic ? 'info' : 'warn']('updateTopicRouteInfoFromNameServer failed', { topic, err });
       }
       return false;
     } finally {

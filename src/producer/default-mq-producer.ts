@@ -8,9 +8,10 @@ import { DefaultMQProducerImpl } from './default-mq-producer-impl';
 import { Message } from './message';
 import { createBatch } from './message-batch';
 import { parseProducerOptions, type ProducerOptions } from './producer-config';
-import type { CheckForbiddenHook, SendMessageHook } from './send-hooks';
+import type { CheckForbiddenHook, CommunicationMode, SendMessageHook } from './send-hooks';
 import type { OutgoingMessage } from './send-kernel';
 import { isSendCallback, resolveSendOptions, type SendOptions } from './send-options';
+import { traceSend } from './send-tracing';
 import type { SendCallback, SendResult } from './send-result';
 
 function isRpcHook(v: unknown): v is RPCHook {
@@ -106,10 +107,20 @@ export class DefaultMQProducer {
     return this.sendSync(msg, b);
   }
 
-  private async sendSync(msg: Message | Message[], options: SendOptions | undefined): Promise<SendResult> {
-    const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
-    const outcome = await this.impl.send(this.outgoing(msg), 'SYNC', p);
-    return outcome.result!;
+  private sendSync(msg: Message | Message[], options: SendOptions | undefined): Promise<SendResult> {
+    return traceSend(
+      () => this.traceContext(msg, 'SYNC'),
+      async () => {
+        const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
+        const outcome = await this.impl.send(this.outgoing(msg), 'SYNC', p);
+        return outcome.result!;
+      },
+    );
+  }
+
+  private traceContext(msg: Message | Message[], mode: CommunicationMode) {
+    const topic = Array.isArray(msg) ? (msg[0]?.topic ?? '') : msg instanceof Message ? msg.topic : '';
+    return { producerGroup: this.impl.producerGroup, topic, mode, message: msg };
   }
 
   private sendAsync(msg: Message | Message[], callback: SendCallback, options: SendOptions | undefined): void {
@@ -135,16 +146,21 @@ export class DefaultMQProducer {
         return outcome.completion!;
       });
     };
-    run().then(
+    traceSend(() => this.traceContext(msg, 'ASYNC'), run).then(
       (result) => settle(() => callback.onSuccess(result)),
       (err: unknown) => settle(() => callback.onException(err instanceof Error ? err : new InvalidArgumentError(String(err)))),
     );
   }
 
   /** Java `sendOneway`: written once, no answer, no retry. */
-  async sendOneway(msg: Message, options?: SendOptions): Promise<void> {
-    const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
-    await this.impl.send(this.outgoing(msg), 'ONEWAY', p);
+  sendOneway(msg: Message, options?: SendOptions): Promise<void> {
+    return traceSend(
+      () => this.traceContext(msg, 'ONEWAY'),
+      async () => {
+        const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
+        await this.impl.send(this.outgoing(msg), 'ONEWAY', p);
+      },
+    );
   }
 
   /** The writable queues of `topic` from a fresh route lookup (namespace stripped). */

@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { inflateSync } from 'node:zlib';
 import { BrokerResponseError, ClientError, InvalidArgumentError, RequestAbortedError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
@@ -271,5 +272,32 @@ describe('hooks, abort, namespace', () => {
     expect(req.extFields?.ns).toBe('v2ns');
     expect(req.extFields?.nsd).toBe('true');
     expect(ns.routeRequests('TopicTest')[0]!.extFields?.ns).toBe('v2ns');
+  });
+});
+
+describe('diagnostics channel', () => {
+  test('rocketmq:producer:send traces each send with its result or error', async () => {
+    const p = await started();
+    const seen: Array<{ event: string; mode: string; topic: string; status?: string; error?: boolean }> = [];
+    const handlers = {
+      start: (c: any) => seen.push({ event: 'start', mode: c.mode, topic: c.topic }),
+      asyncEnd: (c: any) => seen.push({ event: 'asyncEnd', mode: c.mode, topic: c.topic, status: c.result?.sendStatus }),
+      error: (c: any) => seen.push({ event: 'error', mode: c.mode, topic: c.topic, error: c.error !== undefined }),
+    };
+    const tc = diagnosticsChannel.tracingChannel('rocketmq:producer:send');
+    tc.subscribe(handlers as never);
+    try {
+      await p.send(new Message('TopicTest', 'traced'));
+      await expect(p.send(new Message('bad topic!', 'x'))).rejects.toThrow();
+    } finally {
+      tc.unsubscribe(handlers as never);
+    }
+    expect(seen).toEqual([
+      { event: 'start', mode: 'SYNC', topic: 'TopicTest' },
+      { event: 'asyncEnd', mode: 'SYNC', topic: 'TopicTest', status: 'SEND_OK' },
+      { event: 'start', mode: 'SYNC', topic: 'bad topic!' },
+      { event: 'error', mode: 'SYNC', topic: 'bad topic!', error: true },
+      { event: 'asyncEnd', mode: 'SYNC', topic: 'bad topic!', status: undefined },
+    ]);
   });
 });
