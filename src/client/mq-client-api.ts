@@ -1,4 +1,5 @@
 import { BrokerResponseError, RemotingProtocolError } from '../errors';
+import type { TopicFilterType } from '../remoting/header';
 import type { LanguageName } from '../remoting/protocol/language-code';
 import { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { RequestCode } from '../remoting/protocol/request-code';
@@ -34,7 +35,7 @@ export interface TopicConfigFields {
   readQueueNums: number;
   writeQueueNums: number;
   perm: number;
-  topicFilterType: 'SINGLE_TAG' | 'MULTI_TAG';
+  topicFilterType: TopicFilterType;
   topicSysFlag: number;
   order: boolean;
   /** Java `AttributeParser.parseToString`: '' or `+k=v,...`. */

@@ -1,6 +1,20 @@
 import { RemotingProtocolError } from '../errors';
-import { newExtFields, RemotingCommand, type ExtFields } from '../remoting/protocol/remoting-command';
+import type { ExtFields, RemotingCommand } from '../remoting/protocol/remoting-command';
 import { RequestCode } from '../remoting/protocol/request-code';
+import {
+  createHeader,
+  createRequestCommand,
+  CreateTopicRequestHeader,
+  fromExtFields,
+  GetMaxOffsetRequestHeader,
+  GetRouteInfoRequestHeader,
+  HeartbeatRequestHeader,
+  SendMessageRequestHeader,
+  SendMessageRequestHeaderV2,
+  SendMessageResponseHeader,
+  UnregisterClientRequestHeader,
+  type TopicFilterType,
+} from '../remoting/header';
 
 /** `TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`. */
 export const AUTO_CREATE_TOPIC_KEY_TOPIC_NAME = 'TBW102';
@@ -23,7 +37,7 @@ export interface SendMessageHeaderFields {
   brokerName: string;
 }
 
-/** What a send response header carries (`SendMessageResponseHeader`). */
+/** What a send response header carries (`SendMessageResponseHeader`), required fields checked. */
 export interface SendResponseHeader {
   msgId: string;
   queueId: number;
@@ -33,63 +47,29 @@ export interface SendResponseHeader {
   recallHandle?: string;
 }
 
-function ext(entries: Array<[string, string | number | bigint | boolean | undefined]>): ExtFields {
-  const out = newExtFields();
-  for (const [k, v] of entries) if (v !== undefined) out[k] = String(v);
-  return out;
-}
-
-/** Request commands of the producer's calls. */
+/** Request commands of the producer's calls, through the header classes (Java field order and formatting). */
 export const buildHeader = {
+  /** The Java client sends `topic` only; `acceptStandardJsonOnly` asks new name servers for quoted keys. */
   getRouteInfo(topic: string): RemotingCommand {
-    return RemotingCommand.createRequest(
-      RequestCode.GET_ROUTEINFO_BY_TOPIC,
-      ext([
-        ['topic', topic],
-        ['acceptStandardJsonOnly', true],
-      ]),
-    );
+    const h = createHeader(GetRouteInfoRequestHeader, { topic, acceptStandardJsonOnly: true });
+    return createRequestCommand(RequestCode.GET_ROUTEINFO_BY_TOPIC, h);
   },
 
-  /** `SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2`: the V1 fields under letters a..n. */
+  /** V1 fields, converted as Java's `createSendMessageRequestHeaderV2` does (single-letter keys). */
   sendMessageV2(code: number, f: SendMessageHeaderFields, body: Buffer): RemotingCommand {
-    const fields = ext([
-      ['a', f.producerGroup],
-      ['b', f.topic],
-      ['c', f.defaultTopic],
-      ['d', f.defaultTopicQueueNums],
-      ['e', f.queueId],
-      ['f', f.sysFlag],
-      ['g', f.bornTimestamp],
-      ['h', f.flag],
-      ['i', f.properties],
-      ['j', f.reconsumeTimes],
-      ['k', f.unitMode],
-      ['l', f.maxReconsumeTimes],
-      ['m', f.batch],
-      ['n', f.brokerName],
-    ]);
-    return new RemotingCommand({
-      code,
-      extFields: fields,
-      body,
-      fastHeaderKeys: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n'],
-    });
+    const v1 = createHeader(SendMessageRequestHeader, f);
+    return createRequestCommand(code, SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2(v1), body);
   },
 
   heartbeat(body: Buffer): RemotingCommand {
-    return RemotingCommand.createRequest(RequestCode.HEART_BEAT, newExtFields(), body);
+    return createRequestCommand(RequestCode.HEART_BEAT, new HeartbeatRequestHeader(), body);
   },
 
   unregisterClient(clientID: string, producerGroup: string | undefined, consumerGroup: string | undefined): RemotingCommand {
-    return RemotingCommand.createRequest(
-      RequestCode.UNREGISTER_CLIENT,
-      ext([
-        ['clientID', clientID],
-        ['producerGroup', producerGroup],
-        ['consumerGroup', consumerGroup],
-      ]),
-    );
+    const h = createHeader(UnregisterClientRequestHeader, { clientID });
+    if (producerGroup !== undefined) h.producerGroup = producerGroup;
+    if (consumerGroup !== undefined) h.consumerGroup = consumerGroup;
+    return createRequestCommand(RequestCode.UNREGISTER_CLIENT, h);
   },
 
   createTopic(
@@ -99,57 +79,40 @@ export const buildHeader = {
       readQueueNums: number;
       writeQueueNums: number;
       perm: number;
-      topicFilterType: string;
+      topicFilterType: TopicFilterType;
       topicSysFlag: number;
       order: boolean;
       attributes: string;
     },
   ): RemotingCommand {
-    return RemotingCommand.createRequest(
-      RequestCode.UPDATE_AND_CREATE_TOPIC,
-      ext([
-        ['topic', t.topicName],
-        ['defaultTopic', defaultTopic],
-        ['readQueueNums', t.readQueueNums],
-        ['writeQueueNums', t.writeQueueNums],
-        ['perm', t.perm],
-        ['topicFilterType', t.topicFilterType],
-        ['topicSysFlag', t.topicSysFlag],
-        ['order', t.order],
-        ['attributes', t.attributes],
-        ['force', false],
-      ]),
-    );
+    const h = createHeader(CreateTopicRequestHeader, {
+      topic: t.topicName,
+      defaultTopic,
+      readQueueNums: t.readQueueNums,
+      writeQueueNums: t.writeQueueNums,
+      perm: t.perm,
+      topicFilterType: t.topicFilterType,
+      topicSysFlag: t.topicSysFlag,
+      order: t.order,
+      attributes: t.attributes,
+    });
+    return createRequestCommand(RequestCode.UPDATE_AND_CREATE_TOPIC, h);
   },
 
   getMaxOffset(topic: string, queueId: number): RemotingCommand {
-    return RemotingCommand.createRequest(
-      RequestCode.GET_MAX_OFFSET,
-      ext([
-        ['topic', topic],
-        ['queueId', queueId],
-      ]),
-    );
+    return createRequestCommand(RequestCode.GET_MAX_OFFSET, createHeader(GetMaxOffsetRequestHeader, { topic, queueId }));
   },
 };
 
-function required(e: ExtFields | undefined, key: string): string {
-  const v = e?.[key];
-  if (v === undefined) throw new RemotingProtocolError(`send response has no ${key}`);
-  return v;
-}
-
-/** Decodes `SendMessageResponseHeader` (msgId, queueId, queueOffset required). */
+/** Decodes `SendMessageResponseHeader`; msgId, queueId and queueOffset must be there. */
 export function parseSendResponseHeader(e: ExtFields | undefined): SendResponseHeader {
-  const msgId = required(e, 'msgId');
-  const queueIdText = required(e, 'queueId');
-  const offsetText = required(e, 'queueOffset');
-  if (!/^-?\d+$/.test(queueIdText) || !/^-?\d+$/.test(offsetText)) {
-    throw new RemotingProtocolError('send response has a non-numeric queueId or queueOffset');
+  const h = fromExtFields(SendMessageResponseHeader, e);
+  if (h.msgId === undefined || h.queueId === undefined || h.queueOffset === undefined) {
+    throw new RemotingProtocolError('send response lacks msgId, queueId or queueOffset');
   }
-  const out: SendResponseHeader = { msgId, queueId: Number(queueIdText), queueOffset: BigInt(offsetText) };
-  if (e?.transactionId !== undefined) out.transactionId = e.transactionId;
-  if (e?.batchUniqId !== undefined) out.batchUniqId = e.batchUniqId;
-  if (e?.recallHandle !== undefined) out.recallHandle = e.recallHandle;
+  const out: SendResponseHeader = { msgId: h.msgId, queueId: h.queueId, queueOffset: h.queueOffset };
+  if (h.transactionId !== undefined) out.transactionId = h.transactionId;
+  if (h.batchUniqId !== undefined) out.batchUniqId = h.batchUniqId;
+  if (h.recallHandle !== undefined) out.recallHandle = h.recallHandle;
   return out;
 }
