@@ -5,7 +5,7 @@
  * Prints one JSON line per (client, workload) on stdout and writes bench/results/latest.md (or latest-stub.md).
  * Never part of `npm test`. Options: see usage() below and docs/benchmarks.md.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +13,7 @@ import { BenchError } from './bench-error';
 import { HarnessBroker, ROOT, type HarnessEnv } from './broker-control';
 import { CLIENTS, CLIENT_NAMES, type ClientName } from './clients';
 import { OffsetProbe, watchStored } from './offset-probe';
+import { summarizeProfile } from './profile-summary';
 import { judgeGoals, renderMarkdown, summarize, unsupported, type Round, type Summary } from './report';
 import { StubBroker } from './stub-broker';
 import { WorkerProcess } from './worker-process';
@@ -386,6 +387,7 @@ class Bench {
     this.probe?.close();
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     this.workers.clear();
+    if (this.o.cpuProf) this.summarizeProfile();
     if (this.stubBroker) {
       log(`stub served ${JSON.stringify(this.stubBroker.stats)}`);
       await this.stubBroker.stop();
@@ -395,6 +397,22 @@ class Bench {
       await this.broker.stop();
     }
     rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  /** The newest profile the rocketmq-ts worker wrote (at exit), summarised next to it and on stderr. */
+  private summarizeProfile(): void {
+    const dir = join(ROOT, 'bench', 'results', 'profiles');
+    const newest = readdirSync(dir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => ({ f: join(dir, f), t: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.t - a.t)[0];
+    if (!newest) {
+      log('no CPU profile was written');
+      return;
+    }
+    const text = summarizeProfile(newest.f, 40);
+    writeFileSync(newest.f.replace(/\.cpuprofile$/, '.summary.txt'), text + '\n');
+    log(`CPU profile of rocketmq-ts: ${newest.f}\n${text}`);
   }
 
   /** Interrupted: kill the workers at once, still stop the broker. */
