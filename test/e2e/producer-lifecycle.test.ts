@@ -3,10 +3,6 @@
  * start and after shutdown, invalid messages; topics that do not exist yet, with the broker's auto-create on (the
  * shared e2e broker) and off (a second, private NameServer + Broker started through the harness on other ports).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execFile } from 'node:child_process';
 import {
   ClientStateError,
   DefaultMQProducer,
@@ -15,10 +11,12 @@ import {
   RocketMQError,
   TopicRouteNotFoundError,
 } from '../../src/index';
-import { namesrvAddr, runId } from './helpers/producer-e2e';
+import { describeBroker, namesrvAddr, startPrivateRocketMQ, uniqueName, type PrivateRocketMQ } from './helpers/broker';
 
-const RUN = runId();
-const HARNESS = join(__dirname, '..', '..', 'scripts', 'rocketmq');
+// Each mqadmin call and the Java consumer start a JVM (2-6 s); jest's project-level testTimeout is not applied.
+jest.setTimeout(120_000);
+
+const RUN = uniqueName('r');
 
 const producers: DefaultMQProducer[] = [];
 function newProducer(group: string, addr = namesrvAddr()): DefaultMQProducer {
@@ -36,7 +34,7 @@ function attempt(fn: () => Promise<unknown>): Promise<unknown> {
   return (async () => fn())();
 }
 
-describe('producer life cycle against the real broker', () => {
+describeBroker('producer life cycle against the real broker', () => {
   test('send before start is refused with a ClientStateError', async () => {
     const p = newProducer(`rmqts_before_start_${RUN}`);
     await expect(p.send(new Message(`rmqts_any_${RUN}`, 'x'))).rejects.toBeInstanceOf(ClientStateError);
@@ -54,10 +52,15 @@ describe('producer life cycle against the real broker', () => {
   });
 
   test('a duplicate group in one client instance is refused, and the error names the group', async () => {
+    // As in Java 5.x, the default instance name becomes pid#hrtime per producer, so two producers only share a
+    // client instance (and collide) when they are given the same instance name.
     const group = `rmqts_dup_${RUN}`;
-    const first = newProducer(group);
+    const instanceName = `rmqts_dup_instance_${RUN}`;
+    const first = new DefaultMQProducer({ producerGroup: group, namesrvAddr: namesrvAddr(), instanceName });
+    producers.push(first);
     await first.start();
-    const second = newProducer(group);
+    const second = new DefaultMQProducer({ producerGroup: group, namesrvAddr: namesrvAddr(), instanceName });
+    producers.push(second);
     const err = await second.start().then(
       () => undefined,
       (e: unknown) => e,
@@ -128,55 +131,21 @@ describe('producer life cycle against the real broker', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function harness(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(HARNESS, args, { env, timeout: 180_000 }, (err, stdout, stderr) => {
-      if (err) reject(Object.assign(err, { stderr }));
-      else resolvePromise(stdout);
-    });
-  });
-}
-
-describe('a broker with auto-create off', () => {
-  // A private run directory and ports, so that it runs beside the shared e2e broker.
-  const runDir = mkdtempSync(join(tmpdir(), 'rmqts-noauto-'));
-  let env: NodeJS.ProcessEnv | undefined;
-  let addr = '';
+describeBroker('a broker with auto-create off', () => {
+  // A NameServer + Broker of its own (own run dir, own free ports), beside the shared e2e broker.
+  let rocketmq: PrivateRocketMQ | undefined;
 
   beforeAll(async () => {
-    let lastErr: unknown;
-    for (let attemptNo = 0; attemptNo < 3 && !addr; attemptNo++) {
-      const nsPort = 20000 + Math.floor(Math.random() * 8000);
-      const brokerPort = 40000 + Math.floor(Math.random() * 8000);
-      const e: NodeJS.ProcessEnv = {
-        ...process.env,
-        NAMESRV_ADDR: '',
-        ROCKETMQ_RUN_DIR: runDir,
-        ROCKETMQ_NAMESRV_PORT: String(nsPort),
-        ROCKETMQ_BROKER_PORT: String(brokerPort),
-      };
-      delete e.NAMESRV_ADDR;
-      try {
-        const out = await harness(['start', '--auto-create-topic', 'false'], e);
-        const m = /^NAMESRV_ADDR=(\S+)$/m.exec(out);
-        if (m) {
-          addr = m[1]!;
-          env = e;
-        }
-      } catch (err) {
-        lastErr = err; // most likely a port in use: try other ports
-      }
-    }
-    if (!addr) throw lastErr ?? new Error('could not start the auto-create-off broker');
-  }, 400_000);
+    rocketmq = await startPrivateRocketMQ(['--auto-create-topic', 'false']);
+  }, 600_000);
 
   afterAll(async () => {
-    if (env) await harness(['stop'], env).catch(() => undefined);
-    rmSync(runDir, { recursive: true, force: true });
-  }, 120_000);
+    await Promise.allSettled(producers.map((p) => p.shutdown()));
+    await rocketmq?.stop();
+  }, 300_000);
 
   test('sending to a topic that does not exist fails with an error naming the topic', async () => {
-    const p = newProducer(`rmqts_noauto_${RUN}`, addr);
+    const p = newProducer(`rmqts_noauto_${RUN}`, rocketmq!.namesrvAddr);
     await p.start();
     const topic = `rmqts_missing_${RUN}`;
     const err = await p.send(new Message(topic, 'nowhere to go')).then(
