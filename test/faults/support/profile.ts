@@ -45,8 +45,10 @@ const CI: FaultProfile = {
   failoverKillAtMs: 8_000,
   nameServerOutageMs: 20_000,
   fuzzFrames: 150_000,
-  soakMs: 60_000,
-  soakWarmupMs: 15_000,
+  // RSS steps up once in the first ~25 s (V8 young generation and code space growing to their working
+  // size, heap used stays flat): the warm-up must cover it or a short soak reads it as growth.
+  soakMs: 75_000,
+  soakWarmupMs: 30_000,
   soakRatePerSec: 500,
 };
 
