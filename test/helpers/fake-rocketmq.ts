@@ -84,6 +84,12 @@ export class FakeBroker {
       case RequestCode.UPDATE_AND_CREATE_TOPIC:
         ctx.respond({ code: 0 });
         return;
+      case RequestCode.GET_MAX_OFFSET: {
+        const ext = newExtFields();
+        ext.offset = String(this.queueOffset);
+        ctx.respond({ code: 0, extFields: ext });
+        return;
+      }
       case RequestCode.SEND_MESSAGE:
       case RequestCode.SEND_MESSAGE_V2:
       case RequestCode.SEND_BATCH_MESSAGE: {

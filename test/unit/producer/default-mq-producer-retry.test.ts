@@ -9,7 +9,8 @@ import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import { Message } from '../../../src/producer/message';
 import type { ProducerOptions } from '../../../src/producer/producer-config';
 import type { SendResult } from '../../../src/producer/send-result';
-import { startFakeCluster, until, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
+import { RequestCode } from '../../../src/remoting/protocol/request-code';
+import { startFakeCluster, until, untilImmediate, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
 
 let ns: FakeNameServer;
 let brokers: FakeBroker[];
@@ -170,11 +171,39 @@ describe('latency fault tolerance (opt-in)', () => {
     expect(brokers[0]!.sends().length).toBeLessThanOrEqual(1);
   });
 
+  test('with the detector, an unreachable broker is probed (GET_MAX_OFFSET) every 3 s and marked reachable again', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const p = await started({ sendLatencyFaultEnable: true, startDetectorEnable: true });
+      brokers[0]!.onSend = () => 'drop';
+      let r = await p.send(new Message('TopicTest', 'a'));
+      for (let i = 0; i < 10 && brokers[0]!.sends().length === 0; i++) r = await p.send(new Message('TopicTest', 'again'));
+      expect(r.messageQueue.brokerName).toBe('broker-b');
+      const strategy = p.defaultMQProducerImpl.faultStrategy;
+      expect(strategy.isReachable('broker-a')).toBe(false);
+      await jest.advanceTimersByTimeAsync(2999);
+      expect(brokers[0]!.requests(RequestCode.GET_MAX_OFFSET)).toHaveLength(0);
+      await jest.advanceTimersByTimeAsync(1);
+      await untilImmediate(() => strategy.isReachable('broker-a'), 'reachable again');
+      expect(brokers[0]!.requests(RequestCode.GET_MAX_OFFSET)[0]!.extFields?.topic).toBe('TopicTest');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   test('off by default: the round robin keeps visiting both brokers', async () => {
     const p = await started();
     for (let i = 0; i < 6; i++) await p.send(new Message('TopicTest', `m${i}`));
     expect(brokers[0]!.sends().length).toBeGreaterThan(0);
     expect(brokers[1]!.sends().length).toBeGreaterThan(0);
+  });
+});
+
+describe('start options', () => {
+  test('topics: routes are fetched at start', async () => {
+    const p = await started({ topics: ['TopicTest'] });
+    expect(ns.routeRequests('TopicTest')).toHaveLength(1);
+    expect(p.defaultMQProducerImpl.topicPublishInfoTable.get('TopicTest')!.ok()).toBe(true);
   });
 });
 
