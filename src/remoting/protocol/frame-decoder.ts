@@ -14,6 +14,10 @@ export interface FrameDecoderOptions {
  * once its length is known, so there is no per-chunk concatenation. Emitted payloads are never
  * referenced again by the decoder. After a protocol error the decoder stays failed: the connection
  * that fed it must be closed.
+ *
+ * Like Netty, which fires the frames it decoded before the error, `push` returns the frames a chunk
+ * completed before a bad length and only then fails: `error` is set and the next `push` throws it.
+ * A chunk whose first new length is bad throws at once.
  */
 export class FrameDecoder {
   private readonly maxFrameBytes: number;
@@ -32,6 +36,11 @@ export class FrameDecoder {
   /** Bytes held for an incomplete frame. */
   get bufferedBytes(): number {
     return this.lenHave + this.partialHave;
+  }
+
+  /** The protocol error that stopped this decoder, if any. */
+  get error(): RemotingProtocolError | undefined {
+    return this.failed;
   }
 
   push(chunk: Buffer): Buffer[] {
@@ -66,7 +75,14 @@ export class FrameDecoder {
         payloadLen = this.lenBuf.readInt32BE(0);
         this.lenHave = 0;
       }
-      this.checkLength(payloadLen);
+      const problem = this.checkLength(payloadLen);
+      if (problem) {
+        this.failed = problem;
+        this.partial = undefined;
+        this.partialHave = 0;
+        if (frames.length === 0) throw problem;
+        return frames;
+      }
       if (n - pos >= payloadLen) {
         frames.push(chunk.subarray(pos, pos + payloadLen));
         pos += payloadLen;
@@ -78,17 +94,14 @@ export class FrameDecoder {
     return frames;
   }
 
-  private checkLength(payloadLen: number): void {
-    let problem: string | undefined;
-    if (payloadLen < 4) problem = `frame length ${payloadLen} is smaller than the header-info word`;
-    else if (payloadLen + 4 > this.maxFrameBytes) {
-      problem = `frame of ${payloadLen + 4} bytes exceeds the limit of ${this.maxFrameBytes} bytes`;
+  private checkLength(payloadLen: number): RemotingProtocolError | undefined {
+    if (payloadLen < 4) {
+      return new RemotingProtocolError(`frame length ${payloadLen} is smaller than the header-info word`);
     }
-    if (problem) {
-      this.failed = new RemotingProtocolError(problem);
-      this.partial = undefined;
-      throw this.failed;
+    if (payloadLen + 4 > this.maxFrameBytes) {
+      return new RemotingProtocolError(`frame of ${payloadLen + 4} bytes exceeds the limit of ${this.maxFrameBytes} bytes`);
     }
+    return undefined;
   }
 
   /** Drops any partial frame (the connection closed). */
