@@ -227,3 +227,18 @@ export class AccessDeniedError extends BrokerResponseError {
     this.message = `${what} for access key "${accessKey}"${brokerAddr ? ` at ${brokerAddr}` : ''}: ${remark ?? '(no remark)'} (CODE: 16)`;
   }
 }
+
+/**
+ * A request/reply call got no reply in time (Java `RequestTimeoutException`, client code 10006):
+ * the request was sent, but no reply with its correlation id came back within the timeout.
+ */
+export class RequestTimeoutError extends ClientError {
+  readonly correlationId: string;
+  readonly timeoutMs: number;
+  constructor(correlationId: string, timeoutMs: number, message?: string, options: RocketMQErrorOptions = {}) {
+    super(10006, message ?? `no reply to request ${correlationId} within ${timeoutMs} ms`, { retriable: true, ...options });
+    (this as { code: string }).code = 'ERR_REQUEST_TIMEOUT';
+    this.correlationId = correlationId;
+    this.timeoutMs = timeoutMs;
+  }
+}
