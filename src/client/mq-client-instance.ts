@@ -5,6 +5,7 @@ import { RemotingClient } from '../remoting/remoting-client';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { getDefaultLogger } from '../logger';
 import { effectiveNamespace, effectiveTls, type ClientConfig } from './client-config';
+import { ClientRemotingProcessor } from './client-remoting-processor';
 import { createHeartbeatData, type HeartbeatData } from './heartbeat-data';
 import type { MessageQueue } from './message-queue';
 import { MQClientAPI } from './mq-client-api';
@@ -63,6 +64,8 @@ export class MQClientInstance {
   readonly config: Readonly<ClientInstanceConfig>;
   readonly remotingClient: RemotingClient;
   readonly api: MQClientAPI;
+  /** Broker-initiated requests: transaction checks (39) and request/reply answers (326), protocol.md 11.8. */
+  readonly clientRemotingProcessor: ClientRemotingProcessor;
   readonly producerTable = new Map<string, MQProducerInner>();
   readonly topicRouteTable = new Map<string, TopicRouteData>();
   /** brokerName -> (brokerId -> address). */
@@ -110,6 +113,11 @@ export class MQClientInstance {
       namespace: effectiveNamespace(config),
       vipChannelEnabled: config.vipChannelEnabled,
     });
+    this.clientRemotingProcessor = new ClientRemotingProcessor(
+      { producerTable: this.producerTable, namespace: effectiveNamespace(config) },
+      logger.child('ClientRemotingProcessor'),
+    );
+    this.clientRemotingProcessor.registerTo(this.remotingClient);
     this.tasks = [
       new ScheduledTask('updateTopicRouteInfoFromNameServer', 10, config.pollNameServerIntervalMs, () =>
         this.updateAllTopicRouteInfoFromNameServer(),
