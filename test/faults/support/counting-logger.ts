@@ -16,7 +16,7 @@ export class CountingLogger implements Logger {
     this.byMessage.set(msg, (this.byMessage.get(msg) ?? 0) + 1);
     this.recent.push({ level, msg, fields });
     if (this.recent.length > 50) this.recent.shift();
-    if (this.echo && level !== 'debug') process.stderr.write(`[${level}] ${msg} ${fields ? safeJson(fields) : ''}\n`);
+    if (this.echo && level !== 'debug') process.stderr.write(`${new Date().toISOString().slice(11, 23)} [${level}] ${msg} ${fields ? safeJson(fields) : ''}\n`);
   }
 
   /** How many logged messages contain `text` (any level). */
