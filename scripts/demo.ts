@@ -35,13 +35,14 @@ function say(line: string): void {
 
 function describe(mode: string, r: SendResult): string {
   const q = r.messageQueue;
-  return `${mode.padEnd(16)} ${r.sendStatus.padEnd(8)} msgId=${r.msgId} queue=${q.brokerName}:${q.queueId} offset=${r.queueOffset}`;
+  return `${mode.padEnd(20)} ${r.sendStatus.padEnd(8)} msgId=${r.msgId} queue=${q.brokerName}:${q.queueId} offset=${r.queueOffset}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // The local broker (only when NAMESRV_ADDR is unset)
 
 let startedBroker = false;
+let starting: ReturnType<typeof spawn> | undefined;
 
 function harnessStatusRunning(): boolean {
   const r = spawnSync(HARNESS, ['status'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
@@ -52,11 +53,13 @@ function harnessStatusRunning(): boolean {
 function startBroker(): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(HARNESS, ['start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    starting = child;
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c: string) => (out += c));
     child.on('error', (err) => reject(new DemoError(`cannot run scripts/rocketmq: ${err.message}`)));
     child.on('close', (code) => {
+      starting = undefined;
       const m = /^NAMESRV_ADDR=(\S+)$/m.exec(out);
       if (code === 0 && m) resolvePromise(m[1]!);
       else reject(new DemoError(`scripts/rocketmq start failed (exit ${code}); see the messages above`));
@@ -68,6 +71,14 @@ function startBroker(): Promise<string> {
 function stopBroker(): void {
   if (!startedBroker) return;
   startedBroker = false;
+  // Interrupted while starting: end that start first (it holds the harness lock); stop then cleans up its JVMs.
+  if (starting?.pid !== undefined && starting.exitCode === null) {
+    try {
+      process.kill(starting.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
   say('stopping the local RocketMQ started for this demo');
   spawnSync(HARNESS, ['stop'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 }
@@ -139,7 +150,7 @@ async function produce(producer: DefaultMQProducer, topic: string): Promise<numb
 
   for (let i = 0; i < 3; i++) {
     await producer.sendOneway(new Message(topic, `oneway message ${i}`, { tags: 'oneway' }));
-    say(`${'oneway'.padEnd(16)} (no reply by design)`);
+    say(`${'oneway'.padEnd(20)} sent (no reply by design)`);
     sent++;
   }
 
@@ -206,8 +217,9 @@ async function verify(topic: string, sent: number): Promise<void> {
   say(`broker check (mqadmin topicStatus): ${stored} messages stored in ${topic}, ${sent} sent: OK`);
 }
 
+const began = Date.now();
+
 async function main(): Promise<void> {
-  const began = Date.now();
   let namesrvAddr = process.env.NAMESRV_ADDR;
   if (namesrvAddr) {
     say(`using the RocketMQ at NAMESRV_ADDR=${namesrvAddr}`);
@@ -229,7 +241,7 @@ async function main(): Promise<void> {
   await producer.start();
   say(`producer started (group rocketmq_ts_demo_group_${stamp})`);
   try {
-    await producer.createTopic('TBW102', topic, QUEUES);
+    await createDemoTopic(producer, topic);
     const queues: MessageQueue[] = await waitForRoute(producer, topic);
     say(`created topic ${topic} with ${queues.length} write queues`);
     const sent = await produce(producer, topic);
@@ -238,7 +250,24 @@ async function main(): Promise<void> {
     await producer.shutdown();
     say('producer shut down');
   }
-  say(`demo finished in ${((Date.now() - began) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * createTopic goes through the brokers that serve TBW102, which only exist with autoCreateTopicEnable=true;
+ * otherwise create the topic on the cluster with mqadmin updateTopic.
+ */
+async function createDemoTopic(producer: DefaultMQProducer, topic: string): Promise<void> {
+  try {
+    await producer.createTopic('TBW102', topic, QUEUES);
+    return;
+  } catch (err) {
+    say(`producer.createTopic did not work here (${(err as Error).message.split('\n')[0]}); using mqadmin updateTopic`);
+  }
+  const clusters = await admin(['clusterList']);
+  const cluster = /^(\S+)\s+\S+\s+\d+\s+\S+:\d+\s/m.exec(clusters)?.[1];
+  if (!cluster) throw new DemoError(`mqadmin clusterList printed no broker:\n${clusters.slice(0, 2000)}`);
+  const out = await admin(['updateTopic', '-c', cluster, '-t', topic, '-r', String(QUEUES), '-w', String(QUEUES)]);
+  if (!/success/.test(out)) throw new DemoError(`mqadmin updateTopic failed:\n${out.slice(0, 2000)}`);
 }
 
 /** The NameServer learns about a new topic from the broker's next registration: poll briefly. */
@@ -277,6 +306,8 @@ main()
   })
   .finally(() => {
     stopBroker();
+    const secs = ((Date.now() - began) / 1000).toFixed(1);
+    say(process.exitCode === 0 ? `demo OK in ${secs} s` : `demo FAILED after ${secs} s`);
     // A clean shutdown leaves nothing alive; if something still is after a grace period, say so and exit anyway.
     setTimeout(() => {
       process.stderr.write('warning: something still kept the process alive 5 s after shutdown\n');
