@@ -6,13 +6,18 @@ import type { ServiceState } from '../client/service-state';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DefaultMQProducerImpl } from './default-mq-producer-impl';
 import { Message } from './message';
+import type { MessageExt } from './message-decoder';
 import { createBatch } from './message-batch';
 import { parseProducerOptions, type ProducerOptions } from './producer-config';
+import { request, requestWithCallback, type RequestOptions } from './request-reply';
+import type { RequestCallback } from './request-response-future';
 import type { CheckForbiddenHook, CommunicationMode, SendMessageHook } from './send-hooks';
 import type { OutgoingMessage } from './send-kernel';
 import { isSendCallback, resolveSendOptions, type SendOptions } from './send-options';
 import { traceSend } from './send-tracing';
 import type { SendCallback, SendResult } from './send-result';
+import { attachProducerTrace } from './trace/producer-trace';
+import type { AsyncTraceDispatcher } from './trace/trace-dispatcher';
 
 function isRpcHook(v: unknown): v is RPCHook {
   return typeof v === 'object' && v !== null && typeof (v as RPCHook).doBeforeRequest === 'function';
@@ -35,6 +40,7 @@ function isRpcHook(v: unknown): v is RPCHook {
 export class DefaultMQProducer {
   private readonly impl: DefaultMQProducerImpl;
   private shutdownPromise: Promise<void> | undefined;
+  private trace: AsyncTraceDispatcher | undefined;
 
   /** Options object form: every option is validated, an unknown key is an error naming it. */
   constructor(options: ProducerOptions);
@@ -80,11 +86,31 @@ export class DefaultMQProducer {
   async start(): Promise<void> {
     this.impl.producerGroup = wrapNamespace(this.impl.namespace, this.impl.producerGroup);
     await this.impl.start();
+    await this.startTrace();
+  }
+
+  /** Message trace (`enableTrace`): hooks on this producer, records sent by an internal one. A failure to start it is logged, as in Java. */
+  private async startTrace(): Promise<void> {
+    const config = this.impl.config;
+    if (!config.enableTrace || this.trace !== undefined) return;
+    this.trace = attachProducerTrace(this, config, (options) => new DefaultMQProducer(options), { traceTopic: config.traceTopic });
+    try {
+      await this.trace.start();
+    } catch (err) {
+      this.impl.log.warn('trace dispatcher start failed', { err });
+    }
+  }
+
+  /** @internal The message-trace dispatcher when `enableTrace` is on (after start). */
+  get traceDispatcher(): AsyncTraceDispatcher | undefined {
+    return this.trace;
   }
 
   /** Unregisters from every broker, stops every timer, closes every connection. Idempotent. */
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.impl.shutdown();
+    this.shutdownPromise ??= this.impl.shutdown().then(() =>
+      this.trace?.shutdown().catch((err: unknown) => this.impl.log.warn('trace dispatcher shutdown failed', { err })),
+    );
     if (this.impl.serviceState === 'CREATE_JUST') {
       // Nothing was started: a later start() stays possible, as in Java.
       const p = this.shutdownPromise;
@@ -184,6 +210,26 @@ export class DefaultMQProducer {
       throw new InvalidArgumentError('a SendMessageHook needs sendMessageBefore and sendMessageAfter');
     }
     this.impl.sendMessageHooks.push(hook);
+  }
+
+  /**
+   * Java `request` (protocol.md 12.7): sends `msg` and resolves with the responder's reply, or rejects
+   * with `RequestTimeoutError` when none comes within `timeoutMs`. `options` picks a queue or a selector.
+   */
+  request(msg: Message, timeoutMs: number, options?: RequestOptions): Promise<MessageExt>;
+  /** Callback form: exactly one of `onSuccess` / `onException` runs, once. */
+  request(msg: Message, callback: RequestCallback, timeoutMs: number, options?: RequestOptions): void;
+  request(
+    msg: Message,
+    b: number | RequestCallback,
+    c?: number | RequestOptions,
+    d?: RequestOptions,
+  ): Promise<MessageExt> | void {
+    if (typeof b === 'object' && b !== null) {
+      requestWithCallback(this, msg, b, c as number, d);
+      return;
+    }
+    return request(this, msg, b, c as RequestOptions | undefined);
   }
 
   registerCheckForbiddenHook(hook: CheckForbiddenHook): void {

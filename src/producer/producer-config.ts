@@ -31,6 +31,8 @@ import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from './validator
  * | latencyMaxMs | 50, 100, 550, 1800, 3000, 5000, 15000 | `MQFaultStrategy.latencyMax` |
  * | notAvailableDurationMs | 0, 0, 2000, 5000, 6000, 10000, 30000 | `MQFaultStrategy.notAvailableDuration` |
  * | rpcHook | none | constructor argument |
+ * | enableTrace | false | `enableMsgTrace` (constructor argument) |
+ * | traceTopic | `RMQ_SYS_TRACE_TOPIC` | `customizedTraceTopic` |
  */
 
 const INT32_MAX = 0x7fffffff;
@@ -82,6 +84,8 @@ export const producerConfigShape = {
   latencyMaxMs: msArray.default(() => [...DEFAULT_LATENCY_MAX_MS]),
   notAvailableDurationMs: msArray.default(() => [...DEFAULT_NOT_AVAILABLE_DURATION_MS]),
   rpcHook: z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
+  enableTrace: z.boolean().default(false).describe('Send a Pub (and EndTransaction) trace record per send to the trace topic'),
+  traceTopic: z.string().optional().describe('Trace topic; blank or absent means RMQ_SYS_TRACE_TOPIC'),
 };
 
 export const ProducerOptionsSchema = z
