@@ -17,6 +17,8 @@ export {
   TopicRouteNotFoundError,
   SendRetriesExhaustedError,
   RpcHookError,
+  AccessDeniedError,
+  RequestTimeoutError,
 } from './errors';
 export type { Logger, LogLevel, LogFields } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
@@ -41,3 +43,18 @@ export type {
 export type { ServiceState } from './client/service-state';
 export type { RPCHook } from './remoting/rpc-hook';
 export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND } from './diagnostics';
+export { TransactionMQProducer } from './producer/transaction-mq-producer';
+export type { TransactionProducerOptions, TransactionSendResult } from './producer/transaction-mq-producer';
+export type {
+  TransactionListener,
+  LocalTransactionState,
+  EndTransactionHook,
+  EndTransactionContext,
+} from './producer/transaction-listener';
+export type { MessageExt } from './producer/message-decoder';
+export { createReplyMessage, getReplyToClient } from './producer/request-reply';
+export type { RequestOptions } from './producer/request-reply';
+export type { RequestCallback } from './producer/request-response-future';
+export { AclClientRPCHook } from './client/acl-client-rpc-hook';
+export { SessionCredentials } from './client/session-credentials';
+export type { SessionCredentialsInit } from './client/session-credentials';

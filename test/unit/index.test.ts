@@ -2,6 +2,13 @@ import * as api from '../../src/index';
 
 // The public API, exactly (types are erased at run time and are checked by tsc on the demo and e2e code).
 const EXPECTED_EXPORTS = [
+  'AccessDeniedError',
+  'AclClientRPCHook',
+  'RequestTimeoutError',
+  'SessionCredentials',
+  'TransactionMQProducer',
+  'createReplyMessage',
+  'getReplyToClient',
   'BrokerResponseError',
   'CHANNEL_PRODUCER_SEND',
   'CHANNEL_REMOTING_REQUEST',
