@@ -22,7 +22,21 @@ const QUEUES = 4;
 const THROUGHPUT_SENDS = positiveInt(process.env.DEMO_THROUGHPUT_SENDS, 2000);
 const VERIFY_TIMEOUT_MS = 30_000;
 
-class DemoError extends Error {}
+class DemoError extends Error {
+  override name = 'DemoError';
+}
+
+/** One line per error in the cause chain: "Name [CODE]: message". */
+function explain(err: unknown): string {
+  const lines: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    const x = e as { name?: string; code?: unknown; message?: string; cause?: unknown };
+    const code = typeof x.code === 'string' ? ` [${x.code}]` : '';
+    lines.push(`${depth ? '  caused by ' : ''}${x.name ?? 'Error'}${code}: ${x.message ?? String(e)}`);
+    e = x.cause;
+  }
+  return lines.join('\n');
+}
 
 function positiveInt(raw: string | undefined, fallback: number): number {
   const n = Number(raw);
@@ -88,7 +102,8 @@ function admin(args: string[]): Promise<string> {
     execFile(HARNESS, ['admin', ...args], { cwd: ROOT, timeout: 120_000, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       // mqadmin exits 0 even when the command failed: callers parse stdout.
       if (err) reject(new DemoError(`mqadmin ${args[0]} failed: ${err.message}\n${stderr}`));
-      else resolvePromise(stdout);
+      // Some failures are printed on stderr only: keep it, the callers show what they could not parse.
+      else resolvePromise(stderr.trim() ? `${stdout}\n${stderr}` : stdout);
     });
   });
 }
@@ -261,7 +276,7 @@ async function createDemoTopic(producer: DefaultMQProducer, topic: string): Prom
     await producer.createTopic('TBW102', topic, QUEUES);
     return;
   } catch (err) {
-    say(`producer.createTopic did not work here (${(err as Error).message.split('\n')[0]}); using mqadmin updateTopic`);
+    say(`producer.createTopic did not work here, using mqadmin updateTopic instead:\n${explain(err)}`);
   }
   const clusters = await admin(['clusterList']);
   const cluster = /^(\S+)\s+\S+\s+\d+\s+\S+:\d+\s/m.exec(clusters)?.[1];
@@ -300,8 +315,7 @@ main()
     process.exitCode = 0;
   })
   .catch((err: unknown) => {
-    const e = err as { name?: string; message?: string; code?: string };
-    process.stderr.write(`demo failed: ${e?.name ?? 'Error'}${e?.code ? ` [${e.code}]` : ''}: ${e?.message ?? String(err)}\n`);
+    process.stderr.write(`demo failed: ${explain(err)}\n`);
     process.exitCode = 1;
   })
   .finally(() => {
