@@ -19,6 +19,7 @@ class Conn {
   private readonly waiting = new Map<number, { resolve: (c: RemotingCommand) => void; reject: (e: unknown) => void }>();
   private nextOpaque = 1;
   private readonly ready: Promise<void>;
+  private closedWith: unknown;
 
   constructor(readonly addr: string) {
     const i = addr.lastIndexOf(':');
@@ -47,6 +48,7 @@ class Conn {
   }
 
   private fail(err: unknown): void {
+    this.closedWith ??= err;
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
     this.sock.destroy();
@@ -54,6 +56,7 @@ class Conn {
 
   async request(code: number, ext: Record<string, string>): Promise<RemotingCommand> {
     await this.ready;
+    if (this.closedWith !== undefined) throw this.closedWith;
     const extFields = newExtFields();
     Object.assign(extFields, ext);
     const cmd = new RemotingCommand({ code, extFields, language: 'JAVA', opaque: this.nextOpaque++ });
@@ -139,18 +142,19 @@ export class OffsetProbe {
 }
 
 /**
- * Counts what gets stored while `run` goes on, polling `total` every `pollMs`, and after it ends until the count
+ * Counts what gets stored while the run `start()` begins goes on, polling `total` every `pollMs`, and after it ends until the count
  * has not moved for `quietMs` (bounded by `maxWaitMs`). `storedAt` (performance.now()) is when the final count
  * was first seen, so it is late by up to `pollMs`.
  */
 export async function watchStored<T>(
   total: () => Promise<number>,
-  run: Promise<T>,
+  start: () => Promise<T>,
   pollMs = 100,
   quietMs = 600,
   maxWaitMs = 20_000,
 ): Promise<{ result: T; stored: number; storedAt: number }> {
   const base = await total();
+  const run = start();
   let last = base;
   let lastAt = performance.now();
   let finished = false;

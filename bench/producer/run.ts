@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchError } from './bench-error';
 import { HarnessBroker, ROOT, type HarnessEnv } from './broker-control';
-import { CLIENTS, CLIENT_NAMES, type ClientName } from './clients';
+import { CLIENTS, CLIENT_NAMES, type ClientName, type LaunchContext } from './clients';
 import { OffsetProbe, watchStored } from './offset-probe';
 import { summarizeProfile } from './profile-summary';
 import { judgeGoals, renderMarkdown, summarize, unsupported, type Round, type Summary } from './report';
@@ -180,7 +180,6 @@ class Bench {
   private readonly tmp = mkdtempSync(join(tmpdir(), 'rocketmq-ts-bench-bodies-'));
   private broker: HarnessBroker | undefined;
   private stubBroker: StubBroker | undefined;
-  private probe: OffsetProbe | undefined;
   private harness: HarnessEnv | undefined;
   private namesrv = '';
   private brokerLine = '';
@@ -223,7 +222,8 @@ class Bench {
     const sizes = new Set(o.workloads.map((w) => w.size));
     for (const size of sizes) writeFileSync(this.bodyPath(size), makeBody(size));
     await this.startWorkers();
-    if (!o.stub) this.probe = await OffsetProbe.open(this.namesrv, this.topic);
+    // Fail early when the broker cannot be probed (oneway runs count what it stored).
+    if (!o.stub && o.workloads.some((w) => w.mode === 'oneway')) (await OffsetProbe.open(this.namesrv, this.topic)).close();
   }
 
   private bodyPath(size: number): string {
@@ -231,9 +231,8 @@ class Bench {
   }
 
   private async startWorkers(): Promise<void> {
-    const profDir = this.o.cpuProf ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
-    if (profDir) mkdirSync(profDir, { recursive: true });
-    const ctx = { namesrv: this.namesrv, topic: this.topic, harness: this.harness, tsApi: this.o.tsApi, cpuProfDir: profDir, log };
+    const ctx = this.launchContext();
+    if (ctx.cpuProfDir) mkdirSync(ctx.cpuProfDir, { recursive: true });
     await Promise.all(
       this.o.clients.map(async (name) => {
         try {
@@ -255,6 +254,11 @@ class Bench {
     if (this.workers.size === 0) throw new BenchError('no client could start');
   }
 
+  private launchContext(): LaunchContext {
+    const cpuProfDir = this.o.cpuProf ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
+    return { namesrv: this.namesrv, topic: this.topic, harness: this.harness, tsApi: this.o.tsApi, cpuProfDir, log };
+  }
+
   private command(w: Workload, id: string, durationMs: number): RunCommand {
     return {
       id,
@@ -273,11 +277,15 @@ class Bench {
     const worker = this.workers.get(name)!;
     const timeout = durationMs + 120_000;
     if (w.mode !== 'oneway') return { outcome: await worker.run(this.command(w, id, durationMs), timeout) };
-    const total = this.stubBroker
-      ? async (): Promise<number> => this.stubBroker!.stats.oneways
-      : (): Promise<number> => this.probe!.total();
-    const startedAt = performance.now();
-    const { result, stored, storedAt } = await watchStored(total, worker.run(this.command(w, id, durationMs), timeout));
+    // A fresh probe per run: the broker closes connections idle for 120 s.
+    const probe = this.stubBroker ? undefined : await OffsetProbe.open(this.namesrv, this.topic);
+    const total = probe ? (): Promise<number> => probe.total() : async (): Promise<number> => this.stubBroker!.stats.oneways;
+    let startedAt = 0;
+    const watched = await watchStored(total, () => {
+      startedAt = performance.now();
+      return worker.run(this.command(w, id, durationMs), timeout);
+    }).finally(() => probe?.close());
+    const { result, stored, storedAt } = watched;
     return { outcome: result, stored, storedSeconds: (storedAt - startedAt) / 1000 };
   }
 
@@ -306,6 +314,7 @@ class Bench {
           rounds.set(c, list);
           const res = round.outcome.result;
           const count = round.stored ?? res.msgs;
+
           log(
             `  ${w.name} round ${r} ${c.padEnd(11)} ${Math.round(count / Math.max(res.elapsed_s, round.storedSeconds ?? 0)).toString().padStart(7)} msgs/s` +
               `  p50 ${res.p50_us} µs  p99 ${res.p99_us} µs  cpu ${res.cpu_s.toFixed(2)} s  rss ${round.outcome.rssMb?.toFixed(0) ?? '?'} MB` +
@@ -325,11 +334,34 @@ class Bench {
     return all;
   }
 
+  private async restartWorker(name: ClientName): Promise<void> {
+    this.workers.get(name)?.kill();
+    this.workers.delete(name);
+    try {
+      const spec = await CLIENTS[name].prepare(this.launchContext());
+      const w = new WorkerProcess(spec);
+      this.workers.set(name, w);
+      await w.waitReady(180_000);
+    } catch (err) {
+      this.unavailable[name] = `restart failed: ${err instanceof Error ? err.message : String(err)}`;
+      this.workers.get(name)?.kill();
+      this.workers.delete(name);
+    }
+  }
+
   private async tryRun(c: ClientName, w: Workload, id: string, durationMs: number): Promise<Round | undefined> {
     const worker = this.workers.get(c);
     if (!worker) return undefined;
     try {
-      return await this.runOnce(c, w, id, durationMs);
+      const round = await this.runOnce(c, w, id, durationMs);
+      const accepted = round.outcome.result.msgs;
+      if (round.stored !== undefined && round.stored < 0.9 * accepted) {
+        // The client accepted oneway sends it never wrote (the Java 5.3.3 client queues them on its event
+        // loop, which then blocks on its own semaphore): it is wedged, so it gets a fresh process.
+        log(`  ${c} ${id}: the broker stored ${round.stored} of ${accepted} accepted oneway sends; restarting ${c}`);
+        await this.restartWorker(c);
+      }
+      return round;
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
       log(`${c} ${id} failed: ${why}`);
@@ -384,7 +416,6 @@ class Bench {
 
   async tearDown(): Promise<void> {
     this.stopping = true;
-    this.probe?.close();
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     this.workers.clear();
     if (this.o.cpuProf) this.summarizeProfile();

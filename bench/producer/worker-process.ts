@@ -140,7 +140,11 @@ export class WorkerProcess {
     const pid = this.child.pid;
     const rssReset = pid !== undefined && resetHwm(pid);
     this.child.stdin.write(formatRunCommand(cmd) + '\n');
-    const ev = await this.waitEvent(timeoutMs, `running ${cmd.id}`);
+    let ev = await this.waitEvent(timeoutMs, `running ${cmd.id}`);
+    // A result left over from a run the orchestrator gave up on is skipped.
+    while ((ev.event === 'result' || ev.event === 'error') && ev.id !== undefined && ev.id !== cmd.id) {
+      ev = await this.waitEvent(timeoutMs, `running ${cmd.id}`);
+    }
     const hwm = pid !== undefined ? readHwmKb(pid) : undefined;
     if (ev.event === 'error') throw new BenchError(`${this.client} ${cmd.id}: ${ev.message}`);
     if (ev.event !== 'result' || ev.id !== cmd.id) {

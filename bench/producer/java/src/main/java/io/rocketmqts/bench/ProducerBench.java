@@ -133,7 +133,11 @@ public final class ProducerBench {
             final Semaphore slots = new Semaphore(inflight);
             long issued = 0;
             while (issued < maxMsgs && System.nanoTime() < deadline) {
-                slots.acquire();
+                // Bounded: a wedged client (no callback within the send timeout and then some) ends the run.
+                if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
+                    fail(errors, firstError, "no send slot freed within 30 s");
+                    break;
+                }
                 final long s = System.nanoTime();
                 SendCallback cb = new SendCallback() {
                     @Override
