@@ -45,6 +45,12 @@ function rss(status, name) {
   return p && p.rssKiB ? Math.round(p.rssKiB / 1024) : undefined;
 }
 
+/** The essential part of a Maven resolution error. */
+function shortError(s) {
+  const m = /(could not be resolved: (?:[\w.-]+:[\w.-]+:[\w.-]+:[\w.-]+(?:, )?)+)|(Could not find artifact \S+)/.exec(s);
+  return m ? `Maven: ${m[0].replace(/, $/, '')}` : s;
+}
+
 const cell = (s) => String(s ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const requested = (fs.existsSync(path.join(outDir, 'versions'))
@@ -92,7 +98,7 @@ L.push('|---|---|---|---|---|---|---|---|---|');
 for (const r of runs) {
   const name = r.meta.substituteFor ? `${r.v} (substitute for ${r.meta.substituteFor})` : r.v;
   if (r.meta.install === 'failed') {
-    L.push(`| ${cell(name)} | – | – | – | – | – | – | – | **cannot run**: jars not resolvable: ${cell(r.error)} |`);
+    L.push(`| ${cell(name)} | – | – | – | – | – | – | – | **cannot run**: jars not resolvable here. ${cell(shortError(r.error))} |`);
     continue;
   }
   if (r.meta.start === 'failed') {
