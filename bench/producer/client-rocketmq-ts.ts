@@ -1,8 +1,8 @@
 /**
- * Benchmark driver for rocketmq-ts itself (the sources under src/, through the public API of src/index.ts).
- * Async sends use the promise form by default (what a Node user writes: `await producer.send(msg)` with N in
- * flight, which is Java's sync send with its retries); `api=callback` uses `send(msg, callback)`, the form of
- * Java's async send. Batches follow the same choice. Run by run.ts, one process per client.
+ * Benchmark driver for rocketmq-ts itself (src/, through the public API of src/index.ts, bundled like the
+ * package). `api=callback`: async sends and batches use `send(msg, callback)`, the form of Java's async send;
+ * `api=promise`: N `await producer.send(msg)` in flight (Java's sync send with its retries), what most Node
+ * code writes. Run by run.ts, one process per client.
  */
 import { BenchError } from './bench-error';
 import { main, type Done, type DriverOptions, type NodeClient } from './node-driver';

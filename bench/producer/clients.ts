@@ -12,8 +12,11 @@ import { ROOT, type HarnessEnv } from './broker-control';
 import type { WorkerSpec } from './worker-process';
 import type { SendMode } from './worker-protocol';
 
-export const CLIENT_NAMES = ['rocketmq-ts', 'java', 'ali-ons', 'go'] as const;
+export const CLIENT_NAMES = ['rocketmq-ts', 'java', 'ali-ons', 'go', 'rocketmq-ts-promise'] as const;
 export type ClientName = (typeof CLIENT_NAMES)[number];
+/** The comparison of issue 5; rocketmq-ts-promise is extra (on by default in --stub runs). */
+export const DEFAULT_CLIENTS: readonly ClientName[] = ['rocketmq-ts', 'java', 'ali-ons', 'go'];
+export const DEFAULT_STUB_CLIENTS: readonly ClientName[] = ['rocketmq-ts', 'rocketmq-ts-promise'];
 
 const HERE = join(ROOT, 'bench', 'producer');
 const BUILD_TIMEOUT_MS = 15 * 60_000;
@@ -23,8 +26,6 @@ export interface LaunchContext {
   topic: string;
   /** Harness env, when a harness is available (Java needs its version and cache). */
   harness: HarnessEnv | undefined;
-  /** rocketmq-ts: 'promise' (default) or 'callback' form of the async send. */
-  tsApi: string;
   /** rocketmq-ts: directory for `node --cpu-prof` output, when profiling. */
   cpuProfDir: string | undefined;
   log: (line: string) => void;
@@ -109,14 +110,21 @@ async function nodeWorker(ctx: LaunchContext, client: string, file: string, node
   };
 }
 
-const rocketmqTs: ClientDef = {
-  name: 'rocketmq-ts',
-  supports: () => true,
-  async prepare(ctx) {
-    const flags = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}`] : [];
-    return nodeWorker(ctx, 'rocketmq-ts', 'client-rocketmq-ts.ts', flags, [`api=${ctx.tsApi}`]);
-  },
-};
+/**
+ * rocketmq-ts with `send(msg, callback)` for async and batch sends: the form of Java's async send, so the
+ * like-for-like comparison. rocketmq-ts-promise keeps N `await send(msg)` going instead (Java's sync send with
+ * its retries): what most Node code writes.
+ */
+function rocketmqTsDef(name: 'rocketmq-ts' | 'rocketmq-ts-promise', api: 'callback' | 'promise'): ClientDef {
+  return {
+    name,
+    supports: () => true,
+    async prepare(ctx) {
+      const flags = ctx.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${ctx.cpuProfDir}`] : [];
+      return nodeWorker(ctx, name, 'client-rocketmq-ts.ts', flags, [`api=${api}`]);
+    },
+  };
+}
 
 const aliOns: ClientDef = {
   name: 'ali-ons',
@@ -205,4 +213,10 @@ const go: ClientDef = {
   },
 };
 
-export const CLIENTS: Record<ClientName, ClientDef> = { 'rocketmq-ts': rocketmqTs, java, 'ali-ons': aliOns, go };
+export const CLIENTS: Record<ClientName, ClientDef> = {
+  'rocketmq-ts': rocketmqTsDef('rocketmq-ts', 'callback'),
+  'rocketmq-ts-promise': rocketmqTsDef('rocketmq-ts-promise', 'promise'),
+  java,
+  'ali-ons': aliOns,
+  go,
+};

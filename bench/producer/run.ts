@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BenchError } from './bench-error';
 import { HarnessBroker, ROOT, type HarnessEnv } from './broker-control';
-import { CLIENTS, CLIENT_NAMES, type ClientName, type LaunchContext } from './clients';
+import { CLIENTS, CLIENT_NAMES, DEFAULT_CLIENTS, DEFAULT_STUB_CLIENTS, type ClientName, type LaunchContext } from './clients';
 import { OffsetProbe, watchStored } from './offset-probe';
 import { summarizeProfile } from './profile-summary';
 import { judgeGoals, renderMarkdown, summarize, unsupported, type Round, type Summary } from './report';
@@ -31,7 +31,6 @@ interface Options {
   pauseMs: number;
   maxMsgs: number;
   queues: number;
-  tsApi: 'promise' | 'callback';
   cpuProf: boolean;
   out: string | undefined;
   write: boolean;
@@ -42,7 +41,8 @@ function usage(): string {
   return `usage: npm run bench:producer -- [options]
   --quick                 one short round (about a minute)
   --stub                  rocketmq-ts against an in-process stub broker (client cost only)
-  --clients a,b           subset of ${CLIENT_NAMES.join(',')} (default: all; --stub: rocketmq-ts)
+  --clients a,b           any of ${CLIENT_NAMES.join(',')}
+                          (default ${DEFAULT_CLIENTS.join(',')}; --stub: ${DEFAULT_STUB_CLIENTS.join(',')})
   --workloads a,b         subset of ${WORKLOADS.map((w) => w.name).join(',')}
   --rounds N              measured rounds per client and workload (default 3, --quick 1)
   --duration-ms N         length of one measured run (default 3000, --quick 1000)
@@ -50,7 +50,6 @@ function usage(): string {
   --pause-ms N            pause between runs, lets the broker settle (default 300)
   --max-msgs N            message cap per run (default 2000000)
   --queues N              write queues of the benchmark topic (default 8)
-  --ts-api promise|callback   rocketmq-ts async form (default promise)
   --cpu-prof              rocketmq-ts worker writes a V8 CPU profile to bench/results/profiles/
   --out FILE              markdown report path (default bench/results/latest.md, --stub: latest-stub.md)
   --no-write              print the JSON lines only
@@ -62,7 +61,7 @@ function parseOptions(argv: string[]): Options {
   const o: Options = {
     stub: false,
     quick: false,
-    clients: [...CLIENT_NAMES],
+    clients: [...DEFAULT_CLIENTS],
     workloads: [...WORKLOADS],
     rounds: 3,
     durationMs: 3000,
@@ -70,7 +69,6 @@ function parseOptions(argv: string[]): Options {
     pauseMs: 300,
     maxMsgs: 2_000_000,
     queues: 8,
-    tsApi: 'promise',
     cpuProf: false,
     out: undefined,
     write: true,
@@ -128,12 +126,6 @@ function parseOptions(argv: string[]): Options {
       case '--queues':
         o.queues = Math.floor(num(a, next()));
         break;
-      case '--ts-api': {
-        const v = next();
-        if (v !== 'promise' && v !== 'callback') throw new BenchError('--ts-api takes promise or callback');
-        o.tsApi = v;
-        break;
-      }
       case '--cpu-prof':
         o.cpuProf = true;
         break;
@@ -161,7 +153,7 @@ function parseOptions(argv: string[]): Options {
     if (!set['--warmup-ms']) o.warmupMs = 500;
     if (!set['--pause-ms']) o.pauseMs = 200;
   }
-  if (o.stub && !clientsGiven) o.clients = ['rocketmq-ts'];
+  if (o.stub && !clientsGiven) o.clients = [...DEFAULT_STUB_CLIENTS];
   return o;
 }
 
@@ -256,7 +248,7 @@ class Bench {
 
   private launchContext(): LaunchContext {
     const cpuProfDir = this.o.cpuProf ? join(ROOT, 'bench', 'results', 'profiles') : undefined;
-    return { namesrv: this.namesrv, topic: this.topic, harness: this.harness, tsApi: this.o.tsApi, cpuProfDir, log };
+    return { namesrv: this.namesrv, topic: this.topic, harness: this.harness, cpuProfDir, log };
   }
 
   private command(w: Workload, id: string, durationMs: number): RunCommand {
@@ -387,7 +379,7 @@ class Bench {
     const settings =
       `${o.rounds} round(s) x ${o.durationMs} ms per client and workload after a ${o.warmupMs} ms warm-up, ` +
       `interleaved ${o.clients.join(' / ')}; topic ${this.topic} with ${o.queues} queues; ` +
-      `compression over 4096 bytes; send timeout 3000 ms; rocketmq-ts async API: ${o.tsApi}${o.quick ? '; --quick' : ''}`;
+      `compression over 4096 bytes; send timeout 3000 ms; rocketmq-ts sends async and batches with send(msg, callback), rocketmq-ts-promise with N x await send(msg)${o.quick ? '; --quick' : ''}`;
     const notes = [
       'Each client runs in its own process; CPU seconds come from that process (Node process.cpuUsage, Java ' +
         'OperatingSystemMXBean.getProcessCpuTime, Go getrusage); peak RSS is VmHWM from /proc, reset before each run.',
