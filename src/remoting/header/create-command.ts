@@ -25,11 +25,16 @@ export function createRequestCommand(
   options: CommandOptions = {},
 ): RemotingCommand {
   return new RemotingCommand({
-    ...options,
     code,
+    language: options.language,
+    version: options.version,
+    opaque: options.opaque,
+    flag: 0,
+    remark: options.remark,
     extFields: header ? toExtFields(header) : undefined,
-    fastHeaderKeys: header ? fastHeaderKeysOf(header.constructor as HeaderClass) : undefined,
     body,
+    serializeType: options.serializeType,
+    fastHeaderKeys: header ? fastHeaderKeysOf(header.constructor as HeaderClass) : undefined,
   });
 }
 
@@ -41,11 +46,15 @@ export function createResponseCommand(
   options: CommandOptions = {},
 ): RemotingCommand {
   return new RemotingCommand({
-    ...options,
     code,
-    remark: remark ?? options.remark,
+    language: options.language,
+    version: options.version,
+    opaque: options.opaque,
     flag: RPC_TYPE_RESPONSE,
+    remark: remark ?? options.remark,
     extFields: header ? toExtFields(header) : undefined,
+    body: undefined,
+    serializeType: options.serializeType,
     fastHeaderKeys: header ? fastHeaderKeysOf(header.constructor as HeaderClass) : undefined,
   });
 }

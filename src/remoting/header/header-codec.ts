@@ -118,18 +118,21 @@ function parseValue(type: HeaderFieldType, s: string): unknown {
 export function toExtFields(header: object, into?: ExtFields): ExtFields {
   const plan = planOf(header.constructor as HeaderClass);
   const values = header as Record<string, unknown>;
-  for (const f of plan.javaOrder) {
-    if (f.required && (values[f.property] === undefined || values[f.property] === null)) {
-      throw new InvalidArgumentError(`${plan.name}.${f.property} is required (extFields key ${f.wireName})`);
+  const ext = newExtFields();
+  const fields = plan.javaOrder;
+  for (let k = 0; k < fields.length; k++) {
+    const f = fields[k]!;
+    const v = values[f.property];
+    if (v === undefined || v === null) {
+      if (f.required) throw new InvalidArgumentError(`${plan.name}.${f.property} is required (extFields key ${f.wireName})`);
+      continue;
     }
+    ext[f.wireName] = formatValue(f, v, plan.name);
   }
   (header as CommandCustomHeader).checkFields?.();
-  const ext = into ?? newExtFields();
-  for (const f of plan.javaOrder) {
-    const v = values[f.property];
-    if (v !== undefined && v !== null) ext[f.wireName] = formatValue(f, v, plan.name);
-  }
-  return ext;
+  if (!into) return ext;
+  for (const key of Object.keys(ext)) into[key] = ext[key]!;
+  return into;
 }
 
 /**

@@ -45,7 +45,7 @@ function present(ext: ExtFields, key: string): boolean {
 }
 
 /** Ext-field keys with a value, in Java `HashMap` order (insertion order breaks bucket ties). */
-export function extKeysInHashOrder(ext: ExtFields): string[] {
+export function extKeysInHashOrder(ext: ExtFields): readonly string[] {
   const keys = Object.keys(ext);
   let all = true;
   for (let i = 0; i < keys.length; i++) {
@@ -61,7 +61,7 @@ export function extKeysInHashOrder(ext: ExtFields): string[] {
  * Ext-field keys as Java's Netty encoder writes a ROCKETMQ header: a `FastCodesHeader`'s own keys
  * first, in its order, then the rest of the map in HashMap order.
  */
-export function extKeysFastFirst(ext: ExtFields, fastKeys: readonly string[] | undefined): string[] {
+export function extKeysFastFirst(ext: ExtFields, fastKeys: readonly string[] | undefined): readonly string[] {
   if (!fastKeys || fastKeys.length === 0) return extKeysInHashOrder(ext);
   const head: string[] = [];
   for (let i = 0; i < fastKeys.length; i++) {

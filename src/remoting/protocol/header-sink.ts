@@ -21,8 +21,8 @@ JSON_SHORT[0x0d] = 0x72; // r
 JSON_SHORT[0x22] = 0x22; // "
 JSON_SHORT[0x5c] = 0x5c; // \
 
-/** Strings at least this long are written by one native call when they need no escaping. */
-const NATIVE_MIN = 48;
+/** Strings at least this long are written by native calls where those give the right bytes. */
+const NATIVE_MIN = 24;
 
 interface RawBuffer extends Buffer {
   utf8Write(s: string, offset: number, length?: number): number;
@@ -30,6 +30,12 @@ interface RawBuffer extends Buffer {
 
 /** Any character that is not written as itself by fastjson in plain ASCII. */
 const NOT_JSON_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
+/**
+ * Characters JSON.stringify escapes otherwise than fastjson: lower-case hex for \u000B, \u000E,
+ * \u000F, \u001A..\u001F; DEL, C1 controls and U+2028/2029 left raw; surrogates (Java writes a
+ * lone one as '?', JSON.stringify as an escape). Without them both give the same text.
+ */
+const STRINGIFY_DIFFERS = /[\x0b\x0e\x0f\x1a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]/;
 
 export class HeaderSink {
   buf: Buffer;
@@ -102,25 +108,35 @@ export class HeaderSink {
   jsonString(s: string): void {
     const n = s.length;
     const b = this.buf;
+    if (n >= NATIVE_MIN) {
+      // Long strings go through native code when it gives fastjson's bytes: as they are, or
+      // escaped by JSON.stringify (message properties with \u0001 and \u0002 take this way).
+      if (!NOT_JSON_PLAIN.test(s)) {
+        b[this.pos++] = 0x22;
+        this.pos += (b as RawBuffer).utf8Write(s, this.pos);
+        b[this.pos++] = 0x22;
+        return;
+      }
+      if (!STRINGIFY_DIFFERS.test(s)) {
+        this.pos += (b as RawBuffer).utf8Write(JSON.stringify(s), this.pos);
+        return;
+      }
+    }
     let p = this.pos;
     b[p++] = 0x22;
-    if (n >= NATIVE_MIN && !NOT_JSON_PLAIN.test(s)) {
-      p += (b as RawBuffer).utf8Write(s, p);
-    } else {
-      for (let i = 0; i < n; i++) {
-        const c = s.charCodeAt(i);
-        if (c < 0x80) {
-          if (JSON_PLAIN[c] === 1) b[p++] = c;
-          else if (JSON_SHORT[c] !== 0) {
-            b[p++] = 0x5c;
-            b[p++] = JSON_SHORT[c]!;
-          } else p = writeUnicodeEscape(b, p, c);
-        } else if (c < 0xa0 || c === 0x2028 || c === 0x2029) {
-          p = writeUnicodeEscape(b, p, c);
-        } else {
-          p = this.wide(s, i, c, p);
-          if (c >= 0xd800 && c <= 0xdbff && this.pairAt(s, i)) i++;
-        }
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        if (JSON_PLAIN[c] === 1) b[p++] = c;
+        else if (JSON_SHORT[c] !== 0) {
+          b[p++] = 0x5c;
+          b[p++] = JSON_SHORT[c]!;
+        } else p = writeUnicodeEscape(b, p, c);
+      } else if (c < 0xa0 || c === 0x2028 || c === 0x2029) {
+        p = writeUnicodeEscape(b, p, c);
+      } else {
+        p = this.wide(s, i, c, p);
+        if (c >= 0xd800 && c <= 0xdbff && this.pairAt(s, i)) i++;
       }
     }
     b[p++] = 0x22;

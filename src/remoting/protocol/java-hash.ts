@@ -19,6 +19,8 @@ export function javaSpreadHash(h: number): number {
 const hashCache = new Map<string, number>();
 
 function spreadStringHash(key: string): number {
+  // Short keys (the V2 letters, most header names) hash faster than a cache lookup.
+  if (key.length <= 12) return javaSpreadHash(javaStringHashCode(key));
   let h = hashCache.get(key);
   if (h === undefined) {
     h = javaSpreadHash(javaStringHashCode(key));
@@ -38,15 +40,31 @@ export function javaHashMapCapacity(size: number, initialCapacity = 16): number 
   return cap;
 }
 
+/** Recent inputs and results: commands built from one header class repeat the same key lists. */
+const RECENT = 8;
+const recentKeys: (readonly string[])[] = [];
+const recentCapacity: number[] = [];
+const recentOrder: (readonly string[])[] = [];
+let recentNext = 0;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * Keys in the order a `new HashMap<>(initialCapacity)` filled with them in the given insertion order
  * would iterate. Resizing splits buckets preserving relative order, so the final order is by bucket of
  * the final table, then by insertion order. (Tree bins need 8 collisions in one bucket: not reached.)
  */
-export function javaHashMapOrder(keys: readonly string[], initialCapacity = 16): string[] {
+export function javaHashMapOrder(keys: readonly string[], initialCapacity = 16): readonly string[] {
   const n = keys.length;
+  if (n < 2) return keys;
+  for (let r = 0; r < recentKeys.length; r++) {
+    if (recentCapacity[r] === initialCapacity && sameKeys(recentKeys[r]!, keys)) return recentOrder[r]!;
+  }
   const out = keys.slice();
-  if (n < 2) return out;
   const mask = javaHashMapCapacity(n, initialCapacity) - 1;
   const buckets: number[] = new Array<number>(n);
   // Insertion sort: stable, and the fastest for the dozen keys a header has.
@@ -62,6 +80,10 @@ export function javaHashMapOrder(keys: readonly string[], initialCapacity = 16):
     buckets[j + 1] = b;
     out[j + 1] = key;
   }
+  recentKeys[recentNext] = keys.slice();
+  recentCapacity[recentNext] = initialCapacity;
+  recentOrder[recentNext] = out;
+  recentNext = (recentNext + 1) % RECENT;
   return out;
 }
 

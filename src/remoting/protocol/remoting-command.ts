@@ -124,7 +124,7 @@ export class RemotingCommand implements CommandFields {
       sink.int32At(0, 4 + headerLen + bodyLen);
       sink.int32At(4, markProtocolType(headerLen, this.serializeType));
       const out = Buffer.allocUnsafe(headerEnd + (withBody ? bodyLen : 0));
-      sink.buf.copy(out, 0, 0, headerEnd);
+      out.set(new Uint8Array(sink.buf.buffer, sink.buf.byteOffset, headerEnd));
       if (withBody && body && bodyLen > 0) out.set(body, headerEnd);
       return out;
     } finally {
@@ -151,10 +151,20 @@ export class RemotingCommand implements CommandFields {
       serializeType === 'ROCKETMQ'
         ? decodeRocketMQHeader(payload, 4, 4 + headerLen)
         : decodeJsonHeader(payload, 4, 4 + headerLen);
-    const cmd = new RemotingCommand(h);
+    // Same key order as every other init object, so the constructor's loads stay monomorphic.
+    const cmd = new RemotingCommand({
+      code: h.code,
+      language: h.language,
+      version: h.version,
+      opaque: h.opaque,
+      flag: h.flag,
+      remark: h.remark,
+      extFields: h.extFields,
+      body: total - 4 - headerLen > 0 ? payload.subarray(4 + headerLen) : undefined,
+      serializeType,
+      fastHeaderKeys: undefined,
+    });
     cmd.language = h.language; // undefined when the peer sent a language we do not know (Java: null)
-    cmd.serializeType = serializeType;
-    if (total - 4 - headerLen > 0) cmd.body = payload.subarray(4 + headerLen);
     return cmd;
   }
 
