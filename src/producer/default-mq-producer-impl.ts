@@ -1,4 +1,5 @@
 import {
+  AccessDeniedError,
   BrokerResponseError,
   ClientError,
   ClientStateError,
@@ -383,6 +384,8 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
         }
         if (err instanceof BrokerResponseError) {
           this.updateFaultItem(mq.brokerName, latency, true, false);
+          // An ACL denial (AclClientRPCHook) would refuse the same credentials again: surface it as is.
+          if (err instanceof AccessDeniedError) throw err;
           if (this.retryResponseCodes.has(err.responseCode)) continue;
           if (result) return { result };
           throw err;
