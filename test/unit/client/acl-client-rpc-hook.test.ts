@@ -9,7 +9,11 @@ import { parseJavaProperties, SessionCredentials } from '../../../src/client/ses
 import { AccessDeniedError, BrokerResponseError, InvalidArgumentError, InvalidConfigError } from '../../../src/errors';
 import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { RemotingClient } from '../../../src/remoting/remoting-client';
+import { silentLogger } from '../../../src/logger';
+import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
+import { Message } from '../../../src/producer/message';
 import { captureLogger, FakeRemotingServer } from '../../helpers/fake-remoting-server';
+import { startFakeCluster } from '../../helpers/fake-rocketmq';
 
 interface GoldenCase {
   name: string;
@@ -199,5 +203,30 @@ describe('ACL denials become AccessDeniedError', () => {
     const other = await client.invoke(server.addr, RemotingCommand.createRequest(311), 3000);
     expect(other.code).toBe(16);
     expect(JSON.stringify(log.lines)).not.toContain(secret);
+  });
+});
+
+describe('a producer signing with AclClientRPCHook', () => {
+  test('an ACL denial is not retried: the send rejects with the AccessDeniedError after one attempt', async () => {
+    const cluster = await startFakeCluster(2);
+    cluster.ns.setRoute('TopicAcl', cluster.brokers);
+    for (const b of cluster.brokers) b.onSend = () => ({ code: 16, remark: 'User:bob has no permission to access Topic:TopicAcl from 127.0.0.1, ...' });
+    const p = new DefaultMQProducer({
+      producerGroup: 'pg_acl',
+      namesrvAddr: cluster.ns.addr,
+      logger: silentLogger,
+      rpcHook: new AclClientRPCHook({ accessKey: 'bob', secretKey: 'bobs-secret' }),
+    });
+    try {
+      await p.start();
+      const err = await p.send(new Message('TopicAcl', 'x')).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AccessDeniedError);
+      expect((err as AccessDeniedError).reason).toBe('AUTHORIZATION');
+      expect(cluster.brokers.reduce((n, b) => n + b.sends().length, 0)).toBe(1);
+      expect(cluster.brokers.flatMap((b) => b.sends())[0]!.extFields!.AccessKey).toBe('bob');
+    } finally {
+      await p.shutdown();
+      await cluster.close();
+    }
   });
 });
