@@ -1,3 +1,4 @@
+import { RemotingClosedError, RemotingProtocolError } from '../../src/errors';
 import { RemotingCommand } from '../../src/remoting/protocol/remoting-command';
 import { RemotingClient } from '../../src/remoting/remoting-client';
 import { HostilePeer, oversizeFramePrefix, responseFrame } from '../helpers/hostile-peer';
@@ -5,9 +6,9 @@ import { CountingLogger } from './support/counting-logger';
 import { eventually } from './support/process-watch';
 
 /**
- * Defects the fault suite found in code owned elsewhere, each pinned by a test that fails until it is
- * fixed (see docs/reliability.md, "Findings"). They stay here, red, on purpose: fixing the code turns
- * them green; they are not to be skipped.
+ * Defects the fault suite found in code owned elsewhere, each pinned by a test (see docs/reliability.md,
+ * "Findings"). Each was red when written; fixed ones stay as regression tests, open ones stay red
+ * until fixed (never skipped).
  */
 
 let peer: HostilePeer;
@@ -23,11 +24,11 @@ afterEach(async () => {
   await peer.close();
 });
 
-describe('found bugs', () => {
+describe('regressions found by the fault suite', () => {
   /**
    * src/remoting/protocol/frame-decoder.ts FrameDecoder.push (used by Connection.onData): when a chunk
-   * holds a complete good frame followed by a bad length prefix, push() throws and the frames it had
-   * already completed in that chunk are lost. Netty (ByteToMessageDecoder.channelRead fires the decoded
+   * held a complete good frame followed by a bad length prefix, push() threw and the frames it had
+   * already completed in that chunk were lost. Netty (ByteToMessageDecoder.channelRead fires the decoded
    * list in its finally block) delivers them before the error closes the channel. Effect: a response
    * that shares a TCP segment with garbage fails its call with RemotingClosedError instead of
    * resolving it.
@@ -41,10 +42,10 @@ describe('found bugs', () => {
 
   /**
    * src/remoting/remoting-client.ts RemotingClient.serveRequest (and Connection.write): replies to
-   * server-initiated requests are queued on the socket with no bound. A peer that sends requests and
-   * never reads the replies grows the client's memory without limit (measured: ~460 bytes per request,
-   * 930 MiB RSS after 2,000,000 requests). Expected: a bound — e.g. stop answering, or close the
-   * connection, once `socket.writableLength` passes a limit (a few MiB or maxFrameBytes).
+   * server-initiated requests were queued on the socket with no bound. A peer that sent requests and
+   * never read the replies grew the client's memory without limit (measured: ~460 bytes per request,
+   * 930 MiB RSS after 2,000,000 requests). Now the connection stops reading while too many inbound
+   * requests are unanswered.
    */
   it('a peer that floods requests and never reads the replies cannot grow client memory without bound', async () => {
     const N = 1_000_000;
@@ -65,4 +66,29 @@ describe('found bugs', () => {
     }, 5000);
     expect(Math.round(peak / 1048576)).toBeLessThan(128);
   }, 60_000);
+
+  /**
+   * OPEN. src/remoting/connection.ts Connection.onData: since FrameDecoder.push returns the frames
+   * completed before a bad length prefix and only records the error (`decoder.error`, thrown by the
+   * next push), onData must close the connection once it has dispatched those frames. It does not, so
+   * when the bad prefix is the last thing the peer sends, the poisoned connection stays open and every
+   * call on it waits for its full timeout instead of failing at once. Seen in scenario 5 as 10 s
+   * timeouts after an oversize-frame ending. Fix: after the frame loop, `if (this.decoder.error)
+   * this.close(this.decoder.error)`.
+   */
+  it('a bad length prefix after good frames in one chunk closes the connection at once', async () => {
+    peer.onRequest = (req, conn) =>
+      conn.write(
+        Buffer.concat([responseFrame(req.opaque + 1, 0), oversizeFramePrefix(), responseFrame(req.opaque, 0, { remark: 'swallowed' })]),
+      );
+    const t0 = Date.now();
+    const err = await client.invoke(peer.addr, RemotingCommand.createRequest(30), 5000).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RemotingClosedError);
+    expect((err as RemotingClosedError).cause).toBeInstanceOf(RemotingProtocolError);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(await eventually(() => peer.openConnections === 0, 1000)).toBe(true);
+  });
 });

@@ -117,7 +117,6 @@ describe('scenario 1: broker SIGKILL mid-stream, then restart', () => {
     // The kill did land mid-stream, and sending recovered after the restart.
     expect(rec.failed).toBeGreaterThan(0);
     expect(firstOkAfterKill).toBeDefined();
-    expect(ledger.records[ledger.records.length - 1]!.at).toBeGreaterThan(restartedAt);
     expect(watch.unhandled).toEqual([]);
   }, 15 * 60_000);
 });

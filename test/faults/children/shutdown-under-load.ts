@@ -1,11 +1,10 @@
 import { RocketMQError } from '../../../src/errors';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import { Message } from '../../../src/producer/message';
-import { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
-import { RequestCode } from '../../../src/remoting/protocol/request-code';
-import { HostilePeer } from '../../helpers/hostile-peer';
+import type { HostilePeer } from '../../helpers/hostile-peer';
 import { TcpFaultProxy } from '../../helpers/tcp-fault-proxy';
 import { CountingLogger } from '../support/counting-logger';
+import { startFakeNameServer } from '../support/fake-name-server';
 import { envNumber, envString, event, result } from './report';
 
 /**
@@ -30,30 +29,13 @@ const uncaught: string[] = [];
 process.on('unhandledRejection', (r) => unhandled.push(String(r)));
 process.on('uncaughtException', (e) => uncaught.push(String(e)));
 
-function routeBody(brokerAddr: string): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      brokerDatas: [{ brokerAddrs: { 0: brokerAddr }, brokerName: 'broker-a', cluster: 'DefaultCluster' }],
-      queueDatas: [{ brokerName: 'broker-a', perm: 6, readQueueNums: 4, topicSysFlag: 0, writeQueueNums: 4 }],
-      filterServerTable: {},
-    }),
-  );
-}
-
 async function main(): Promise<void> {
   let proxy: TcpFaultProxy | undefined;
   let fakeNs: HostilePeer | undefined;
   let namesrvAddr = namesrv;
   if (mode === 'stalled') {
     proxy = await TcpFaultProxy.start({ target: brokerA });
-    const body = routeBody(proxy.addr);
-    fakeNs = await HostilePeer.start({
-      onRequest: (req, conn) => {
-        const res = RemotingCommand.createResponse(0, undefined, req.opaque);
-        if (req.code === RequestCode.GET_ROUTEINFO_BY_TOPIC) res.body = body;
-        conn.send(res);
-      },
-    });
+    fakeNs = await startFakeNameServer('broker-a', proxy.addr);
     namesrvAddr = fakeNs.addr;
   }
   const logger = new CountingLogger();

@@ -39,11 +39,11 @@ const FULL: FaultProfile = {
 
 const CI: FaultProfile = {
   name: 'ci',
-  crashSends: 3_000,
-  crashKillAfter: 1_000,
-  failoverRunMs: 30_000,
-  failoverKillAtMs: 8_000,
-  nameServerOutageMs: 20_000,
+  crashSends: 2_000,
+  crashKillAfter: 700,
+  failoverRunMs: 20_000,
+  failoverKillAtMs: 6_000,
+  nameServerOutageMs: 15_000,
   fuzzFrames: 150_000,
   // RSS steps up once in the first ~25 s (V8 young generation and code space growing to their working
   // size, heap used stays flat): the warm-up must cover it or a short soak reads it as growth.
