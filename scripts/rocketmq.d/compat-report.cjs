@@ -34,7 +34,7 @@ function readJson(f) {
 
 function duMb(p) {
   try {
-    return Number(execFileSync('du', ['-sm', p], { encoding: 'utf8' }).split('\t')[0]);
+    return Number(execFileSync('du', ['-sm', p], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\t')[0]);
   } catch {
     return undefined;
   }
@@ -50,6 +50,17 @@ function shortError(s) {
   const m = /(could not be resolved: (?:[\w.-]+:[\w.-]+:[\w.-]+:[\w.-]+(?:, )?)+)|(Could not find artifact \S+)/.exec(s);
   return m ? `Maven: ${m[0].replace(/, $/, '')}` : s;
 }
+
+/** The informative lines of a jest failure message: the first line plus Expected/Received, if any. */
+function failureSummary(msg) {
+  const lines = String(msg ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const first = lines[0] ?? '';
+  const er = lines.filter((l) => /^(Expected|Received)\b/.test(l)).slice(0, 2);
+  return [first, ...er].join(' ').replace(/\s+/g, ' ').slice(0, 400);
+}
+
+const secs = (ms) => (ms === undefined || ms === '' ? '–' : `${(Number(ms) / 1000).toFixed(1)} s`);
+const jdk = (s) => (s ? s.replace(/^(openjdk|java) version "([^"]+)".*$/, 'JDK $2') : '–');
 
 const cell = (s) => String(s ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -102,7 +113,7 @@ for (const r of runs) {
     continue;
   }
   if (r.meta.start === 'failed') {
-    L.push(`| ${cell(name)} | ${cell(r.meta.java)} | ${cell(r.libMb)} | – | – | – | – | – | **start failed**: ${cell(r.error)} |`);
+    L.push(`| ${cell(name)} | ${cell(jdk(r.meta.java))} | ${cell(r.libMb)} | – | – | – | – | – | **start failed**: ${cell(r.error)} |`);
     continue;
   }
   const j = r.jest;
@@ -110,8 +121,8 @@ for (const r of runs) {
     ? `${j.numPassedTests} passed, ${j.numFailedTests} failed, ${j.numPendingTests + (j.numTodoTests || 0)} skipped (${j.numTotalTestSuites} files)`
     : `no jest result (exit ${r.meta.jestExit})`;
   L.push(
-    `| ${cell(name)} | ${cell(r.meta.java)} | ${cell(r.libMb)} | ${cell(r.meta.namesrvBootMs)} ms | ${cell(r.meta.brokerBootMs)} ms | ` +
-      `${cell(r.meta.readyMs)} ms | ${cell(rss(r.idle, 'namesrv'))} / ${cell(rss(r.idle, 'broker-a'))} | ` +
+    `| ${cell(name)} | ${cell(jdk(r.meta.java))} | ${cell(r.libMb)} | ${secs(r.meta.namesrvBootMs)} | ${secs(r.meta.brokerBootMs)} | ` +
+      `${secs(r.meta.readyMs)} | ${cell(rss(r.idle, 'namesrv'))} / ${cell(rss(r.idle, 'broker-a'))} | ` +
       `${cell(rss(r.after, 'namesrv'))} / ${cell(rss(r.after, 'broker-a'))} | ${res} |`,
   );
 }
@@ -154,8 +165,7 @@ if (ran.length > 0) {
     for (const file of r.jest.testResults) {
       for (const a of file.assertionResults) {
         if (a.status !== 'failed') continue;
-        const first = (a.failureMessages?.[0] ?? '').split('\n').find((l) => l.trim()) ?? '';
-        failures.push(`- ${r.v}: \`${path.basename(file.name)}\` › ${a.fullName}: ${first.trim().slice(0, 300)}`);
+        failures.push(`- ${r.v}: \`${path.basename(file.name)}\` › ${a.fullName}: ${failureSummary(a.failureMessages?.[0])}`);
       }
       if (file.assertionResults.length === 0 && file.status === 'failed') {
         const first = (file.message ?? '').split('\n').find((l) => l.trim() && !l.includes('●')) ?? '';
@@ -165,7 +175,7 @@ if (ran.length > 0) {
   }
   if (failures.length) {
     L.push('');
-    L.push('### Failures (first line of each)');
+    L.push('### Failures (first line, expected / received)');
     L.push('');
     L.push(...failures);
   }
