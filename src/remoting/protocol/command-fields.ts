@@ -57,23 +57,6 @@ export function extKeysInHashOrder(ext: ExtFields): readonly string[] {
   return javaHashMapOrder(all ? keys : keys.filter((k) => present(ext, k)));
 }
 
-/**
- * Ext-field keys as Java's Netty encoder writes a ROCKETMQ header: a `FastCodesHeader`'s own keys
- * first, in its order, then the rest of the map in HashMap order.
- */
-export function extKeysFastFirst(ext: ExtFields, fastKeys: readonly string[] | undefined): readonly string[] {
-  if (!fastKeys || fastKeys.length === 0) return extKeysInHashOrder(ext);
-  const head: string[] = [];
-  for (let i = 0; i < fastKeys.length; i++) {
-    const k = fastKeys[i]!;
-    if (present(ext, k)) head.push(k);
-  }
-  const keys = Object.keys(ext);
-  if (keys.length === head.length) return head; // nothing besides the fast keys (the usual case)
-  const rest = keys.filter((k) => present(ext, k) && !fastKeys.includes(k));
-  return rest.length === 0 ? head : head.concat(javaHashMapOrder(rest));
-}
-
 /** A value as a string: extFields are typed string, but plain JavaScript callers may pass numbers. */
 export function extValue(ext: ExtFields, key: string): string {
   const v: unknown = ext[key];

@@ -1,8 +1,13 @@
+import { markAsUntransferable } from 'node:worker_threads';
+
 /**
- * A reusable byte sink the header encoders write into in one pass, so they need not measure their
- * strings first; the frame is then allocated at its exact size and the header copied into it.
- * Encoding is synchronous and the sink is released before the frame is returned, so sharing one
- * sink is safe; a nested encode (a value whose toString encodes a command) gets a private one.
+ * The byte sink the header encoders write into in one pass, so they need not measure their strings
+ * first. It writes straight into a shared slab, from which the frame is then cut with the body
+ * copied after the header: no allocation and no header copy per frame. (Node's own Buffer pool
+ * does the same with 8 KiB; a bigger slab means fewer ArrayBuffers for the GC.) A header that
+ * outgrows the slab moves to a private buffer and the frame is allocated at its exact size.
+ * Encoding is synchronous and the sink is released before the frame is returned, so sharing it is
+ * safe; a nested encode (a value whose toString encodes a command) gets a private sink.
  */
 
 const QUESTION_MARK = 0x3f;
@@ -21,8 +26,12 @@ JSON_SHORT[0x0d] = 0x72; // r
 JSON_SHORT[0x22] = 0x22; // "
 JSON_SHORT[0x5c] = 0x5c; // \
 
-/** Strings at least this long are written by native calls where those give the right bytes. */
-const NATIVE_MIN = 24;
+/**
+ * Strings at least this long are written by one native call (well-formed UTF-8, JSON needing no
+ * escapes); shorter ones are faster in the JavaScript loops, which a call into C++ costs more than.
+ */
+const NATIVE_MIN = 64;
+const JSON_NATIVE_MIN = 256;
 
 interface RawBuffer extends Buffer {
   utf8Write(s: string, offset: number, length?: number): number;
@@ -30,15 +39,11 @@ interface RawBuffer extends Buffer {
 
 /** Any character that is not written as itself by fastjson in plain ASCII. */
 const NOT_JSON_PLAIN = /[^\x20\x21\x23-\x5b\x5d-\x7e]/;
-/**
- * Characters JSON.stringify escapes otherwise than fastjson: lower-case hex for \u000B, \u000E,
- * \u000F, \u001A..\u001F; DEL, C1 controls and U+2028/2029 left raw; surrogates (Java writes a
- * lone one as '?', JSON.stringify as an escape). Without them both give the same text.
- */
-const STRINGIFY_DIFFERS = /[\x0b\x0e\x0f\x1a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]/;
 
 export class HeaderSink {
   buf: Buffer;
+  /** Where the frame starts in `buf`. */
+  start = 0;
   pos = 0;
   inUse = false;
 
@@ -46,14 +51,20 @@ export class HeaderSink {
     this.buf = Buffer.allocUnsafe(capacity);
   }
 
-  /** Makes room for `n` more bytes. */
+  /**
+   * Makes room for `n` more bytes, moving what is written to a private buffer if need be: offsets
+   * kept across a call must be relative to `start`.
+   */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let cap = this.buf.length * 2;
-    while (cap < this.pos + n) cap *= 2;
+    const used = this.pos - this.start;
+    let cap = Math.max(1024, used * 2);
+    while (cap < used + n) cap *= 2;
     const next = Buffer.allocUnsafe(cap);
-    this.buf.copy(next, 0, 0, this.pos);
+    this.buf.copy(next, 0, this.start, this.pos);
     this.buf = next;
+    this.start = 0;
+    this.pos = used;
   }
 
   int16(v: number): void {
@@ -74,6 +85,12 @@ export class HeaderSink {
     b[p + 1] = v >>> 16;
     b[p + 2] = v >>> 8;
     b[p + 3] = v;
+  }
+
+  /** Pre-encoded bytes (the fixed parts of a JSON header). */
+  bytes(b: Uint8Array): void {
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   /** ASCII text known to need no escaping (JSON punctuation and key names of the header). */
@@ -108,19 +125,12 @@ export class HeaderSink {
   jsonString(s: string): void {
     const n = s.length;
     const b = this.buf;
-    if (n >= NATIVE_MIN) {
-      // Long strings go through native code when it gives fastjson's bytes: as they are, or
-      // escaped by JSON.stringify (message properties with \u0001 and \u0002 take this way).
-      if (!NOT_JSON_PLAIN.test(s)) {
-        b[this.pos++] = 0x22;
-        this.pos += (b as RawBuffer).utf8Write(s, this.pos);
-        b[this.pos++] = 0x22;
-        return;
-      }
-      if (!STRINGIFY_DIFFERS.test(s)) {
-        this.pos += (b as RawBuffer).utf8Write(JSON.stringify(s), this.pos);
-        return;
-      }
+    if (n >= JSON_NATIVE_MIN && !NOT_JSON_PLAIN.test(s)) {
+      // A long string with nothing to escape: one native call beats the loop below.
+      b[this.pos++] = 0x22;
+      this.pos += (b as RawBuffer).utf8Write(s, this.pos);
+      b[this.pos++] = 0x22;
+      return;
     }
     let p = this.pos;
     b[p++] = 0x22;
@@ -182,16 +192,60 @@ function writeUnicodeEscape(b: Buffer, p: number, c: number): number {
   return p;
 }
 
-const shared = new HeaderSink(16 * 1024);
+/** Slab size; frames with bodies over a quarter of it are allocated on their own. */
+const SLAB_BYTES = 64 * 1024;
+const SLAB_MAX_BODY = SLAB_BYTES / 4;
 
-/** The shared sink, or a fresh one if it is busy (a nested encode). Reset to position 0. */
-export function acquireSink(): HeaderSink {
-  const sink = shared.inUse ? new HeaderSink(1024) : shared;
-  sink.inUse = true;
-  sink.pos = 0;
-  return sink;
+function newSlab(): Buffer {
+  const slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+  // Frames share the slab's memory: transferring one to a worker would detach all of them.
+  markAsUntransferable(slab.buffer);
+  return slab;
+}
+
+let slab = newSlab();
+let slabUsed = 0;
+const shared = new HeaderSink(0);
+shared.buf = slab;
+
+/**
+ * The sink for a frame whose body will take `bodyLen` bytes, positioned at the frame's start.
+ * The caller writes from `start + 8` and fills in the two leading words last.
+ */
+export function acquireSink(bodyLen: number): HeaderSink {
+  if (shared.inUse) {
+    const own = new HeaderSink(1024 + bodyLen);
+    own.inUse = true;
+    return own;
+  }
+  if (bodyLen <= SLAB_MAX_BODY && SLAB_BYTES - slabUsed < bodyLen + 1024) {
+    slab = newSlab();
+    slabUsed = 0;
+  }
+  shared.inUse = true;
+  shared.buf = slab;
+  shared.start = slabUsed;
+  shared.pos = slabUsed;
+  return shared;
+}
+
+/** The frame: the sink's bytes, then `body` (when given). */
+export function finishFrame(sink: HeaderSink, body: Buffer | undefined): Buffer {
+  const bodyLen = body ? body.length : 0;
+  const end = sink.pos + bodyLen;
+  if (sink.buf === slab && end <= slab.length) {
+    if (body && bodyLen > 0) slab.set(body, sink.pos);
+    slabUsed = (end + 7) & ~7;
+    return slab.subarray(sink.start, end);
+  }
+  const headerBytes = sink.pos - sink.start;
+  const out = Buffer.allocUnsafe(headerBytes + bodyLen);
+  out.set(new Uint8Array(sink.buf.buffer, sink.buf.byteOffset + sink.start, headerBytes));
+  if (body && bodyLen > 0) out.set(body, headerBytes);
+  return out;
 }
 
 export function releaseSink(sink: HeaderSink): void {
   sink.inUse = false;
+  if (sink === shared) shared.buf = slab; // drop a private buffer the sink may have grown into
 }

@@ -16,6 +16,14 @@ import { utf8 } from './utf8';
  * name, nulls omitted, the extFields map in HashMap order, strings escaped by fastjson's table.
  */
 
+const CODE = Buffer.from('{"code":');
+const EXT_FIELDS = Buffer.from(',"extFields":{');
+const FLAG = Buffer.from(',"flag":');
+const LANGUAGE = Buffer.from(',"language":"');
+const OPAQUE = Buffer.from(',"opaque":');
+const REMARK = Buffer.from(',"remark":');
+const VERSION = Buffer.from(',"serializeTypeCurrentRPC":"JSON","version":');
+
 /** Writes the JSON header of `cmd` into `sink`, byte for byte what fastjson writes. */
 export function writeJsonHeader(cmd: CommandFields, sink: HeaderSink): void {
   const code = toInt32(cmd.code, 'code');
@@ -23,12 +31,12 @@ export function writeJsonHeader(cmd: CommandFields, sink: HeaderSink): void {
   const opaque = toInt32(cmd.opaque, 'opaque');
   const version = toInt32(cmd.version, 'version');
   sink.ensure(48);
-  sink.ascii('{"code":');
+  sink.bytes(CODE);
   sink.ascii(String(code));
   const ext = cmd.extFields;
   if (ext) {
     const keys = extKeysInHashOrder(ext);
-    sink.ascii(',"extFields":{');
+    sink.bytes(EXT_FIELDS);
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
       const v = extValue(ext, k);
@@ -41,24 +49,24 @@ export function writeJsonHeader(cmd: CommandFields, sink: HeaderSink): void {
     sink.buf[sink.pos++] = 0x7d;
   }
   sink.ensure(128);
-  sink.ascii(',"flag":');
+  sink.bytes(FLAG);
   sink.ascii(String(flag));
   // fastjson omits a null enum; the peer then keeps its default (JAVA).
   if (cmd.language !== undefined) {
-    sink.ascii(',"language":"');
+    sink.bytes(LANGUAGE);
     sink.ascii(cmd.language);
     sink.buf[sink.pos++] = 0x22;
   }
-  sink.ascii(',"opaque":');
+  sink.bytes(OPAQUE);
   sink.ascii(String(opaque));
   const remark = cmd.remark;
   if (remark !== undefined && remark !== null) {
     sink.ensure(6 * remark.length + 12);
-    sink.ascii(',"remark":');
+    sink.bytes(REMARK);
     sink.jsonString(remark);
   }
   sink.ensure(48);
-  sink.ascii(',"serializeTypeCurrentRPC":"JSON","version":');
+  sink.bytes(VERSION);
   sink.ascii(String(version));
   sink.buf[sink.pos++] = 0x7d;
 }

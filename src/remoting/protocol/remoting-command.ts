@@ -1,6 +1,6 @@
 import { InvalidArgumentError, RemotingProtocolError } from '../../errors';
 import { newExtFields, type CommandFields, type ExtFields } from './command-fields';
-import { acquireSink, releaseSink } from './header-sink';
+import { acquireSink, finishFrame, releaseSink } from './header-sink';
 import { decodeJsonHeader, writeJsonHeader } from './json-header';
 import type { LanguageName } from './language-code';
 import { decodeRocketMQHeader, writeRocketMQHeader } from './rocketmq-header';
@@ -111,22 +111,19 @@ export class RemotingCommand implements CommandFields {
   private encodeFrame(withBody: boolean): Buffer {
     const body = this.body;
     const bodyLen = body ? body.length : 0;
-    const sink = acquireSink();
+    const sink = acquireSink(withBody ? bodyLen : 0);
     try {
-      sink.pos = 8; // the length prefix and the header-info word are filled in last
+      const start = sink.start;
+      sink.pos = start + 8; // the length prefix and the header-info word are filled in last
       if (this.serializeType === 'ROCKETMQ') writeRocketMQHeader(this, sink);
       else writeJsonHeader(this, sink);
-      const headerEnd = sink.pos;
-      const headerLen = headerEnd - 8;
+      const headerLen = sink.pos - sink.start - 8;
       if (headerLen > 0xffffff) {
         throw new InvalidArgumentError(`header of ${headerLen} bytes exceeds the 16 MiB header limit`);
       }
-      sink.int32At(0, 4 + headerLen + bodyLen);
-      sink.int32At(4, markProtocolType(headerLen, this.serializeType));
-      const out = Buffer.allocUnsafe(headerEnd + (withBody ? bodyLen : 0));
-      out.set(new Uint8Array(sink.buf.buffer, sink.buf.byteOffset, headerEnd));
-      if (withBody && body && bodyLen > 0) out.set(body, headerEnd);
-      return out;
+      sink.int32At(sink.start, 4 + headerLen + bodyLen);
+      sink.int32At(sink.start + 4, markProtocolType(headerLen, this.serializeType));
+      return finishFrame(sink, withBody ? body : undefined);
     } finally {
       releaseSink(sink);
     }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, RemotingProtocolError } from '../../errors';
-import { extKeysFastFirst, extValue, newExtFields, toInt32, type CommandFields, type ExtFields } from './command-fields';
+import { extKeysInHashOrder, extValue, newExtFields, toInt32, type CommandFields, type ExtFields } from './command-fields';
 import type { DecodedHeader } from './json-header';
 import { LanguageCode, languageFromByte } from './language-code';
 import type { HeaderSink } from './header-sink';
@@ -46,31 +46,49 @@ export function writeRocketMQHeader(cmd: CommandFields, sink: HeaderSink): void 
     sink.utf8(remark);
     sink.int32At(at, sink.pos - at - 4);
   } else sink.int32(0);
-  const extAt = sink.pos;
+  // Relative to the frame start: ensure() may move what is written to a bigger buffer.
+  const extRel = sink.pos - sink.start;
   sink.pos += 4;
   const ext: ExtFields | undefined = cmd.extFields;
   if (ext) {
-    const keys = extKeysFastFirst(ext, cmd.fastHeaderKeys);
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      const v = extValue(ext, k);
-      sink.ensure(6 + 3 * (k.length + v.length));
-      const keyAt = sink.pos;
-      sink.pos += 2;
-      sink.utf8(k);
-      const keyBytes = sink.pos - keyAt - 2;
-      if (keyBytes > 32767) {
-        throw new InvalidArgumentError(`extFields key of ${keyBytes} bytes exceeds the ROCKETMQ limit of 32767`);
+    // A FastCodesHeader's own keys first, in its order; then the rest in HashMap order.
+    const fast = cmd.fastHeaderKeys;
+    let written = 0;
+    if (fast) {
+      for (let i = 0; i < fast.length; i++) {
+        const k = fast[i]!;
+        const v: unknown = ext[k];
+        if (v === undefined || v === null) continue;
+        writeEntry(sink, k, typeof v === 'string' ? v : String(v));
+        written++;
       }
-      sink.buf[keyAt] = keyBytes >>> 8;
-      sink.buf[keyAt + 1] = keyBytes;
-      const valueAt = sink.pos;
-      sink.pos += 4;
-      sink.utf8(v);
-      sink.int32At(valueAt, sink.pos - valueAt - 4);
+    }
+    const keys = Object.keys(ext);
+    if (keys.length > written) {
+      const rest = fast ? extKeysInHashOrder(ext).filter((k) => !fast.includes(k)) : extKeysInHashOrder(ext);
+      for (let i = 0; i < rest.length; i++) writeEntry(sink, rest[i]!, extValue(ext, rest[i]!));
     }
   }
+  const extAt = sink.start + extRel;
   sink.int32At(extAt, sink.pos - extAt - 4);
+}
+
+/** One extFields entry: int16 key length, key, int32 value length, value. */
+function writeEntry(sink: HeaderSink, k: string, v: string): void {
+  sink.ensure(6 + 3 * (k.length + v.length));
+  const keyAt = sink.pos;
+  sink.pos += 2;
+  sink.utf8(k);
+  const keyBytes = sink.pos - keyAt - 2;
+  if (keyBytes > 32767) {
+    throw new InvalidArgumentError(`extFields key of ${keyBytes} bytes exceeds the ROCKETMQ limit of 32767`);
+  }
+  sink.buf[keyAt] = keyBytes >>> 8;
+  sink.buf[keyAt + 1] = keyBytes;
+  const valueAt = sink.pos;
+  sink.pos += 4;
+  sink.utf8(v);
+  sink.int32At(valueAt, sink.pos - valueAt - 4);
 }
 
 function truncated(what: string, need: number, have: number): RemotingProtocolError {
