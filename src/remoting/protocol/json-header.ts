@@ -102,9 +102,10 @@ function languageOf(v: unknown): LanguageName | undefined {
  * Decodes the JSON header in `buf[start, end)`. fastjson's own form (no whitespace, string values)
  * is scanned directly; anything else (whitespace, floats, nested values) goes through `JSON.parse`.
  */
-export function decodeJsonHeader(buf: Buffer, start: number, end: number): DecodedHeader {
+export function decodeJsonHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader): DecodedHeader {
   const text = utf8(buf, start, end);
-  return scanCanonical(text) ?? decodeJsonGeneric(text);
+  const h = into ?? ({} as DecodedHeader);
+  return scanCanonical(text, h) ?? decodeJsonGeneric(text, h);
 }
 
 function intField(o: Record<string, unknown>, key: string): number {
@@ -117,7 +118,7 @@ function intField(o: Record<string, unknown>, key: string): number {
 }
 
 /** The general path: any valid JSON text. */
-export function decodeJsonGeneric(text: string): DecodedHeader {
+export function decodeJsonGeneric(text: string, into?: DecodedHeader): DecodedHeader {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -147,15 +148,15 @@ export function decodeJsonGeneric(text: string): DecodedHeader {
       extFields[k] = String(v);
     }
   }
-  return {
-    code: intField(o, 'code'),
-    language: Object.hasOwn(o, 'language') ? languageOf(o.language) : 'JAVA',
-    version: intField(o, 'version'),
-    opaque: intField(o, 'opaque'),
-    flag: intField(o, 'flag'),
-    remark: typeof remark === 'string' ? remark : undefined,
-    extFields,
-  };
+  const h = into ?? ({} as DecodedHeader);
+  h.code = intField(o, 'code');
+  h.language = Object.hasOwn(o, 'language') ? languageOf(o.language) : 'JAVA';
+  h.version = intField(o, 'version');
+  h.opaque = intField(o, 'opaque');
+  h.flag = intField(o, 'flag');
+  h.remark = typeof remark === 'string' ? remark : undefined;
+  h.extFields = extFields;
+  return h;
 }
 
 // ---- the canonical fast path ----
@@ -336,18 +337,16 @@ function setNull(h: DecodedHeader, key: string): void {
 }
 
 /** Decodes fastjson's own output without JSON.parse; undefined for anything unusual. */
-function scanCanonical(text: string): DecodedHeader | undefined {
+function scanCanonical(text: string, h: DecodedHeader): DecodedHeader | undefined {
   if (text.length < 2 || text.charCodeAt(0) !== LBRACE) return undefined;
   const sc = new Scanner(text);
-  const h: DecodedHeader = {
-    code: 0,
-    language: 'JAVA',
-    version: 0,
-    opaque: 0,
-    flag: 0,
-    remark: undefined,
-    extFields: undefined,
-  };
+  h.code = 0;
+  h.language = 'JAVA';
+  h.version = 0;
+  h.opaque = 0;
+  h.flag = 0;
+  h.remark = undefined;
+  h.extFields = undefined;
   sc.pos = 1;
   let expected = 0; // index of the next key in fastjson's order
   if (text.charCodeAt(1) === RBRACE) sc.pos = 2;

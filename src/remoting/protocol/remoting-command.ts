@@ -18,6 +18,20 @@ export const DEFAULT_REMOTING_VERSION = 479;
 /** Known to every broker version (NODE_JS only exists since 5.3.2). */
 export const DEFAULT_LANGUAGE: LanguageName = 'OTHER';
 
+/** Placeholder for decode, which overwrites every header field. */
+const DECODE_INIT: RemotingCommandInit = Object.freeze({
+  code: 0,
+  language: undefined,
+  version: undefined,
+  opaque: undefined,
+  flag: undefined,
+  remark: undefined,
+  extFields: undefined,
+  body: undefined,
+  serializeType: undefined,
+  fastHeaderKeys: undefined,
+});
+
 export interface RemotingCommandInit {
   code: number;
   language?: LanguageName;
@@ -144,24 +158,12 @@ export class RemotingCommand implements CommandFields {
     }
     const serializeType = serializeTypeFromByte(typeByte);
     if (serializeType === undefined) throw new RemotingProtocolError(`unknown serialize type ${typeByte}`);
-    const h =
-      serializeType === 'ROCKETMQ'
-        ? decodeRocketMQHeader(payload, 4, 4 + headerLen)
-        : decodeJsonHeader(payload, 4, 4 + headerLen);
-    // Same key order as every other init object, so the constructor's loads stay monomorphic.
-    const cmd = new RemotingCommand({
-      code: h.code,
-      language: h.language,
-      version: h.version,
-      opaque: h.opaque,
-      flag: h.flag,
-      remark: h.remark,
-      extFields: h.extFields,
-      body: total - 4 - headerLen > 0 ? payload.subarray(4 + headerLen) : undefined,
-      serializeType,
-      fastHeaderKeys: undefined,
-    });
-    cmd.language = h.language; // undefined when the peer sent a language we do not know (Java: null)
+    // The header decoders fill in the command itself (no intermediate objects to collect).
+    const cmd = new RemotingCommand(DECODE_INIT);
+    if (serializeType === 'ROCKETMQ') decodeRocketMQHeader(payload, 4, 4 + headerLen, cmd);
+    else decodeJsonHeader(payload, 4, 4 + headerLen, cmd);
+    cmd.serializeType = serializeType;
+    if (total - 4 - headerLen > 0) cmd.body = payload.subarray(4 + headerLen);
     return cmd;
   }
 

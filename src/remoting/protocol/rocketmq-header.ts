@@ -96,7 +96,7 @@ function truncated(what: string, need: number, have: number): RemotingProtocolEr
 }
 
 /** Decodes the binary header in `buf[start, end)`; every length is checked against the header. */
-export function decodeRocketMQHeader(buf: Buffer, start: number, end: number): DecodedHeader {
+export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader): DecodedHeader {
   if (end - start < ROCKETMQ_FIXED_HEADER_BYTES) {
     throw new RemotingProtocolError(
       `ROCKETMQ header of ${end - start} bytes is shorter than ${ROCKETMQ_FIXED_HEADER_BYTES}`,
@@ -139,5 +139,13 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number): D
     }
   }
   // Bytes after the extFields block are ignored: Java never writes any.
-  return { code, language, version, opaque, flag, remark, extFields };
+  const h = into ?? ({} as DecodedHeader);
+  h.code = code;
+  h.language = language;
+  h.version = version;
+  h.opaque = opaque;
+  h.flag = flag;
+  h.remark = remark;
+  h.extFields = extFields;
+  return h;
 }
