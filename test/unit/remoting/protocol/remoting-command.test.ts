@@ -272,6 +272,59 @@ describe('ROCKETMQ header as Java writes it', () => {
   });
 });
 
+describe('frames share a slab safely', () => {
+  test.each(['JSON', 'ROCKETMQ'] as const)('%s: many frames in a row never overlap, whatever their size', (t) => {
+    const frames: Array<[Buffer, string]> = [];
+    for (let i = 0; i < 400; i++) {
+      const body = Buffer.alloc((i * 997) % 40000, i & 0xff);
+      const remark = 'r'.repeat((i * 31) % 3000);
+      const cmd = new RemotingCommand({ code: i, opaque: i, remark, body, serializeType: t, extFields: ext({ k: String(i) }) });
+      frames.push([cmd.encode(), commandView(cmd).bodyHex ?? '']);
+    }
+    frames.forEach(([f, bodyHex], i) => {
+      const back = RemotingCommand.decodeFrame(f);
+      expect([back.code, back.opaque, back.extFields?.k]).toEqual([i, i, String(i)]);
+      expect(back.body ? back.body.toString('hex') : '').toBe(bodyHex);
+    });
+  });
+
+  test('writing into one frame leaves the next one alone', () => {
+    const a = new RemotingCommand({ code: 1, body: Buffer.from('aaaa') }).encode();
+    const b = new RemotingCommand({ code: 2, body: Buffer.from('bbbb') }).encode();
+    const before = Buffer.from(b);
+    a.fill(0xee);
+    expect(b).toEqual(before);
+  });
+
+  test('a header that outgrows the slab moves to its own buffer, at any point', () => {
+    for (const size of [60000, 70000, 200000]) {
+      const cmd = new RemotingCommand({ code: 1, serializeType: 'ROCKETMQ', extFields: ext({ a: 'x'.repeat(size), b: 'y' }) });
+      expect(RemotingCommand.decodeFrame(cmd.encode()).extFields).toEqual({ a: 'x'.repeat(size), b: 'y' });
+    }
+  });
+
+  test('an encode nested in another one (a value whose toString encodes) is independent', () => {
+    const inner = new RemotingCommand({ code: 7, remark: 'inner' });
+    let innerFrame: Buffer | undefined;
+    const tricky = {
+      toString(): string {
+        innerFrame = inner.encode();
+        return 'v';
+      },
+    };
+    const e = newExtFields();
+    (e as Record<string, unknown>).k = tricky;
+    const outer = new RemotingCommand({ code: 8, extFields: e, remark: 'outer' }).encode();
+    expect(RemotingCommand.decodeFrame(outer)).toMatchObject({ code: 8, remark: 'outer', extFields: { k: 'v' } });
+    expect(RemotingCommand.decodeFrame(innerFrame!)).toMatchObject({ code: 7, remark: 'inner' });
+  });
+
+  test('a failed encode leaves the encoder usable', () => {
+    expect(() => new RemotingCommand({ code: 1e6, serializeType: 'ROCKETMQ' }).encode()).toThrow(InvalidArgumentError);
+    expect(RemotingCommand.decodeFrame(new RemotingCommand({ code: 3 }).encode()).code).toBe(3);
+  });
+});
+
 describe('decode', () => {
   test('honours each frame\'s type byte', () => {
     const json = new RemotingCommand({ code: 5, opaque: 9 }).encode();
