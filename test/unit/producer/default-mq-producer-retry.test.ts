@@ -103,22 +103,42 @@ describe('sync retries', () => {
     expect(sendOrder()).toHaveLength(4);
   });
 
-  test('every attempt shares one timeout budget: an unanswered send uses it up, no retry after it', async () => {
-    const p = await started({ sendMsgTimeoutMs: 150 });
-    for (const b of brokers) b.onSend = () => 'hold';
-    const err = await p.send(new Message('TopicTest', 'x')).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(RemotingTimeoutError);
-    expect((err as Error).message).toBe('sendDefaultImpl call timeout');
-    expect(sendOrder()).toHaveLength(1);
+  test('every attempt shares one timeout budget: an unanswered send uses it up, no retry after it (fake timers)', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const p = await started({ sendMsgTimeoutMs: 3000 });
+      for (const b of brokers) b.onSend = () => 'hold';
+      const pending = p.send(new Message('TopicTest', 'x')).catch((e: unknown) => e);
+      await untilImmediate(() => sendOrder().length === 1, 'first attempt written');
+      await jest.advanceTimersByTimeAsync(2999);
+      expect(sendOrder()).toHaveLength(1);
+      await jest.advanceTimersByTimeAsync(1);
+      const err = await pending;
+      expect(err).toBeInstanceOf(RemotingTimeoutError);
+      expect((err as Error).message).toBe('sendDefaultImpl call timeout');
+      expect(sendOrder()).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
-  test('sendMsgMaxTimeoutPerRequestMs caps each attempt but the last, leaving budget for retries', async () => {
-    const p = await started({ sendMsgTimeoutMs: 400, sendMsgMaxTimeoutPerRequestMs: 60 });
-    let n = 0;
-    for (const b of brokers) b.onSend = (ctx) => (++n < 3 ? 'hold' : b.successFor(ctx.request));
-    const r = await p.send(new Message('TopicTest', 'x'));
-    expect(r.sendStatus).toBe('SEND_OK');
-    expect(sendOrder()).toHaveLength(3);
+  test('sendMsgMaxTimeoutPerRequestMs caps each attempt but the last, leaving budget for retries (fake timers)', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const p = await started({ sendMsgTimeoutMs: 3000, sendMsgMaxTimeoutPerRequestMs: 100 });
+      let n = 0;
+      for (const b of brokers) b.onSend = (ctx) => (++n < 3 ? 'hold' : b.successFor(ctx.request));
+      const pending = p.send(new Message('TopicTest', 'x'));
+      await untilImmediate(() => sendOrder().length === 1, 'first attempt');
+      await jest.advanceTimersByTimeAsync(100);
+      await untilImmediate(() => sendOrder().length === 2, 'second attempt, after the first one\'s 100 ms');
+      await jest.advanceTimersByTimeAsync(100);
+      const r = await pending;
+      expect(r.sendStatus).toBe('SEND_OK');
+      expect(sendOrder()).toHaveLength(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
@@ -202,27 +222,35 @@ describe('latency fault tolerance (opt-in)', () => {
 describe('start options', () => {
   test('topics: routes are fetched at start', async () => {
     const p = await started({ topics: ['TopicTest'] });
-    expect(ns.routeRequests('TopicTest')).toHaveLength(1);
+    expect(ns.routeRequests('TopicTest').length).toBeGreaterThanOrEqual(1);
     expect(p.defaultMQProducerImpl.topicPublishInfoTable.get('TopicTest')!.ok()).toBe(true);
   });
 });
 
 describe('async backpressure', () => {
-  test('permits are taken per message and bytes and given back when the callback fires', async () => {
-    const p = await started({ enableBackpressureForAsyncMode: true, backPressureForAsyncSendNum: 10, sendMsgTimeoutMs: 200 });
-    const impl = p.defaultMQProducerImpl;
-    expect(impl.backpressureState).toEqual({ availableNum: 10, availableBytes: 100 * 1024 * 1024 });
-    for (const b of brokers) b.onSend = () => 'hold';
-    const outcomes: Array<SendResult | Error> = [];
-    for (let i = 0; i < 11; i++) {
-      p.send(new Message('TopicTest', 'abc'), { onSuccess: (r) => outcomes.push(r), onException: (e) => outcomes.push(e) });
+  test('permits are taken per message and bytes and given back when the callback fires (fake timers)', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const p = await started({ enableBackpressureForAsyncMode: true, backPressureForAsyncSendNum: 10, sendMsgTimeoutMs: 3000 });
+      const impl = p.defaultMQProducerImpl;
+      expect(impl.backpressureState).toEqual({ availableNum: 10, availableBytes: 100 * 1024 * 1024 });
+      for (const b of brokers) b.onSend = () => 'hold';
+      const outcomes: Array<SendResult | Error> = [];
+      for (let i = 0; i < 11; i++) {
+        p.send(new Message('TopicTest', 'abc'), { onSuccess: (r) => outcomes.push(r), onException: (e) => outcomes.push(e) });
+      }
+      await untilImmediate(() => brokers.flatMap((b) => b.sends()).length === 10, 'ten in flight');
+      expect(impl.backpressureState!.availableNum).toBe(0);
+      expect(impl.backpressureState!.availableBytes).toBe(100 * 1024 * 1024 - 30);
+      expect(outcomes).toHaveLength(0);
+      // The eleventh waits for a permit and gives up when its budget is over; the ten time out too.
+      await jest.advanceTimersByTimeAsync(3000);
+      await untilImmediate(() => outcomes.length === 11, 'all settled');
+      expect(outcomes.filter((o) => o instanceof RemotingTooManyRequestsError)).toHaveLength(1);
+      expect(brokers.flatMap((b) => b.sends())).toHaveLength(10);
+      expect(impl.backpressureState).toEqual({ availableNum: 10, availableBytes: 100 * 1024 * 1024 });
+    } finally {
+      jest.useRealTimers();
     }
-    await until(() => brokers.flatMap((b) => b.sends()).length === 10, 'ten in flight');
-    expect(impl.backpressureState!.availableNum).toBe(0);
-    expect(impl.backpressureState!.availableBytes).toBe(100 * 1024 * 1024 - 30);
-    // The eleventh waits for a permit and gives up when its budget is over.
-    await until(() => outcomes.some((o) => o instanceof RemotingTooManyRequestsError), 'eleventh refused');
-    await until(() => outcomes.length === 11, 'all settled');
-    expect(impl.backpressureState).toEqual({ availableNum: 10, availableBytes: 100 * 1024 * 1024 });
   });
 });
