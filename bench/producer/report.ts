@@ -214,7 +214,8 @@ export function renderMarkdown(all: Summary[], workloads: readonly Workload[], c
   out.push('## Results', '');
   out.push('Ratios in parentheses are to the Java client in the same run (msgs/s: higher is better; the rest: lower is better).', '');
   for (const w of workloads) {
-    const rows = all.filter((s) => s.workload === w.name);
+    // Client order of the run, clients without this send mode last.
+    const rows = all.filter((s) => s.workload === w.name).sort((a, b) => Number(!!a.unsupported) - Number(!!b.unsupported));
     if (rows.length === 0) continue;
     const java = rows.find((s) => s.client === 'java' && !s.unsupported && s.msgs > 0);
     out.push(`### ${w.name}: ${w.describe}`, '');
