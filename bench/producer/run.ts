@@ -271,7 +271,9 @@ class Bench {
     if (w.mode !== 'oneway') return { outcome: await worker.run(this.command(w, id, durationMs), timeout) };
     // A fresh probe per run: the broker closes connections idle for 120 s.
     const probe = this.stubBroker ? undefined : await OffsetProbe.open(this.namesrv, this.topic);
-    const total = probe ? (): Promise<number> => probe.total() : async (): Promise<number> => this.stubBroker!.stats.oneways;
+    // The stub counts every send it received: the Go client's "oneway" is a plain request whose answer it ignores.
+    const stub = this.stubBroker;
+    const total = probe ? (): Promise<number> => probe.total() : async (): Promise<number> => stub!.stats.oneways + stub!.stats.sends;
     let startedAt = 0;
     const watched = await watchStored(total, () => {
       startedAt = performance.now();
