@@ -164,6 +164,10 @@ export class Connection {
       }
       if ((this.state as ConnectionState) === 'closed') return; // a handler may have closed us
     }
+    // Like Netty, frames completed before a bad length prefix were delivered above; now the
+    // poisoned connection goes, rather than waiting for a next chunk that may never come.
+    const failure = this.decoder.error;
+    if (failure !== undefined) this.close(failure);
   }
 
   /**

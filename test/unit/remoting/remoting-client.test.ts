@@ -287,6 +287,24 @@ describe('RemotingClient: a misbehaving peer', () => {
     await until(() => disconnected.length === 1, 'disconnected event');
   });
 
+  test('good frames before a bad length prefix in one chunk are delivered, then the connection closes at once', async () => {
+    const held: FakeRequestContext[] = [];
+    server.setHandler((ctx) => {
+      held.push(ctx);
+      if (held.length === 2) {
+        const [a, b] = held;
+        ctx.writeRaw(Buffer.concat([server.responseFor(a!.request, { remark: 'a' }), int32(-5), server.responseFor(b!.request)]));
+      }
+    });
+    const c = client();
+    const [ra, rb] = await Promise.allSettled([c.invoke(server.addr, req(), 5000), c.invoke(server.addr, req(), 5000)]);
+    expect(ra.status === 'fulfilled' && ra.value.remark).toBe('a');
+    expect(rb.status).toBe('rejected');
+    const err = (rb as PromiseRejectedResult).reason as RemotingClosedError;
+    expect(err).toBeInstanceOf(RemotingClosedError);
+    expect(err.cause).toBeInstanceOf(RemotingProtocolError);
+  });
+
   test('maxFrameBytes is configurable', async () => {
     server.setHandler((ctx) => ctx.respond({ body: Buffer.alloc(2048) }));
     const c = client({ maxFrameBytes: 1024 });
