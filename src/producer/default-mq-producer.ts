@@ -40,6 +40,7 @@ function isRpcHook(v: unknown): v is RPCHook {
 export class DefaultMQProducer {
   private readonly impl: DefaultMQProducerImpl;
   private shutdownPromise: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private trace: AsyncTraceDispatcher | undefined;
 
   /** Options object form: every option is validated, an unknown key is an error naming it. */
@@ -83,10 +84,16 @@ export class DefaultMQProducer {
    * Java `DefaultMQProducer.start` (protocol.md 10.6). Refused with `ClientStateError` naming the state
    * when not CREATE_JUST; a group already used in the same client instance is refused naming it.
    */
-  async start(): Promise<void> {
-    this.impl.producerGroup = wrapNamespace(this.impl.namespace, this.impl.producerGroup);
-    await this.impl.start();
-    await this.startTrace();
+  start(): Promise<void> {
+    const starting = (async () => {
+      this.impl.producerGroup = wrapNamespace(this.impl.namespace, this.impl.producerGroup);
+      await this.impl.start();
+      await this.startTrace();
+    })();
+    this.starting = starting;
+    return starting.finally(() => {
+      if (this.starting === starting) this.starting = undefined;
+    });
   }
 
   /** Message trace (`enableTrace`): hooks on this producer, records sent by an internal one. A failure to start it is logged, as in Java. */
@@ -108,15 +115,20 @@ export class DefaultMQProducer {
 
   /** Unregisters from every broker, stops every timer, closes every connection. Idempotent. */
   shutdown(): Promise<void> {
-    this.shutdownPromise ??= this.impl.shutdown().then(() =>
+    if (this.shutdownPromise) return this.shutdownPromise;
+    if (this.starting) {
+      // A start still in progress finishes first, so what it opens is closed too.
+      const starting = this.starting;
+      return starting.then(
+        () => this.shutdown(),
+        () => this.shutdown(),
+      );
+    }
+    // Java shuts down only a RUNNING producer; in CREATE_JUST a later start() stays possible.
+    if (this.impl.serviceState !== 'RUNNING') return Promise.resolve();
+    this.shutdownPromise = this.impl.shutdown().then(() =>
       this.trace?.shutdown().catch((err: unknown) => this.impl.log.warn('trace dispatcher shutdown failed', { err })),
     );
-    if (this.impl.serviceState === 'CREATE_JUST') {
-      // Nothing was started: a later start() stays possible, as in Java.
-      const p = this.shutdownPromise;
-      this.shutdownPromise = undefined;
-      return p;
-    }
     return this.shutdownPromise;
   }
 

@@ -43,6 +43,23 @@ describe('DefaultMQProducer life cycle', () => {
     expect(instance.serviceState).toBe('SHUTDOWN_ALREADY');
   });
 
+  test('shutdown while start is still running waits for it, then shuts down', async () => {
+    const p = producer({ topics: ['TopicTest'] });
+    const starting = p.start();
+    const stopping = p.shutdown();
+    await starting;
+    await stopping;
+    expect(p.serviceState).toBe('SHUTDOWN_ALREADY');
+    expect(p.clientInstance!.serviceState).toBe('SHUTDOWN_ALREADY');
+  });
+
+  test('shutdown before start does nothing; start stays possible', async () => {
+    const p = producer();
+    await p.shutdown();
+    await p.start();
+    expect(p.serviceState).toBe('RUNNING');
+  });
+
   test('start twice is refused naming the state; so is start after shutdown', async () => {
     const p = producer();
     await p.start();
