@@ -15,7 +15,14 @@ import { parseAddress } from './address';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection';
 import { InflightTable, PendingCall, nextOpaque, type CallKind } from './inflight-table';
 import { NameServerSelector } from './name-server-selector';
-import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION, newExtFields, RemotingCommand } from './protocol/remoting-command';
+import {
+  DEFAULT_LANGUAGE,
+  DEFAULT_REMOTING_VERSION,
+  newExtFields,
+  RemotingCommand,
+  RPC_ONEWAY,
+  RPC_TYPE_RESPONSE,
+} from './protocol/remoting-command';
 import { ResponseCode } from './protocol/response-code';
 import {
   resolveRemotingClientOptions,
@@ -306,7 +313,9 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     let opaque = nextOpaque();
     while (this.table.hasOpaque(opaque)) opaque = nextOpaque();
     request.opaque = opaque;
-    if (call.kind === 'oneway') request.markOneway();
+    // The flags say what this send is, whatever an earlier send of the same command left there.
+    const flag = request.flag & ~RPC_TYPE_RESPONSE;
+    request.flag = call.kind === 'oneway' ? flag | RPC_ONEWAY : flag & ~RPC_ONEWAY;
     let header: Buffer;
     try {
       header = request.encodeHeader();

@@ -176,6 +176,15 @@ describe('RemotingClient: request and response', () => {
     expect(c.inflightCount).toBe(0);
   });
 
+  test('a command sent oneway and then with invoke() carries the right flags each time', async () => {
+    const c = client();
+    const cmd = req();
+    await c.invokeOneway(server.addr, cmd, 3000);
+    const res = await c.invoke(server.addr, cmd, 3000);
+    expect(res.code).toBe(0);
+    expect(server.received.map((r) => r.isOneway)).toEqual([true, false]);
+  });
+
   test('bad arguments are refused with typed errors before any I/O', async () => {
     const c = client();
     await expect(c.invoke('nohost', req(), 1000)).rejects.toBeInstanceOf(InvalidArgumentError);
