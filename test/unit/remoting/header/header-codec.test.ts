@@ -15,6 +15,8 @@ import {
   toExtFields,
   ViewMessageRequestHeader,
 } from '../../../../src/remoting/header';
+import type { HeaderClass } from '../../../../src/remoting/header/decorators';
+import { interpretedToExt, planOf } from '../../../../src/remoting/header/header-plan';
 import { newExtFields } from '../../../../src/remoting/protocol/remoting-command';
 
 class AllTypes {
@@ -208,5 +210,54 @@ describe('createHeader', () => {
     expect(() => createHeader(GetRouteInfoRequestHeader, { topik: 'T' } as never)).toThrow(
       'GetRouteInfoRequestHeader has no header field topik',
     );
+  });
+});
+
+describe('the generated encoder and the plain loop agree', () => {
+  test.each([
+    ['all types', createHeader(AllTypes, { s: 'x', i: 3, l: 5n, b: true, d: 0.5 })],
+    ['a send header', sendHeader()],
+    ['an empty header', new AllTypes()],
+  ])('%s', (_name, header) => {
+    const plan = planOf(header.constructor as HeaderClass);
+    const plain = interpretedToExt(plan.name, plan.javaOrder);
+    expect(Object.entries(plan.toExt(header as never))).toEqual(Object.entries(plain(header as never)));
+  });
+
+  test.each([
+    ['a missing required field', () => Object.assign(sendHeader(), { topic: undefined })],
+    ['an int that is not one', () => Object.assign(sendHeader(), { queueId: '1' })],
+    ['a long given as a string', () => Object.assign(sendHeader(), { bornTimestamp: '1' })],
+    ['a boolean given as a number', () => Object.assign(sendHeader(), { unitMode: 1 })],
+  ])('both refuse %s the same way', (_name, make) => {
+    const header = make();
+    const plan = planOf(SendMessageRequestHeader);
+    const plain = interpretedToExt(plan.name, plan.javaOrder);
+    let a: unknown;
+    let b: unknown;
+    try {
+      plan.toExt(header as never);
+    } catch (err) {
+      a = err;
+    }
+    try {
+      plain(header as never);
+    } catch (err) {
+      b = err;
+    }
+    expect(a).toBeInstanceOf(InvalidArgumentError);
+    expect((a as Error).message).toBe((b as Error).message);
+  });
+
+  test('a subclass gets its own plan, not its parent\'s', () => {
+    class Parent {
+      @HeaderField('string') p?: string;
+    }
+    class Child extends Parent {
+      @HeaderField('string') c?: string;
+    }
+    expect({ ...toExtFields(Object.assign(new Parent(), { p: '1' })) }).toEqual({ p: '1' });
+    expect({ ...toExtFields(Object.assign(new Child(), { p: '1', c: '2' })) }).toEqual({ p: '1', c: '2' });
+    expect(planOf(Child)).not.toBe(planOf(Parent));
   });
 });
