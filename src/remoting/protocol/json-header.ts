@@ -183,6 +183,16 @@ class Scanner {
   string(): string | undefined {
     const text = this.text;
     let from = this.pos + 1;
+    // Short strings (keys, numbers, flags): a few character reads beat two indexOf calls.
+    const limit = Math.min(from + 16, text.length);
+    for (let i = from; i < limit; i++) {
+      const c = text.charCodeAt(i);
+      if (c === QUOTE) {
+        this.pos = i + 1;
+        return text.substring(from, i);
+      }
+      if (c === BACKSLASH) break;
+    }
     let close = text.indexOf('"', from);
     if (close < 0) return undefined;
     let out: string | undefined;
