@@ -29,6 +29,17 @@ export interface CommandFields {
   fastHeaderKeys?: readonly string[] | undefined;
 }
 
+/** Fields a header decoder fills in (the command itself, in practice). */
+export interface DecodedHeader {
+  code: number;
+  language: LanguageName | undefined;
+  version: number;
+  opaque: number;
+  flag: number;
+  remark: string | undefined;
+  extFields: ExtFields | undefined;
+}
+
 /**
  * An int field as Java's `int` holds it. Values in [2^31, 2^32) are taken as their two's-complement
  * int32 (an unsigned opaque or flag), anything else that is not an int32 is refused.

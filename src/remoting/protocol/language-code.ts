@@ -28,3 +28,11 @@ export function languageFromByte(b: number): LanguageName | undefined {
 export function isLanguageName(s: unknown): s is LanguageName {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(LanguageCode, s);
 }
+
+const byName: Record<string, LanguageName> = Object.create(null);
+for (const name of Object.keys(LanguageCode)) byName[name] = name as LanguageName;
+
+/** The language of a name as sent in JSON headers; undefined for a name we do not know (Java: null). */
+export function languageFromName(name: string): LanguageName | undefined {
+  return byName[name];
+}

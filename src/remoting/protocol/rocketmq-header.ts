@@ -1,6 +1,13 @@
 import { InvalidArgumentError, RemotingProtocolError } from '../../errors';
-import { extKeysInHashOrder, extValue, newExtFields, toInt32, type CommandFields, type ExtFields } from './command-fields';
-import type { DecodedHeader } from './json-header';
+import {
+  extKeysInHashOrder,
+  extValue,
+  newExtFields,
+  toInt32,
+  type CommandFields,
+  type DecodedHeader,
+  type ExtFields,
+} from './command-fields';
 import { LanguageCode, languageFromByte } from './language-code';
 import type { HeaderSink } from './header-sink';
 import { latin1, sliceString } from './utf8';
