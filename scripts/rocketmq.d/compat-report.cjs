@@ -62,6 +62,16 @@ function failureSummary(msg) {
 const secs = (ms) => (ms === undefined || ms === '' ? '–' : `${(Number(ms) / 1000).toFixed(1)} s`);
 const jdk = (s) => (s ? s.replace(/^(openjdk|java) version "([^"]+)".*$/, 'JDK $2') : '–');
 
+// Machine paths never go into the committed document.
+const repoRoot = path.resolve(path.dirname(docPath), '..');
+function scrub(s) {
+  let out = String(s);
+  for (const [p, name] of [[cacheDir, '<jar-cache>'], [repoRoot, '<repo>'], [require('node:os').homedir(), '~']]) {
+    if (p && p.length > 1) out = out.split(p).join(name);
+  }
+  return out;
+}
+
 const cell = (s) => String(s ?? '–').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 const requested = (fs.existsSync(path.join(outDir, 'versions'))
@@ -208,7 +218,7 @@ L.push('<!-- compat:end -->');
 let doc = fs.existsSync(docPath) ? fs.readFileSync(docPath, 'utf8') : '# Compatibility\n\n<!-- compat:begin -->\n<!-- compat:end -->\n';
 const begin = doc.indexOf('<!-- compat:begin -->');
 const end = doc.indexOf('<!-- compat:end -->');
-const block = L.join('\n');
+const block = scrub(L.join('\n'));
 if (begin >= 0 && end > begin) {
   doc = doc.slice(0, begin) + block + doc.slice(end + '<!-- compat:end -->'.length);
 } else {
