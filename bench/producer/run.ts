@@ -44,8 +44,8 @@ function usage(): string {
   --clients a,b           any of ${CLIENT_NAMES.join(',')}
                           (default ${DEFAULT_CLIENTS.join(',')}; --stub: ${DEFAULT_STUB_CLIENTS.join(',')})
   --workloads a,b         subset of ${WORKLOADS.map((w) => w.name).join(',')}
-  --rounds N              measured rounds per client and workload (default 4, --quick 1)
-  --duration-ms N         length of one measured run (default 2500, --quick 1000)
+  --rounds N              measured rounds per client and workload (default 6, --quick 1)
+  --duration-ms N         length of one measured run (default 1500, --quick 1000)
   --warmup-ms N           warm-up run per client and workload before the rounds (default 1500, --quick 500)
   --pause-ms N            pause between runs, lets the broker settle (default 300)
   --max-msgs N            message cap per run (default 2000000)
@@ -63,8 +63,8 @@ function parseOptions(argv: string[]): Options {
     quick: false,
     clients: [...DEFAULT_CLIENTS],
     workloads: [...WORKLOADS],
-    rounds: 4,
-    durationMs: 2500,
+    rounds: 6,
+    durationMs: 1500,
     warmupMs: 1500,
     pauseMs: 300,
     maxMsgs: 2_000_000,
