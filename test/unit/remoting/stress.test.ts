@@ -20,7 +20,8 @@ function modeOf(i: number): 'ok' | 'silent' | 'late' | 'kill' {
   return 'ok';
 }
 
-jest.setTimeout(120_000);
+// Generous: the suite runs under --detectOpenHandles (async hooks) on loaded CI machines; nothing here is timed.
+jest.setTimeout(600_000);
 
 test('100,000 mixed calls leave an empty in-flight table and a working client', async () => {
   const servers = await Promise.all([0, 1, 2].map(() => FakeRemotingServer.start()));
@@ -33,7 +34,8 @@ test('100,000 mixed calls leave an empty in-flight table and a working client', 
       // 'silent': never answered
     });
   }
-  const client = new RemotingClient({ logger: silentLogger });
+  // Timeouts leave connections up here (Java's async path); connections close through the 'kill' calls.
+  const client = new RemotingClient({ logger: silentLogger, closeSocketIfTimeout: false });
   const counts: Record<Outcome, number> = { ok: 0, timeout: 0, closed: 0, other: 0 };
   const settledTimes = new Map<number, number>();
   const classify = (i: number, err: unknown): void => {
@@ -53,7 +55,9 @@ test('100,000 mixed calls leave an empty in-flight table and a working client', 
         const mode = modeOf(i);
         const addr = servers[i % 3]!.addr;
         const request = RemotingCommand.createRequest(105).addExtField('mode', mode);
-        const timeoutMs = mode === 'ok' ? 5000 : 25;
+        // A 'kill' call must end by the close it causes, not by a timeout that would let the window
+        // finish while the peer has yet to act on it.
+        const timeoutMs = mode === 'ok' || mode === 'kill' ? 60_000 : 25;
         if (i % 2 === 0) {
           window.push(client.invoke(addr, request, timeoutMs).then(() => classify(i, null), (e: unknown) => classify(i, e)));
         } else {
@@ -73,8 +77,8 @@ test('100,000 mixed calls leave an empty in-flight table and a working client', 
     expect(settledTimes.size).toBe(TOTAL);
     expect([...settledTimes.values()].every((n) => n === 1)).toBe(true);
     expect(counts.ok + counts.timeout + counts.closed + counts.other).toBe(TOTAL);
-    // The mix depends on timing (a timed-out invoke closes its connection under other pending calls),
-    // so only the presence of each outcome is asserted, never proportions.
+    // The mix depends on timing (a killed connection takes whatever is pending on it), so only the
+    // presence of each outcome is asserted, never proportions.
     expect(counts.ok).toBeGreaterThan(0);
     expect(counts.timeout).toBeGreaterThan(0);
     expect(counts.closed).toBeGreaterThan(0);
