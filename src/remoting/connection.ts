@@ -107,6 +107,10 @@ export class Connection {
     socket.setNoDelay(true);
     const readyEvent = socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect';
     socket.once(readyEvent, () => this.onConnected());
+    // An injected socket may arrive connected already: its 'connect' has been and gone.
+    if (readyEvent === 'connect' && !socket.connecting && !socket.destroyed && socket.remoteAddress !== undefined) {
+      queueMicrotask(() => this.onConnected());
+    }
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err) => {
       this.socketError ??= err;

@@ -100,6 +100,15 @@ describe('Connection writes', () => {
     expect(res.body?.toString()).toBe('xyz');
   });
 
+  test('a socket factory may hand over a socket that is connected already', async () => {
+    const ready = await new Promise<net.Socket>((resolve) => {
+      const [host, port] = server.addr.split(':');
+      const s = net.connect({ host, port: Number(port) }, () => resolve(s));
+    });
+    client = new RemotingClient({ logger: silentLogger, socketFactory: () => ready });
+    expect((await client.invoke(server.addr, RemotingCommand.createRequest(105), 3000)).code).toBe(0);
+  });
+
   test('TCP_NODELAY is set on every connection', async () => {
     const noDelay: boolean[] = [];
     client = new RemotingClient({
