@@ -27,6 +27,7 @@ interface Codec {
 interface AliCommand {
   body: Buffer | null;
   code: number;
+  extFields: Record<string, unknown>;
   encode(): Buffer;
 }
 interface AliCommandClass {
@@ -109,7 +110,10 @@ function ourHeader(i: number): Header {
   return h;
 }
 
-/** ali-ons sends V2 with a..l only, numbers and booleans as JSON values (mq_client_api.js). */
+/**
+ * The same fields as ours (ali-ons itself sends a..l only; m and n are added so both frames carry
+ * the same ext fields), numbers and booleans as JSON values, as its mq_client_api.js writes them.
+ */
 function aliHeader(i: number): object {
   return {
     a: 'please_rename_unique_group_name',
@@ -124,6 +128,8 @@ function aliHeader(i: number): object {
     j: 0,
     k: false,
     l: undefined,
+    m: false,
+    n: 'broker-a',
   };
 }
 
@@ -140,11 +146,18 @@ interface Case {
 
 let sink = 0;
 
+/** Reads every ext value of a decoded frame, so a lazily decoding codec pays for what a caller uses. */
+function readExt(ext: Record<string, unknown> | undefined): number {
+  let n = 0;
+  if (ext) for (const k in ext) if (ext[k] !== undefined) n++;
+  return n;
+}
+
 function ours(serializeType: 'JSON' | 'ROCKETMQ'): Case['run'] {
   return (i) => {
     const frame = codec.createRequestCommand(310, ourHeader(i), BODY, { serializeType, opaque: i }).encode();
     const back = codec.RemotingCommand.decode(frame.subarray(4));
-    sink += back.code;
+    sink += back.code + readExt(back.extFields);
     return frame.length;
   };
 }
@@ -153,7 +166,8 @@ function aliOns(i: number): number {
   const cmd = AliRemotingCommand.createRequestCommand(310, aliHeader(i));
   cmd.body = BODY;
   const frame = cmd.encode();
-  sink += AliRemotingCommand.decode(frame).code;
+  const back = AliRemotingCommand.decode(frame);
+  sink += back.code + readExt(back.extFields);
   return frame.length;
 }
 

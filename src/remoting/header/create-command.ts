@@ -2,7 +2,8 @@ import type { LanguageName } from '../protocol/language-code';
 import { RemotingCommand, RPC_TYPE_RESPONSE } from '../protocol/remoting-command';
 import type { SerializeTypeName } from '../protocol/serialize-type';
 import type { HeaderClass } from './decorators';
-import { fastHeaderKeysOf, fromExtFields, toExtFields } from './header-codec';
+import { headerExtSource } from './header-ext-source';
+import { fastHeaderKeysOf, fromExtFields } from './header-codec';
 
 /** Command settings besides code, header and body (defaults: JSON, OTHER, version 479, opaque 0). */
 export interface CommandOptions {
@@ -14,9 +15,10 @@ export interface CommandOptions {
 }
 
 /**
- * Java's `RemotingCommand.createRequestCommand(code, header)` plus body: the header goes into
- * extFields at once, so a missing required field or a bad value throws InvalidArgumentError here,
- * before any I/O. A FastCodesHeader also records its key order for the ROCKETMQ header.
+ * Java's `RemotingCommand.createRequestCommand(code, header)` plus body: the header's values are
+ * read and checked at once, so a missing required field or a bad value throws InvalidArgumentError
+ * here, before any I/O. They are written into the frame directly; `extFields` becomes a map only
+ * when read. A FastCodesHeader also records its key order for the ROCKETMQ header.
  */
 export function createRequestCommand(
   code: number,
@@ -31,7 +33,7 @@ export function createRequestCommand(
     opaque: options.opaque,
     flag: 0,
     remark: options.remark,
-    extFields: header ? toExtFields(header) : undefined,
+    extFieldsSource: header ? headerExtSource(header) : undefined,
     body,
     serializeType: options.serializeType,
     fastHeaderKeys: header ? fastHeaderKeysOf(header.constructor as HeaderClass) : undefined,
@@ -52,7 +54,7 @@ export function createResponseCommand(
     opaque: options.opaque,
     flag: RPC_TYPE_RESPONSE,
     remark: remark ?? options.remark,
-    extFields: header ? toExtFields(header) : undefined,
+    extFieldsSource: header ? headerExtSource(header) : undefined,
     body: undefined,
     serializeType: options.serializeType,
     fastHeaderKeys: header ? fastHeaderKeysOf(header.constructor as HeaderClass) : undefined,

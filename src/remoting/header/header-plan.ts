@@ -21,6 +21,8 @@ export interface HeaderPlan {
   readonly fastKeys: readonly string[] | undefined;
   /** The header's set fields as extFields; throws InvalidArgumentError for missing or bad values. */
   readonly toExt: (header: Record<string, unknown>) => ExtFields;
+  /** The same values by position in `javaOrder` (undefined where unset), with the same checks. */
+  readonly toValues: (header: Record<string, unknown>) => (string | undefined)[];
 }
 
 /** Kept on the class itself: a property read is cheaper than a WeakMap lookup on every send. */
@@ -54,7 +56,14 @@ export function planOf(ctor: HeaderClass): HeaderPlan {
   const fastKeys = headerClassInfo(ctor).fastCodes
     ? fields.filter((f) => f.declaringClass === ctor).map((f) => f.wireName)
     : undefined;
-  const plan: HeaderPlan = { ctor, name: ctor.name, javaOrder, fastKeys, toExt: compileToExt(ctor.name, javaOrder) };
+  const plan: HeaderPlan = {
+    ctor,
+    name: ctor.name,
+    javaOrder,
+    fastKeys,
+    toExt: compileToExt(ctor.name, javaOrder),
+    toValues: compileToValues(ctor.name, javaOrder),
+  };
   Object.defineProperty(ctor, PLAN, { value: plan, configurable: true });
   return plan;
 }
@@ -111,6 +120,22 @@ export function interpretedToExt(className: string, fields: readonly HeaderField
   };
 }
 
+/** The plain loop of `toValues`, where code generation is not allowed (exported for tests). */
+export function interpretedToValues(className: string, fields: readonly HeaderFieldDescriptor[]) {
+  return (header: Record<string, unknown>): (string | undefined)[] => {
+    const values = new Array<string | undefined>(fields.length);
+    for (let k = 0; k < fields.length; k++) {
+      const f = fields[k]!;
+      const v = header[f.property];
+      if (v === undefined || v === null) {
+        if (f.required) missing(className, f);
+        values[k] = undefined;
+      } else values[k] = formatValue(f, v, className);
+    }
+    return values;
+  };
+}
+
 /** The inline formatting of one field: fast checks first, the general function for the rest. */
 function formatExpr(f: HeaderFieldDescriptor, i: number): string {
   switch (f.type) {
@@ -140,6 +165,28 @@ function compileToExt(className: string, fields: readonly HeaderFieldDescriptor[
     if (f.required) lines.push(`else missing(${i});`);
   });
   lines.push('return ext;');
+  return generate<ExtFields>(className, fields, 'toExt', lines) ?? interpretedToExt(className, fields);
+}
+
+/** `toValues` specialized to the class, as `compileToExt`. */
+function compileToValues(className: string, fields: readonly HeaderFieldDescriptor[]) {
+  const lines = [`const values = new Array(${fields.length});`, 'let v;'];
+  fields.forEach((f, i) => {
+    lines.push(`v = header[${JSON.stringify(f.property)}];`);
+    lines.push(`if (v !== undefined && v !== null) values[${i}] = ${formatExpr(f, i)};`);
+    lines.push(f.required ? `else missing(${i});` : `else values[${i}] = undefined;`);
+  });
+  lines.push('return values;');
+  return generate<(string | undefined)[]>(className, fields, 'toValues', lines) ?? interpretedToValues(className, fields);
+}
+
+/** The function of `lines` over `header`; undefined where code generation is disallowed. */
+function generate<R>(
+  className: string,
+  fields: readonly HeaderFieldDescriptor[],
+  name: string,
+  lines: string[],
+): ((header: Record<string, unknown>) => R) | undefined {
   try {
     const factory = new Function(
       'newExt',
@@ -147,8 +194,8 @@ function compileToExt(className: string, fields: readonly HeaderFieldDescriptor[
       'missing',
       'MIN_LONG',
       'MAX_LONG',
-      `return function toExt(header) {\n${lines.join('\n')}\n};`,
-    ) as (...args: unknown[]) => (header: Record<string, unknown>) => ExtFields;
+      `return function ${name}(header) {\n${lines.join('\n')}\n};`,
+    ) as (...args: unknown[]) => (header: Record<string, unknown>) => R;
     return factory(
       newExtFields,
       (i: number, v: unknown) => formatValue(fields[i]!, v, className),
@@ -157,6 +204,6 @@ function compileToExt(className: string, fields: readonly HeaderFieldDescriptor[
       2n ** 63n - 1n,
     );
   } catch {
-    return interpretedToExt(className, fields); // e.g. --disallow-code-generation-from-strings
+    return undefined; // e.g. --disallow-code-generation-from-strings
   }
 }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors';
 import { javaHashMapOrder } from './java-hash';
+import type { HeaderSink } from './header-sink';
 import type { LanguageName } from './language-code';
 
 export type ExtFields = Record<string, string>;
@@ -17,6 +18,20 @@ export function newExtFields(): ExtFields {
   return new ExtFieldsObject();
 }
 
+/**
+ * Ext fields not yet built as a map: a request header's values, which the header codecs write
+ * straight into the frame (Java's FastCodesHeader path). The command builds the map from it only
+ * when its extFields are read or replaced.
+ */
+export interface ExtFieldsSource {
+  /** A new map with the entries, inserted in the order a map built from the header would have. */
+  toExtFields(): ExtFields;
+  /** The entries of the JSON extFields object (between the braces), as fastjson writes the map. */
+  writeJson(sink: HeaderSink): void;
+  /** The entries of the ROCKETMQ extFields block (not its length), as Java writes the map. */
+  writeRocketMQ(sink: HeaderSink): void;
+}
+
 /** The header part of a command: what the JSON and ROCKETMQ header codecs read and write. */
 export interface CommandFields {
   code: number;
@@ -27,6 +42,8 @@ export interface CommandFields {
   remark: string | undefined;
   extFields: ExtFields | undefined;
   fastHeaderKeys?: readonly string[] | undefined;
+  /** When set, the ext fields to write (extFields is then not read). */
+  readonly extFieldsSource?: ExtFieldsSource | undefined;
 }
 
 /** Fields a header decoder fills in (the command itself, in practice). */

@@ -37,8 +37,14 @@ export function writeJsonHeader(cmd: CommandFields, sink: HeaderSink): void {
   sink.ensure(48);
   sink.bytes(CODE);
   sink.ascii(String(code));
-  const ext = cmd.extFields;
-  if (ext) {
+  const source = cmd.extFieldsSource;
+  const ext = source === undefined ? cmd.extFields : undefined;
+  if (source !== undefined) {
+    sink.bytes(EXT_FIELDS);
+    source.writeJson(sink);
+    sink.ensure(1);
+    sink.buf[sink.pos++] = 0x7d;
+  } else if (ext) {
     const keys = extKeysInHashOrder(ext);
     sink.bytes(EXT_FIELDS);
     for (let i = 0; i < keys.length; i++) {

@@ -1,12 +1,12 @@
 import { InvalidArgumentError, RemotingProtocolError } from '../../errors';
-import { newExtFields, type CommandFields, type ExtFields } from './command-fields';
+import { newExtFields, type CommandFields, type ExtFields, type ExtFieldsSource } from './command-fields';
 import { acquireSink, finishFrame, releaseSink } from './header-sink';
 import { decodeJsonHeader, writeJsonHeader } from './json-header';
 import type { LanguageName } from './language-code';
 import { decodeRocketMQHeader, writeRocketMQHeader } from './rocketmq-header';
 import { SerializeType, serializeTypeFromByte, type SerializeTypeName } from './serialize-type';
 
-export { newExtFields, type ExtFields };
+export { newExtFields, type ExtFields, type ExtFieldsSource };
 
 /** Flag bit 0: the command is a response. */
 export const RPC_TYPE_RESPONSE = 0x1;
@@ -30,6 +30,7 @@ const DECODE_INIT: RemotingCommandInit = Object.freeze({
   body: undefined,
   serializeType: undefined,
   fastHeaderKeys: undefined,
+  extFieldsSource: undefined,
 });
 
 export interface RemotingCommandInit {
@@ -47,6 +48,11 @@ export interface RemotingCommandInit {
    * header's `a`..`n`); the other keys follow in HashMap order. Only affects byte order.
    */
   fastHeaderKeys?: readonly string[];
+  /**
+   * Ext fields written straight from a request header (in place of `extFields`); the map is built
+   * from it only if `extFields` is read or assigned.
+   */
+  extFieldsSource?: ExtFieldsSource;
 }
 
 /**
@@ -59,10 +65,12 @@ export class RemotingCommand implements CommandFields {
   opaque: number;
   flag: number;
   remark: string | undefined;
-  extFields: ExtFields | undefined;
   body: Buffer | undefined;
   serializeType: SerializeTypeName;
   fastHeaderKeys: readonly string[] | undefined;
+  /** Set until the ext fields are first read as a map; the encoders write from it directly. */
+  extFieldsSource: ExtFieldsSource | undefined;
+  private ext: ExtFields | undefined;
 
   constructor(init: RemotingCommandInit) {
     this.code = init.code;
@@ -71,10 +79,26 @@ export class RemotingCommand implements CommandFields {
     this.opaque = init.opaque ?? 0;
     this.flag = init.flag ?? 0;
     this.remark = init.remark;
-    this.extFields = init.extFields;
+    this.ext = init.extFields;
     this.body = init.body;
     this.serializeType = init.serializeType ?? 'JSON';
     this.fastHeaderKeys = init.fastHeaderKeys;
+    this.extFieldsSource = init.extFieldsSource;
+  }
+
+  /** The ext fields map (null-prototype); built on first access when the command was made from a header. */
+  get extFields(): ExtFields | undefined {
+    const source = this.extFieldsSource;
+    if (source !== undefined) {
+      this.extFieldsSource = undefined;
+      this.ext = source.toExtFields();
+    }
+    return this.ext;
+  }
+
+  set extFields(value: ExtFields | undefined) {
+    this.extFieldsSource = undefined;
+    this.ext = value;
   }
 
   static createRequest(code: number, extFields?: ExtFields, body?: Buffer): RemotingCommand {

@@ -56,8 +56,10 @@ export function writeRocketMQHeader(cmd: CommandFields, sink: HeaderSink): void 
   // Relative to the frame start: ensure() may move what is written to a bigger buffer.
   const extRel = sink.pos - sink.start;
   sink.pos += 4;
-  const ext: ExtFields | undefined = cmd.extFields;
-  if (ext) {
+  const source = cmd.extFieldsSource;
+  const ext: ExtFields | undefined = source === undefined ? cmd.extFields : undefined;
+  if (source !== undefined) source.writeRocketMQ(sink);
+  else if (ext) {
     // A FastCodesHeader's own keys first, in its order; then the rest in HashMap order.
     const fast = cmd.fastHeaderKeys;
     let written = 0;
