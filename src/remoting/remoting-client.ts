@@ -261,8 +261,12 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     return conn;
   }
 
-  /** protocol.md 11.2: reuse the chosen name server while its connection lives, else the next one. */
-  private toNameServer(call: PendingCall): void {
+  /**
+   * protocol.md 11.2: reuse the chosen name server while its connection lives, else the next one.
+   * Unlike Java, a name server that cannot be connected to is skipped within the same call while the
+   * budget lasts (nothing was written to it), so one dead entry in the list never fails a lookup.
+   */
+  private toNameServer(call: PendingCall, tried = 0): void {
     let addr = this.namesrv.chosen;
     const current = addr !== undefined ? this.connections.get(addr) : undefined;
     if (current === undefined || current.state === 'closed') {
@@ -278,7 +282,24 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       this.log.info('name server chosen', { addr });
     }
     if (call.trace) call.trace.resolvedAddr = addr;
-    this.toAddress(call, addr!);
+    call.resolvedAddr = addr!;
+    const conn = this.connectionFor(addr!);
+    if (conn.state === 'connected') {
+      this.transmit(call, conn);
+      return;
+    }
+    conn.ready.then(
+      () => this.transmit(call, conn),
+      (err: RocketMQError) => {
+        if (call.settled) return;
+        if (err instanceof RemotingConnectError && tried + 1 < this.namesrv.addresses.length) {
+          this.log.warn('name server unreachable, trying the next one', { addr, error: err.message });
+          this.toNameServer(call, tried + 1);
+          return;
+        }
+        this.table.settle(call, err, undefined);
+      },
+    );
   }
 
   private toAddress(call: PendingCall, addr: string): void {
