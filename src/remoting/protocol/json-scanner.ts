@@ -43,6 +43,26 @@ class Scanner {
     }
     let close = text.indexOf('"', from);
     if (close < 0) return undefined;
+    let bs0 = this.nextBackslash;
+    if (bs0 < from) {
+      bs0 = text.indexOf('\\', from);
+      if (bs0 < 0) bs0 = text.length;
+      this.nextBackslash = bs0;
+    }
+    if (bs0 < close) {
+      // Escapes (the \u0001 separators of message properties): the literal, up to its real closing
+      // quote, goes to the native JSON.parse, which unescapes exactly as the loop below does.
+      let q = close;
+      while (q >= 0 && escapedQuote(text, q)) q = text.indexOf('"', q + 1);
+      if (q >= 0) {
+        const v = parseStringLiteral(text.substring(from - 1, q + 1));
+        if (v !== undefined) {
+          this.pos = q + 1;
+          return v;
+        }
+      }
+      // Not valid JSON (raw control characters, which fastjson accepts): unescape it here.
+    }
     let out: string | undefined;
     for (;;) {
       let bs = this.nextBackslash;
@@ -113,6 +133,23 @@ class Scanner {
     return (neg ? -v : v) | 0;
   }
 
+}
+
+/** Whether the quote at `q` is preceded by an odd run of backslashes. */
+function escapedQuote(text: string, q: number): boolean {
+  let n = 0;
+  while (text.charCodeAt(q - 1 - n) === BACKSLASH) n++;
+  return (n & 1) === 1;
+}
+
+/** A JSON string literal's value; undefined if JSON.parse refuses it. */
+function parseStringLiteral(literal: string): string | undefined {
+  try {
+    const v: unknown = JSON.parse(literal);
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const SIMPLE_UNESCAPES: Record<number, string> = {

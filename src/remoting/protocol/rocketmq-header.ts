@@ -100,6 +100,18 @@ function writeEntry(sink: HeaderSink, k: string, v: string): void {
   sink.int32At(valueAt, sink.pos - valueAt - 4);
 }
 
+/** Any byte outside ASCII, in the Latin-1 view of the header. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A big-endian int32 the caller has bounds-checked (cheaper than readInt32BE's own checks). */
+function int32(buf: Buffer, p: number): number {
+  return (buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
+}
+
+function cut(buf: Buffer, text: string, ascii: boolean, base: number, from: number, to: number): string {
+  return ascii ? text.substring(from - base, to - base) : sliceString(buf, text, base, from, to);
+}
+
 function truncated(what: string, need: number, have: number): RemotingProtocolError {
   return new RemotingProtocolError(`ROCKETMQ header: ${what} needs ${need} bytes, ${have} left in the header`);
 }
@@ -112,17 +124,19 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
     );
   }
   const text = latin1(buf, start, end);
+  // One native scan of the whole header: when it is all ASCII, every string is a plain cut of `text`.
+  const ascii = !NON_ASCII.test(text);
   const code = buf.readInt16BE(start);
   const language = languageFromByte(buf.readInt8(start + 2));
   const version = buf.readInt16BE(start + 3);
   const opaque = buf.readInt32BE(start + 5);
   const flag = buf.readInt32BE(start + 9);
-  const remarkLen = buf.readInt32BE(start + 13);
+  const remarkLen = int32(buf, start + 13);
   let p = start + 17;
   if (remarkLen < 0 || remarkLen > end - p - 4) throw truncated(`remark of length ${remarkLen}`, remarkLen + 4, end - p);
-  const remark = remarkLen > 0 ? sliceString(buf, text, start, p, p + remarkLen) : undefined;
+  const remark = remarkLen > 0 ? cut(buf, text, ascii, start, p, p + remarkLen) : undefined;
   p += remarkLen;
-  const extLen = buf.readInt32BE(p);
+  const extLen = int32(buf, p);
   p += 4;
   if (extLen < 0 || extLen > end - p) throw truncated(`extFields block of length ${extLen}`, extLen, end - p);
   let extFields: ExtFields | undefined;
@@ -134,14 +148,14 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
       const kl = ((buf[p]! << 24) >> 16) | buf[p + 1]!;
       p += 2;
       if (kl < 0 || kl > extEnd - p - 4) throw truncated(`extFields key of length ${kl}`, kl + 4, extEnd - p);
-      const key = kl > 0 ? sliceString(buf, text, start, p, p + kl) : undefined;
+      const key = kl > 0 ? cut(buf, text, ascii, start, p, p + kl) : undefined;
       p += kl;
-      const vl = buf.readInt32BE(p);
+      const vl = int32(buf, p);
       p += 4;
       if (vl < 0 || vl > extEnd - p) throw truncated(`extFields value of length ${vl}`, vl, extEnd - p);
       // Java reads a zero length as null, and a null value is no value: the key is absent.
       if (key !== undefined) {
-        if (vl > 0) extFields[key] = sliceString(buf, text, start, p, p + vl);
+        if (vl > 0) extFields[key] = cut(buf, text, ascii, start, p, p + vl);
         else delete extFields[key];
       }
       p += vl;
