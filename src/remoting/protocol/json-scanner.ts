@@ -218,7 +218,17 @@ const CANONICAL_KEYS: readonly TopKey[] = [
   'serializeTypeCurrentRPC',
   'version',
 ];
-const CANONICAL_PREFIXES = CANONICAL_KEYS.map((k) => `"${k}":`);
+/** Flat string literals (a template would make cons strings, slower to read char by char). */
+const CANONICAL_PREFIXES: readonly string[] = [
+  '"code":',
+  '"extFields":',
+  '"flag":',
+  '"language":',
+  '"opaque":',
+  '"remark":',
+  '"serializeTypeCurrentRPC":',
+  '"version":',
+];
 
 /** A JSON null for a known field: what JSON.parse plus the general path would leave. */
 function setNull(h: DecodedHeader, key: string): void {

@@ -10,7 +10,7 @@ import {
 } from './command-fields';
 import { LanguageCode, languageFromByte } from './language-code';
 import type { HeaderSink } from './header-sink';
-import { latin1, sliceString } from './utf8';
+import { latin1, sliceString, utf8 } from './utf8';
 
 /*
  * The ROCKETMQ binary header (Java `RocketMQSerializable`):
@@ -100,7 +100,7 @@ function writeEntry(sink: HeaderSink, k: string, v: string): void {
   sink.int32At(valueAt, sink.pos - valueAt - 4);
 }
 
-/** Any byte outside ASCII, in the Latin-1 view of the header. */
+/** Any byte outside ASCII, in a Latin-1 cut of the header. */
 const NON_ASCII = /[^\x00-\x7f]/;
 
 /** A big-endian int32 the caller has bounds-checked (cheaper than readInt32BE's own checks). */
@@ -108,8 +108,14 @@ function int32(buf: Buffer, p: number): number {
   return (buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!;
 }
 
-function cut(buf: Buffer, text: string, ascii: boolean, base: number, from: number, to: number): string {
-  return ascii ? text.substring(from - base, to - base) : sliceString(buf, text, base, from, to);
+/**
+ * The string at `buf[from, to)`: cut from `text` when ASCII. Long strings are checked by one regex
+ * over the cut (native), short ones byte by byte.
+ */
+function cut(buf: Buffer, text: string, base: number, from: number, to: number): string {
+  if (to - from <= 16) return sliceString(buf, text, base, from, to);
+  const s = text.substring(from - base, to - base);
+  return NON_ASCII.test(s) ? utf8(buf, from, to) : s;
 }
 
 function truncated(what: string, need: number, have: number): RemotingProtocolError {
@@ -124,8 +130,6 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
     );
   }
   const text = latin1(buf, start, end);
-  // One native scan of the whole header: when it is all ASCII, every string is a plain cut of `text`.
-  const ascii = !NON_ASCII.test(text);
   const code = buf.readInt16BE(start);
   const language = languageFromByte(buf.readInt8(start + 2));
   const version = buf.readInt16BE(start + 3);
@@ -134,7 +138,7 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
   const remarkLen = int32(buf, start + 13);
   let p = start + 17;
   if (remarkLen < 0 || remarkLen > end - p - 4) throw truncated(`remark of length ${remarkLen}`, remarkLen + 4, end - p);
-  const remark = remarkLen > 0 ? cut(buf, text, ascii, start, p, p + remarkLen) : undefined;
+  const remark = remarkLen > 0 ? cut(buf, text, start, p, p + remarkLen) : undefined;
   p += remarkLen;
   const extLen = int32(buf, p);
   p += 4;
@@ -148,14 +152,14 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
       const kl = ((buf[p]! << 24) >> 16) | buf[p + 1]!;
       p += 2;
       if (kl < 0 || kl > extEnd - p - 4) throw truncated(`extFields key of length ${kl}`, kl + 4, extEnd - p);
-      const key = kl > 0 ? cut(buf, text, ascii, start, p, p + kl) : undefined;
+      const key = kl > 0 ? cut(buf, text, start, p, p + kl) : undefined;
       p += kl;
       const vl = int32(buf, p);
       p += 4;
       if (vl < 0 || vl > extEnd - p) throw truncated(`extFields value of length ${vl}`, vl, extEnd - p);
       // Java reads a zero length as null, and a null value is no value: the key is absent.
       if (key !== undefined) {
-        if (vl > 0) extFields[key] = cut(buf, text, ascii, start, p, p + vl);
+        if (vl > 0) extFields[key] = cut(buf, text, start, p, p + vl);
         else delete extFields[key];
       }
       p += vl;
