@@ -5,9 +5,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -240,7 +239,9 @@ export interface PrivateRocketMQ {
  */
 export async function startPrivateRocketMQ(startArgs: string[] = []): Promise<PrivateRocketMQ> {
   const { namesrvPort, brokerPort } = await findFreePorts();
-  const runDir = mkdtempSync(join(tmpdir(), 'rocketmq-ts-e2e-'));
+  // Under this checkout's .rocketmq/, so .ci/run can stop whatever a crashed test run left behind.
+  mkdirSync(join(ROOT, '.rocketmq'), { recursive: true });
+  const runDir = mkdtempSync(join(ROOT, '.rocketmq', 'private-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ROCKETMQ_RUN_DIR: runDir,
