@@ -89,8 +89,17 @@ export class HeaderSink {
 
   /** Pre-encoded bytes (the fixed parts of a JSON header). */
   bytes(b: Uint8Array): void {
-    this.buf.set(b, this.pos);
-    this.pos += b.length;
+    const n = b.length;
+    if (n > 64) {
+      this.buf.set(b, this.pos);
+      this.pos += n;
+      return;
+    }
+    // A short copy by hand: TypedArray.prototype.set costs more than it copies at this size.
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) buf[p++] = b[i]!;
+    this.pos = p;
   }
 
   /** ASCII text known to need no escaping (JSON punctuation and key names of the header). */
