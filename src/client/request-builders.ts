@@ -13,8 +13,8 @@ import {
   SendMessageRequestHeaderV2,
   SendMessageResponseHeader,
   UnregisterClientRequestHeader,
-  type TopicFilterType,
 } from '../remoting/header';
+import type { TopicConfigFields } from './mq-client-api';
 
 /** `TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`. */
 export const AUTO_CREATE_TOPIC_KEY_TOPIC_NAME = 'TBW102';
@@ -74,16 +74,7 @@ export const buildHeader = {
 
   createTopic(
     defaultTopic: string,
-    t: {
-      topicName: string;
-      readQueueNums: number;
-      writeQueueNums: number;
-      perm: number;
-      topicFilterType: TopicFilterType;
-      topicSysFlag: number;
-      order: boolean;
-      attributes: string;
-    },
+    t: TopicConfigFields,
   ): RemotingCommand {
     const h = createHeader(CreateTopicRequestHeader, {
       topic: t.topicName,
