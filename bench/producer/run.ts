@@ -351,9 +351,10 @@ class Bench {
     try {
       const round = await this.runOnce(c, w, id, durationMs);
       const accepted = round.outcome.result.msgs;
-      if (round.stored !== undefined && round.stored < 0.9 * accepted) {
+      if (round.stored !== undefined && round.stored < 0.5 * accepted) {
         // The client accepted oneway sends it never wrote (the Java 5.3.3 client queues them on its event
-        // loop, which then blocks on its own semaphore): it is wedged, so it gets a fresh process.
+        // loop, which then blocks on its own semaphore): it is wedged, so it gets a fresh process. (A busy
+        // broker also drops some oneway sends silently, hence the margin.)
         log(`  ${c} ${id}: the broker stored ${round.stored} of ${accepted} accepted oneway sends; restarting ${c}`);
         await this.restartWorker(c);
       }
