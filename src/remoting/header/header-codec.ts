@@ -62,10 +62,22 @@ export function fromExtFields<T extends object>(ctor: new () => T, ext: Readonly
   return header;
 }
 
+/** Declared property names per header class; decorators run once, at class definition. */
+const declaredByClass = new WeakMap<HeaderClass, ReadonlySet<string>>();
+
+function declaredProperties(ctor: HeaderClass): ReadonlySet<string> {
+  let declared = declaredByClass.get(ctor);
+  if (declared === undefined) {
+    declared = new Set(headerFieldsOf(ctor).map((f) => f.property));
+    declaredByClass.set(ctor, declared);
+  }
+  return declared;
+}
+
 /** A new header with the given values; unknown property names are refused (they would be lost). */
 export function createHeader<T extends object>(ctor: new () => T, values: HeaderValues<T>): T {
   const header = new ctor();
-  const declared = new Set(headerFieldsOf(ctor).map((f) => f.property));
+  const declared = declaredProperties(ctor);
   for (const key of Object.keys(values)) {
     if (!declared.has(key)) throw new InvalidArgumentError(`${ctor.name} has no header field ${key}`);
     (header as Record<string, unknown>)[key] = (values as Record<string, unknown>)[key];

@@ -211,6 +211,17 @@ describe('createHeader', () => {
       'GetRouteInfoRequestHeader has no header field topik',
     );
   });
+
+  test('keeps each class to its own fields when called repeatedly (parent before subclass)', () => {
+    class Extended extends AllTypes {
+      @HeaderField('string') extra?: string;
+    }
+    for (let round = 0; round < 2; round++) {
+      expect(() => createHeader(AllTypes, { extra: 'x' } as never)).toThrow('AllTypes has no header field extra');
+      expect(createHeader(Extended, { s: 'a', extra: 'x' })).toMatchObject({ s: 'a', extra: 'x' });
+      expect(createHeader(AllTypes, { s: 'b' })).toMatchObject({ s: 'b' });
+    }
+  });
 });
 
 describe('the generated encoder and the plain loop agree', () => {
