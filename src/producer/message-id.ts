@@ -27,15 +27,26 @@ function hex(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex').toUpperCase();
 }
 
+/** Uppercase two-char hex of every byte: ids are formatted per message, so no Buffer round trip. */
+const HEX_BYTE: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
+
+function hexInt32(v: number): string {
+  return HEX_BYTE[(v >>> 24) & 0xff]! + HEX_BYTE[(v >>> 16) & 0xff]! + HEX_BYTE[(v >>> 8) & 0xff]! + HEX_BYTE[v & 0xff]!;
+}
+
+function hexUint16(v: number): string {
+  return HEX_BYTE[(v >>> 8) & 0xff]! + HEX_BYTE[v & 0xff]!;
+}
+
 /**
  * The time field of a unique id: Java's `(int)(now - monthStart)`, i.e. the low 32 bits. Values in
  * (-1 000 000, 0), which a clock stepped back can give, are written as 0.
  */
 export function uniqIdTimeField(timeIntoMonth: number): number {
   if (!Number.isFinite(timeIntoMonth)) throw new InvalidArgumentError(`time into month must be finite, got ${timeIntoMonth}`);
-  let diff = Number(BigInt.asIntN(32, BigInt(Math.trunc(timeIntoMonth))));
-  if (diff < 0 && diff > -1_000_000) diff = 0;
-  return diff;
+  // ToInt32 truncates and keeps the low 32 bits, exactly Java's (int) cast of the long difference.
+  const diff = timeIntoMonth | 0;
+  return diff < 0 && diff > -1_000_000 ? 0 : diff;
 }
 
 /** The pure layout of a unique id: ip + pid(2) + hash(4) + time(4) + counter(2). */
@@ -145,11 +156,9 @@ export function createUniqId(now: number = Date.now()): string {
     s.monthStart = b.start;
     s.nextMonthStart = b.next;
   }
-  const tail = Buffer.alloc(6);
-  tail.writeInt32BE(uniqIdTimeField(now - s.monthStart), 0);
-  tail.writeUInt16BE(s.counter & 0xffff, 4);
+  const id = s.prefix + hexInt32(uniqIdTimeField(now - s.monthStart)) + hexUint16(s.counter);
   s.counter = (s.counter + 1) & 0xffff;
-  return s.prefix + hex(tail);
+  return id;
 }
 
 interface PropertyHolder {

@@ -126,6 +126,37 @@ describe('createUniqId', () => {
     expect(dec.next).toBe(new Date(2024, 0, 1).getTime());
   });
 
+  it('formats time and counter as the Java int32/short bytes, across the counter wrap', () => {
+    // Later than the months used above: the month start only ever moves forward.
+    const now = Date.UTC(2024, 7, 10, 12);
+    const first = decodeUniqId(createUniqId(now)).counter;
+    let prev = first;
+    for (let i = 1; i <= 70_000; i++) {
+      const id = createUniqId(now + i);
+      if (i % 9973 !== 0 && i < 69_990) continue;
+      const d = decodeUniqId(id);
+      expect(d.counter).toBe((first + i) & 0xffff);
+      expect(d.timeIntoMonth).toBe(uniqIdTimeField(now + i - monthBounds(now).start));
+      const tail = Buffer.alloc(6);
+      tail.writeInt32BE(d.timeIntoMonth, 0);
+      tail.writeUInt16BE(d.counter, 4);
+      expect(id.slice(-12)).toBe(tail.toString('hex').toUpperCase());
+      prev = d.counter;
+    }
+    expect(prev).toBe((first + 70_000) & 0xffff);
+  });
+
+  it('uniqIdTimeField matches the int64 -> int32 cast for any finite value', () => {
+    const ref = (v: number) => {
+      const d = Number(BigInt.asIntN(32, BigInt(Math.trunc(v))));
+      return d < 0 && d > -1_000_000 ? 0 : d;
+    };
+    for (const v of [0, 1, -0.5, 0.9, -1.5, 2 ** 31, 2 ** 32 + 7, -(2 ** 31) - 1, 2 ** 40 + 123.75, -(2 ** 45) - 3, 1e15 + 1, -999_999.9, -1_000_000.2]) {
+      expect(uniqIdTimeField(v)).toBe(ref(v));
+    }
+    expect(() => uniqIdTimeField(Number.NaN)).toThrow(InvalidArgumentError);
+  });
+
   it('setUniqId sets UNIQ_KEY only when absent', () => {
     const m = new Message('T', 'b');
     setUniqId(m);
