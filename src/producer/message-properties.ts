@@ -23,15 +23,53 @@ export type PropertiesInput =
  */
 export function messageProperties2String(props: PropertiesInput | null | undefined, initialCapacity = 16): string {
   if (props == null) return '';
-  const entries: [string, string | null | undefined][] =
-    props instanceof Map ? [...(props as ReadonlyMap<string, string | null | undefined>)] : Object.entries(props);
-  const values = new Map<string, string>();
-  for (const [k, v] of entries) if (v != null) values.set(k, v);
+  const keys: string[] = [];
+  const values: string[] = [];
+  if (props instanceof Map) {
+    for (const [k, v] of props as ReadonlyMap<string, string | null | undefined>) {
+      if (v != null) {
+        keys.push(k);
+        values.push(v);
+      }
+    }
+  } else {
+    const record = props as Readonly<Record<string, string | null | undefined>>;
+    for (const k of Object.keys(record)) {
+      const v = record[k];
+      if (v != null) {
+        keys.push(k);
+        values.push(v);
+      }
+    }
+  }
+  const order = hashMapPermutation(keys, initialCapacity);
   let out = '';
-  for (const k of javaHashMapOrder([...values.keys()], initialCapacity)) {
-    out += k + NAME_VALUE_SEPARATOR + values.get(k)! + PROPERTY_SEPARATOR;
+  for (let i = 0; i < order.length; i++) {
+    const at = order[i]!;
+    out += keys[at]! + NAME_VALUE_SEPARATOR + values[at]! + PROPERTY_SEPARATOR;
   }
   return out;
+}
+
+/**
+ * Indexes into `keys` in Java HashMap iteration order. Messages of one producer repeat the same few
+ * key lists, so the order is kept per list (bounded: cleared when full, ids make no new lists).
+ */
+const permutationCache = new Map<string, readonly number[]>();
+const PERMUTATION_CACHE_MAX = 256;
+
+function hashMapPermutation(keys: readonly string[], initialCapacity: number): readonly number[] {
+  // \u0001 cannot occur in a property name (Message refuses it); the count keeps indexes in range anyway.
+  const signature = `${initialCapacity}/${keys.length}${NAME_VALUE_SEPARATOR}${keys.join(NAME_VALUE_SEPARATOR)}`;
+  let order = permutationCache.get(signature);
+  if (order === undefined) {
+    const position = new Map<string, number>();
+    for (let i = 0; i < keys.length; i++) position.set(keys[i]!, i);
+    order = javaHashMapOrder(keys, initialCapacity).map((k) => position.get(k)!);
+    if (permutationCache.size >= PERMUTATION_CACHE_MAX) permutationCache.clear();
+    permutationCache.set(signature, order);
+  }
+  return order;
 }
 
 /**

@@ -4,6 +4,16 @@ import {
   NAME_VALUE_SEPARATOR as NV,
   PROPERTY_SEPARATOR as PS,
 } from '../../../src/producer/message-properties';
+import { javaHashMapOrder } from '../../../src/remoting/protocol/java-hash';
+
+/** The straightforward form: non-null entries, sorted into Java HashMap order each time. */
+function reference(props: Map<string, string | null>, initialCapacity = 16): string {
+  const kept = [...props].filter(([, v]) => v != null) as [string, string][];
+  const values = new Map(kept);
+  return javaHashMapOrder(kept.map(([k]) => k), initialCapacity)
+    .map((k) => k + NV + values.get(k)! + PS)
+    .join('');
+}
 
 describe('messageProperties2String', () => {
   it('writes name \\u0001 value \\u0002 for every entry, the last one included', () => {
@@ -34,6 +44,33 @@ describe('messageProperties2String', () => {
   it('accepts a plain record as well as a Map', () => {
     const m = messageProperties2String(new Map([['k1', 'v1'], ['k2', 'v2']]));
     expect(messageProperties2String({ k1: 'v1', k2: 'v2' })).toBe(m);
+  });
+});
+
+describe('messageProperties2String order cache', () => {
+  it('matches the uncached order for many key lists, repeated, past the cache bound', () => {
+    const lists: Map<string, string | null>[] = [];
+    for (let n = 0; n < 600; n++) {
+      const m = new Map<string, string | null>();
+      const size = 1 + (n % 23);
+      for (let i = 0; i < size; i++) m.set(`K${(n * 7 + i * 13) % 97}_${i % 3}`, i % 5 === 4 ? null : `v${n}.${i}`);
+      m.set('UNIQ_KEY', `ID${n}`);
+      lists.push(m);
+    }
+    for (let round = 0; round < 2; round++) {
+      for (const m of lists) {
+        expect(messageProperties2String(m)).toBe(reference(m));
+        expect(messageProperties2String(Object.fromEntries(m))).toBe(reference(m));
+        expect(messageProperties2String(m, 4)).toBe(reference(m, 4));
+      }
+    }
+  });
+
+  it('uses the new values when the same key list repeats', () => {
+    const a = messageProperties2String(new Map([['TAGS', 'v1'], ['KEYS', 'k1'], ['UNIQ_KEY', 'x1']]));
+    const b = messageProperties2String(new Map([['TAGS', 'v2'], ['KEYS', 'k2'], ['UNIQ_KEY', 'x2']]));
+    expect(b).toBe(a.replace('v1', 'v2').replace('k1', 'k2').replace('x1', 'x2'));
+    expect(string2messageProperties(b)).toEqual(new Map([['TAGS', 'v2'], ['KEYS', 'k2'], ['UNIQ_KEY', 'x2']]));
   });
 });
 
