@@ -93,18 +93,24 @@ export class Connection {
     this.socketClosed = new Promise<void>((resolve) => {
       this.resolveSocketClosed = resolve;
     });
-    let socket: net.Socket;
+    let socket: net.Socket | undefined;
     try {
       socket = (options.socketFactory ?? defaultSocket)(target);
+      socket.setNoDelay(true);
     } catch (err) {
-      // A throwing factory (or a synchronous DNS/argument error) is a failed connect, reported async.
+      // A throwing factory, a synchronous DNS/argument error, or a factory that returned something that
+      // is not a socket: a failed connect, reported asynchronously like any other.
+      try {
+        socket?.destroy?.();
+      } catch {
+        // not a socket at all: nothing to release
+      }
       this.socket = new net.Socket();
       this.resolveSocketClosed();
       queueMicrotask(() => this.close(new RemotingConnectError(addr, `connect to ${addr} failed`, { cause: err })));
       return;
     }
     this.socket = socket;
-    socket.setNoDelay(true);
     const readyEvent = socket instanceof tls.TLSSocket ? 'secureConnect' : 'connect';
     socket.once(readyEvent, () => this.onConnected());
     // An injected socket may arrive connected already: its 'connect' has been and gone.
@@ -126,10 +132,6 @@ export class Connection {
       this.close(new RemotingConnectError(addr, `connect to ${addr} timed out after ${options.connectTimeoutMs} ms`));
     }, options.connectTimeoutMs);
     this.connectTimer.unref();
-  }
-
-  get isConnected(): boolean {
-    return this.state === 'connected';
   }
 
   private onConnected(): void {

@@ -2,6 +2,7 @@ import { RemotingTimeoutError, RemotingTooManyRequestsError, RequestAbortedError
 import type { RemotingRequestTraceContext } from '../diagnostics';
 import type { RemotingCommand } from './protocol/remoting-command';
 import type { Connection } from './connection';
+import type { Logger } from '../logger';
 
 // Java keeps one process-wide AtomicInteger for opaques (protocol.md 1.6); so do we. It wraps
 // through int32 overflow to negative values, as Java's does.
@@ -63,8 +64,10 @@ export class PendingCall {
 function fireTimeout(table: InflightTable, call: PendingCall): void {
   try {
     table.timeOut(call);
-  } catch {
-    // settle paths never throw; this guard keeps a timer callback from ever reaching the process
+  } catch (err) {
+    // Settle paths are not meant to throw; if one does, keep it out of the timer (it would crash the
+    // process) but never hide it.
+    table.log?.error('internal error while timing out a request', { error: err });
   }
 }
 
@@ -85,15 +88,12 @@ export class InflightTable {
     private readonly maxOneway: number,
     /** Called after a call that had been written timed out (the client may close the connection). */
     private readonly afterTimeout: (call: PendingCall) => void,
+    readonly log?: Logger,
   ) {}
 
   /** Calls not settled yet. */
   get size(): number {
     return this.sent.size + this.unsent.size;
-  }
-
-  get awaitingResponse(): number {
-    return this.sent.size;
   }
 
   hasOpaque(opaque: number): boolean {

@@ -14,8 +14,9 @@ function shuffle<T>(list: T[]): T[] {
 /**
  * Java's name-server choice (protocol.md 11.2): the list is shuffled when it changes, the index
  * starts at a random value in [0, 999), the chosen address is kept while its connection is usable,
- * and otherwise the next one round-robin becomes the chosen one. There is no loop over the list
- * inside one call: a failed call closes its connection and the next call moves on.
+ * and otherwise the next one round-robin becomes the chosen one. A failed call closes its connection
+ * and the next call moves on; a name server that refuses the connection is also skipped within the
+ * same call (RemotingClient.toNameServer), which Java does not do.
  */
 export class NameServerSelector {
   private list: string[] = [];

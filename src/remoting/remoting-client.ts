@@ -87,8 +87,11 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     this.opts = resolveRemotingClientOptions(options);
     this.log = this.opts.logger;
     this.namesrv.update(this.opts.namesrvAddrs);
-    this.table = new InflightTable(this.opts.maxAsyncInflight, this.opts.maxOnewayInflight, (call) =>
-      this.afterTimeout(call),
+    this.table = new InflightTable(
+      this.opts.maxAsyncInflight,
+      this.opts.maxOnewayInflight,
+      (call) => this.afterTimeout(call),
+      this.log,
     );
     this.processors = new RequestProcessorTable(this.opts.rpcHooks, this.log);
     this.connOptions = {
@@ -282,37 +285,52 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       this.log.info('name server chosen', { addr });
     }
     if (call.trace) call.trace.resolvedAddr = addr;
-    call.resolvedAddr = addr!;
-    const conn = this.connectionFor(addr!);
-    if (conn.state === 'connected') {
-      this.transmit(call, conn);
-      return;
-    }
-    conn.ready.then(
-      () => this.transmit(call, conn),
-      (err: RocketMQError) => {
-        if (call.settled) return;
-        if (err instanceof RemotingConnectError && tried + 1 < this.namesrv.addresses.length) {
-          this.log.warn('name server unreachable, trying the next one', { addr, error: err.message });
-          this.toNameServer(call, tried + 1);
-          return;
-        }
-        this.table.settle(call, err, undefined);
-      },
-    );
+    this.sendWhenReady(call, addr!, (err) => {
+      if (err instanceof RemotingConnectError && tried + 1 < this.namesrv.addresses.length) {
+        this.log.warn('name server unreachable, trying the next one', { addr, error: err.message });
+        this.toNameServer(call, tried + 1);
+        return true;
+      }
+      return false;
+    });
   }
 
   private toAddress(call: PendingCall, addr: string): void {
-    call.resolvedAddr = addr;
-    const conn = this.connectionFor(addr);
-    if (conn.state === 'connected') {
-      this.transmit(call, conn);
-      return;
-    }
-    conn.ready.then(
-      () => this.transmit(call, conn),
-      (err: RocketMQError) => this.table.settle(call, err, undefined),
-    );
+    this.sendWhenReady(call, addr, () => false);
+  }
+
+  /**
+   * Writes the call once its connection is up. `onConnectFail` may take over a failed connect (name-server
+   * failover) by returning true. These run from promise callbacks and microtasks: any unexpected throw
+   * settles the call with a typed error instead of escaping as an unhandled rejection.
+   */
+  private sendWhenReady(call: PendingCall, addr: string, onConnectFail: (err: RocketMQError) => boolean): void {
+    const guarded = (fn: () => void): void => {
+      try {
+        fn();
+      } catch (err) {
+        this.log.error('internal error while sending a request', { addr, code: call.request.code, error: err });
+        if (!call.settled) {
+          this.table.settle(call, new RemotingSendError(addr, `request to ${addr} could not be sent`, { cause: err }), undefined);
+        }
+      }
+    };
+    guarded(() => {
+      call.resolvedAddr = addr;
+      const conn = this.connectionFor(addr);
+      if (conn.state === 'connected') {
+        this.transmit(call, conn);
+        return;
+      }
+      conn.ready.then(
+        () => guarded(() => this.transmit(call, conn)),
+        (err: RocketMQError) =>
+          guarded(() => {
+            if (call.settled || onConnectFail(err)) return;
+            this.table.settle(call, err, undefined);
+          }),
+      );
+    });
   }
 
   /** One physical send: hooks, a fresh opaque, encode, write. */
@@ -442,7 +460,16 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     this.log.info('GO_AWAY received, reconnecting and resending once', { addr, code: call.request.code });
     const old = call.request;
     const extFields = old.extFields === undefined ? undefined : Object.assign(newExtFields(), old.extFields);
-    const request = new RemotingCommand({ code: old.code, remark: old.remark, extFields, body: old.body, fastHeaderKeys: old.fastHeaderKeys });
+    const request = new RemotingCommand({
+      code: old.code,
+      language: old.language,
+      version: old.version,
+      serializeType: old.serializeType,
+      remark: old.remark,
+      extFields,
+      body: old.body,
+      fastHeaderKeys: old.fastHeaderKeys,
+    });
     const resend = new PendingCall(addr, request, 'async', left, Date.now(), this.onSettled);
     resend.complete = call.complete;
     resend.closeOnTimeout = call.closeOnTimeout;

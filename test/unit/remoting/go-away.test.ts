@@ -57,6 +57,19 @@ describe('GO_AWAY (protocol.md 11.6)', () => {
     expect(server.acceptedCount).toBe(2);
   });
 
+  test('the resend keeps the language and version the caller set on the command', async () => {
+    goAwayOnFirstConnection();
+    client = new RemotingClient({ logger: silentLogger });
+    const req = request();
+    req.language = 'JAVA';
+    req.version = 401;
+    await client.invoke(server.addr, req, 3000);
+    const [a, b] = server.received;
+    expect(a!.language).toBe('JAVA');
+    expect(b!.language).toBe('JAVA');
+    expect(b!.version).toBe(401);
+  });
+
   test('a second GO_AWAY fails the call with RemotingSendError', async () => {
     server.setHandler((ctx) => ctx.respond({ code: ResponseCode.GO_AWAY }));
     client = new RemotingClient({ logger: silentLogger });
