@@ -66,6 +66,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
   private readonly endTransactionHooks: EndTransactionHook[];
   private readonly checks: TransactionCheckService;
   private checkHandler: TransactionCheckHandler | undefined;
+  private startInFlight: Promise<void> | undefined;
 
   constructor(options: TransactionProducerOptions);
   constructor(producerGroup: string, rpcHook?: RPCHook);
@@ -115,7 +116,17 @@ export class TransactionMQProducer extends DefaultMQProducer {
     return this.txImpl.log;
   }
 
-  override async start(): Promise<void> {
+  override start(): Promise<void> {
+    const starting = this.startAndRegister();
+    this.startInFlight = starting;
+    const clear = (): void => {
+      if (this.startInFlight === starting) this.startInFlight = undefined;
+    };
+    starting.then(clear, clear);
+    return starting;
+  }
+
+  private async startAndRegister(): Promise<void> {
     await super.start();
     const processor = this.clientInstance?.clientRemotingProcessor;
     if (processor === undefined) return;
@@ -125,11 +136,17 @@ export class TransactionMQProducer extends DefaultMQProducer {
 
   /** Stops taking checks, lets the running ones finish (bounded), then shuts the producer down. */
   override async shutdown(): Promise<void> {
-    const processor = this.clientInstance?.clientRemotingProcessor;
-    if (processor !== undefined && this.checkHandler !== undefined) {
-      processor.unregisterTransactionChecker(this.producerGroup, this.checkHandler);
+    // A start in progress finishes first, so its check handler is unregistered too.
+    if (this.startInFlight !== undefined) await this.startInFlight.catch(() => undefined);
+    // Like the plain producer, only a RUNNING one shuts down: stopping the checks before start()
+    // would leave a later start() running with every broker check dropped.
+    if (this.serviceState === 'RUNNING') {
+      const processor = this.clientInstance?.clientRemotingProcessor;
+      if (processor !== undefined && this.checkHandler !== undefined) {
+        processor.unregisterTransactionChecker(this.producerGroup, this.checkHandler);
+      }
+      await this.checks.shutdown();
     }
-    await this.checks.shutdown();
     await super.shutdown();
   }
 
@@ -202,7 +219,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
   /** The broker's CHECK_TRANSACTION_STATE, queued for the listener (Java's check executor). */
   private checkTransactionState(brokerAddr: string, msg: MessageExt, header: CheckTransactionStateRequestHeader): void {
     const group = this.producerGroup;
-    this.checks.submit(async () => {
+    const accepted = this.checks.submit(async () => {
       const listener = this.listener;
       if (listener === undefined) {
         this.txLog.warn('CheckTransactionState, pick transactionCheckListener by group failed', { group });
@@ -236,6 +253,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
       const request = createRequestCommand(RequestCode.END_TRANSACTION, end, undefined, remark !== undefined ? { remark } : {});
       await this.txImpl.factory.remotingClient.invokeOneway(brokerAddr, request, 3000);
     });
+    if (!accepted) this.txLog.warn('transaction check dropped (the broker will ask again)', { group, transactionId: header.transactionId });
   }
 
   private runEndTransactionHooks(

@@ -259,6 +259,29 @@ describe('CHECK_TRANSACTION_STATE (protocol.md 12.10)', () => {
     expect(l.checked.map((m) => m.transactionId)).toEqual(['UNIQ-2']);
   });
 
+  test('shutdown() before start() leaves the checks working after a later start()', async () => {
+    const l = listener('UNKNOW', 'COMMIT_MESSAGE');
+    const p = new TransactionMQProducer({ producerGroup: 'pg_tx', namesrvAddr: ns.addr, logger: silentLogger, transactionListener: l });
+    producers.push(p);
+    await p.shutdown(); // CREATE_JUST: a no-op, as for the plain producer
+    await p.start();
+    await p.sendMessageInTransaction(new Message('TopicTx', 'x'));
+    await until(() => endTransactions().length === 1, 'first END_TRANSACTION');
+    await broker.server.sendRequest(checkRequest('pg_tx'));
+    await until(() => endTransactions().length === 2, 'END_TRANSACTION after the check');
+    expect(l.checked.map((m) => m.transactionId)).toEqual(['UNIQ-HALF-1']);
+    expect(endTransactions()[1]!.extFields!.fromTransactionCheck).toBe('true');
+  });
+
+  test('shutdown() during start() waits for it and unregisters the checker', async () => {
+    const p = new TransactionMQProducer({ producerGroup: 'pg_tx', namesrvAddr: ns.addr, logger: silentLogger, transactionListener: listener('UNKNOW') });
+    producers.push(p);
+    const starting = p.start();
+    await p.shutdown();
+    await starting;
+    expect(p.serviceState).toBe('SHUTDOWN_ALREADY');
+  });
+
   test('checks run one at a time by default, after the turn that decoded them', async () => {
     let active = 0;
     let maxActive = 0;
