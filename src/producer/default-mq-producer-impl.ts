@@ -8,6 +8,7 @@ import {
   RemotingTimeoutError,
   RequestAbortedError,
   RocketMQError,
+  RpcHookError,
   SendRetriesExhaustedError,
   TopicRouteNotFoundError,
 } from '../errors';
@@ -393,6 +394,12 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
         if (err instanceof RemotingError) {
           this.updateFaultItem(mq.brokerName, latency, true, !this.faultStrategy.startDetectorEnable);
           continue;
+        }
+        // The broker answered (and maybe stored the message) before the user's hook threw: a resend
+        // would store it twice.
+        if (err instanceof RpcHookError && err.phase === 'doAfterResponse') {
+          this.updateFaultItem(mq.brokerName, latency, false, true);
+          throw err;
         }
         // Java's MQClientException branch (broker unknown, a check-forbidden veto): retried. An invalid
         // argument would fail the same way again, so it is thrown at once.

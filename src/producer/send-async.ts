@@ -1,4 +1,4 @@
-import { ClientError, RemotingTooManyRequestsError, RequestAbortedError } from '../errors';
+import { ClientError, RemotingTooManyRequestsError, RequestAbortedError, RpcHookError } from '../errors';
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import type { TopicPublishInfo } from '../client/route/topic-publish-info';
 import type { KernelHost, OutgoingMessage } from './send-kernel';
@@ -38,7 +38,11 @@ export async function sendMessageAsync(host: KernelHost, req: AsyncSendRequest):
     } catch (err) {
       const cost = Date.now() - begin;
       host.updateFaultItem(brokerName, cost, true, true);
-      const needRetry = !(err instanceof RemotingTooManyRequestsError) && !(err instanceof RequestAbortedError);
+      // A hook failing after the response means the broker already has the message: no resend.
+      const needRetry =
+        !(err instanceof RemotingTooManyRequestsError) &&
+        !(err instanceof RequestAbortedError) &&
+        !(err instanceof RpcHookError && err.phase === 'doAfterResponse');
       times++;
       if (needRetry && times <= req.retryTimes && timeoutMs - cost > 0) {
         if (req.topicPublishInfo) {
