@@ -10,7 +10,7 @@ import { RequestCode } from '../remoting/protocol/request-code';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DefaultMQProducer } from './default-mq-producer';
 import type { DefaultMQProducerImpl } from './default-mq-producer-impl';
-import type { Message } from './message';
+import { Message } from './message';
 import { MessageConst } from './message-const';
 import type { MessageExt } from './message-decoder';
 import { decodeOffsetMessageId } from './message-id';
@@ -24,6 +24,7 @@ import {
   type LocalTransactionState,
   type TransactionListener,
 } from './transaction-listener';
+import { checkMessage } from './validators';
 
 /** Java `TransactionSendResult`: the half message's send result and what the local transaction decided. */
 export type TransactionSendResult = SendResult & { localTransactionState: LocalTransactionState };
@@ -159,6 +160,12 @@ export class TransactionMQProducer extends DefaultMQProducer {
     const listener = this.listener;
     if (listener === undefined) throw new ClientError(-1, 'TransactionListener is null');
     if (this.serviceState !== 'RUNNING') throw new ClientStateError(this.serviceState, `The producer service state not OK, ${this.serviceState}`);
+    if (!(msg instanceof Message)) throw new InvalidArgumentError('sendMessageInTransaction needs a Message');
+    // Java validates before touching the message: a rejected one keeps its properties.
+    checkMessage(
+      { topic: wrapNamespace(this.txImpl.namespace, msg.topic), body: msg.body, getUserProperty: (n) => msg.getUserProperty(n) },
+      this.txImpl.config.maxMessageSize,
+    );
     // A delay would hold the half message back; Java drops it.
     if (msg.delayTimeLevel !== 0) msg.clearProperty(MessageConst.PROPERTY_DELAY_TIME_LEVEL);
     msg.putProperty(MessageConst.PROPERTY_TRANSACTION_PREPARED, 'true');

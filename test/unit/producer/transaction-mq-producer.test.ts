@@ -153,6 +153,29 @@ describe('TransactionMQProducer: half message and END_TRANSACTION (protocol.md 1
   });
 });
 
+describe('sendMessageInTransaction: bad input', () => {
+  test('a non-Message or null is an InvalidArgumentError, before any send', async () => {
+    const p = await started({ transactionListener: listener('COMMIT_MESSAGE') });
+    await expect(p.sendMessageInTransaction(null as never)).rejects.toThrow(InvalidArgumentError);
+    await expect(p.sendMessageInTransaction({ topic: 'TopicTx', body: Buffer.from('x') } as never)).rejects.toThrow(InvalidArgumentError);
+    expect(broker.sends()).toHaveLength(0);
+  });
+
+  test('an invalid message is rejected before its properties are touched', async () => {
+    const p = await started({ transactionListener: listener('COMMIT_MESSAGE'), maxMessageSize: 4 });
+    const big = new Message('TopicTx', 'too big', { delayTimeLevel: 3 });
+    await expect(p.sendMessageInTransaction(big)).rejects.toThrow(InvalidArgumentError);
+    const badTopic = new Message('bad topic!', 'x');
+    await expect(p.sendMessageInTransaction(badTopic)).rejects.toThrow(InvalidArgumentError);
+    for (const m of [big, badTopic]) {
+      expect(m.getProperty('TRAN_MSG')).toBeUndefined();
+      expect(m.getProperty('PGROUP')).toBeUndefined();
+    }
+    expect(big.delayTimeLevel).toBe(3);
+    expect(broker.sends()).toHaveLength(0);
+  });
+});
+
 /** A stored message record as the broker encodes it (V1 magic, IPv4 hosts). */
 function storedRecord(topic: string, props: Record<string, string>, body = Buffer.from('half')): Buffer {
   const t = Buffer.from(topic);
