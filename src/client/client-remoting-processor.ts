@@ -146,13 +146,6 @@ export class ClientRemotingProcessor {
     }
     future.putResponseMessage(reply);
     holder.remove(correlationId);
-    if (future.requestCallback) {
-      // The callback is user code: never let it turn into a SYSTEM_ERROR answer to the broker.
-      try {
-        future.requestCallback.onSuccess(reply);
-      } catch (err) {
-        this.log.warn('RequestCallback.onSuccess threw', { err });
-      }
-    }
+    // The callback form of request() awaits the same future, so its callback runs off this turn.
   }
 }

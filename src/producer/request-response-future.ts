@@ -26,7 +26,6 @@ export class RequestResponseFuture {
   constructor(
     readonly correlationId: string,
     readonly timeoutMs: number,
-    readonly requestCallback?: RequestCallback,
   ) {}
 
   get isDone(): boolean {
@@ -62,14 +61,6 @@ export class RequestResponseFuture {
     const waiters = this.waiters;
     this.waiters = [];
     for (const w of waiters) w(reply);
-  }
-
-  /** Java `executeRequestCallback`: success with the reply, else the cause. Callback errors propagate. */
-  executeRequestCallback(): void {
-    const cb = this.requestCallback;
-    if (!cb) return;
-    if (this.sendRequestOk && this.cause === undefined && this.responseMsg !== undefined) cb.onSuccess(this.responseMsg);
-    else cb.onException(this.cause instanceof Error ? this.cause : new RequestTimeoutError(this.correlationId, this.timeoutMs));
   }
 }
 
@@ -107,7 +98,7 @@ export class RequestFutureHolder {
     return f;
   }
 
-  /** Java `scanExpiredRequest`: expired futures leave the table; their callbacks get a timeout. */
+  /** Java `scanExpiredRequest`: expired futures leave the table; their waiters get a timeout. */
   scanExpiredRequest(now = Date.now()): void {
     const expired: RequestResponseFuture[] = [];
     for (const [id, f] of this.requestFutureTable) {
@@ -122,9 +113,8 @@ export class RequestFutureHolder {
       try {
         f.cause = new RequestTimeoutError(f.correlationId, f.timeoutMs, 'request timeout, no reply message.');
         f.putResponseMessage(undefined);
-        f.executeRequestCallback();
       } catch (err) {
-        this.log.warn('request callback threw on timeout', { err });
+        this.log.warn('request waiter threw on timeout', { err });
       }
     }
   }
