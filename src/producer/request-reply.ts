@@ -67,7 +67,7 @@ export async function request(producer: DefaultMQProducer, msg: Message, timeout
   const begin = Date.now();
   const correlationId = await prepareSendRequest(producer, msg, timeoutMs);
   const holder = RequestFutureHolder.getInstance();
-  const future = new RequestResponseFuture(correlationId, timeoutMs);
+  const future = new RequestResponseFuture(correlationId, timeoutMs, producer.defaultMQProducerImpl.log);
   holder.put(future);
   try {
     const cost = Date.now() - begin;

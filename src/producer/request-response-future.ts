@@ -26,6 +26,8 @@ export class RequestResponseFuture {
   constructor(
     readonly correlationId: string,
     readonly timeoutMs: number,
+    /** The requesting producer's logger: the shared holder logs this request's expiry there. */
+    readonly log?: Logger,
   ) {}
 
   get isDone(): boolean {
@@ -73,7 +75,8 @@ export class RequestFutureHolder {
   private static readonly instance = new RequestFutureHolder();
   readonly requestFutureTable = new Map<string, RequestResponseFuture>();
   private timer: NodeJS.Timeout | undefined;
-  private log: Logger = getDefaultLogger().child('request');
+  /** For futures without their own logger; each request normally brings its producer's. */
+  private readonly log: Logger = getDefaultLogger().child('request');
 
   static getInstance(): RequestFutureHolder {
     return RequestFutureHolder.instance;
@@ -109,12 +112,13 @@ export class RequestFutureHolder {
     }
     this.stopIfIdle();
     for (const f of expired) {
-      this.log.warn('remove timeout request', { correlationId: f.correlationId });
+      const log = f.log ?? this.log;
+      log.warn('remove timeout request', { correlationId: f.correlationId });
       try {
         f.cause = new RequestTimeoutError(f.correlationId, f.timeoutMs, 'request timeout, no reply message.');
         f.putResponseMessage(undefined);
       } catch (err) {
-        this.log.warn('request waiter threw on timeout', { err });
+        log.warn('request waiter threw on timeout', { err });
       }
     }
   }

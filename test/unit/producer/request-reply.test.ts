@@ -1,12 +1,12 @@
 import { ClientStateError, ClientError, InvalidArgumentError, RequestTimeoutError } from '../../../src/errors';
-import { silentLogger } from '../../../src/logger';
+import { silentLogger, type Logger } from '../../../src/logger';
 import { zlibCompress } from '../../../src/producer/compression';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import { Message } from '../../../src/producer/message';
 import type { MessageExt } from '../../../src/producer/message-decoder';
 import { messageProperties2String, string2messageProperties } from '../../../src/producer/message-properties';
 import { createReplyMessage, getReplyToClient, request, requestWithCallback } from '../../../src/producer/request-reply';
-import { RequestFutureHolder } from '../../../src/producer/request-response-future';
+import { RequestFutureHolder, RequestResponseFuture } from '../../../src/producer/request-response-future';
 import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
 import type { FakeRequestContext } from '../../helpers/fake-remoting-server';
@@ -126,6 +126,28 @@ describe('request/reply (protocol.md 12.7)', () => {
     expect((err as RequestTimeoutError).clientCode).toBe(10006);
     expect((err as Error).message).toMatch(/TopicReq.*OK, but wait reply message timeout, 200 ms/);
     expect(RequestFutureHolder.getInstance().requestFutureTable.size).toBe(0);
+  });
+
+  test("an expired request is logged on its producer's logger, not the default one", async () => {
+    const warned: string[] = [];
+    const capture: Logger = { ...silentLogger, warn: (msg: string) => void warned.push(msg), child: () => capture };
+    const holder = RequestFutureHolder.getInstance();
+    const future = new RequestResponseFuture('corr-expired', 10, capture);
+    holder.put(future);
+    holder.scanExpiredRequest(Date.now() + 1000);
+    expect(holder.get('corr-expired')).toBeUndefined();
+    expect(future.isDone).toBe(true);
+    expect(warned).toEqual(['remove timeout request']);
+
+    const p = await started();
+    respondWith();
+    const put = jest.spyOn(holder, 'put');
+    try {
+      await request(p, new Message('TopicReq', 'x'), 50).catch(() => undefined);
+      expect(put.mock.calls[0]![0].log).toBe(p.defaultMQProducerImpl.log);
+    } finally {
+      put.mockRestore();
+    }
   });
 
   test('a failed send rejects at once with the cause', async () => {
