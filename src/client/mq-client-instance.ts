@@ -198,6 +198,9 @@ export class MQClientInstance {
     this.state = 'SHUTDOWN_ALREADY';
     // Leave the registry at once, so a producer started meanwhile gets a fresh instance.
     this.onShutdown?.();
+    // Route updates queued behind the lock give up now instead of holding timers until their timeout.
+    this.namesrvLock.close();
+    this.heartbeatLock.close();
     this.shutdownPromise = (async () => {
       this.remotingClient.off('connected', this.onConnected);
       await Promise.all(this.tasks.map((t) => t.stop()));

@@ -5,7 +5,8 @@
  */
 export class TimedLock {
   private held = false;
-  private readonly waiters: Array<{ grant: () => void }> = [];
+  private closed = false;
+  private readonly waiters: Array<{ grant: () => void; cancel: () => void }> = [];
 
   get locked(): boolean {
     return this.held;
@@ -17,12 +18,16 @@ export class TimedLock {
       this.held = true;
       return Promise.resolve(true);
     }
-    if (timeoutMs <= 0) return Promise.resolve(false);
+    if (timeoutMs <= 0 || this.closed) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       const waiter = {
         grant: () => {
           clearTimeout(timer);
           resolve(true);
+        },
+        cancel: () => {
+          clearTimeout(timer);
+          resolve(false);
         },
       };
       const timer = setTimeout(() => {
@@ -40,6 +45,12 @@ export class TimedLock {
     if (this.held) return false;
     this.held = true;
     return true;
+  }
+
+  /** Shutdown: every waiter gets false now (its timer is cleared) and no one waits from here on. */
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.cancel();
   }
 
   unlock(): void {

@@ -235,6 +235,8 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
   async shutdown(): Promise<void> {
     if (this.state !== 'RUNNING') return;
     this.state = 'SHUTDOWN_ALREADY';
+    // Async sends still waiting for a permit fail now rather than at their timeout.
+    this.backpressure?.close();
     const factory = this.factory;
     await this.detector?.stop();
     await factory.unregisterProducer(this.producerGroup);

@@ -1,4 +1,4 @@
-import { RemotingTooManyRequestsError } from '../errors';
+import { ClientStateError, RemotingTooManyRequestsError } from '../errors';
 
 /**
  * A fair counting semaphore with `tryAcquire(permits, timeoutMs)` (Java `Semaphore(n, true)`): waiters
@@ -6,7 +6,8 @@ import { RemotingTooManyRequestsError } from '../errors';
  */
 export class AsyncSemaphore {
   private available: number;
-  private readonly waiters: Array<{ permits: number; grant: () => void }> = [];
+  private closed = false;
+  private readonly waiters: Array<{ permits: number; grant: () => void; cancel: () => void }> = [];
 
   constructor(readonly permits: number) {
     this.available = permits;
@@ -16,7 +17,12 @@ export class AsyncSemaphore {
     return this.available;
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   tryAcquire(permits: number, timeoutMs: number): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
     if (this.waiters.length === 0 && this.available >= permits) {
       this.available -= permits;
       return Promise.resolve(true);
@@ -29,6 +35,10 @@ export class AsyncSemaphore {
           clearTimeout(timer);
           resolve(true);
         },
+        cancel: () => {
+          clearTimeout(timer);
+          resolve(false);
+        },
       };
       const timer = setTimeout(() => {
         const i = this.waiters.indexOf(waiter);
@@ -39,6 +49,12 @@ export class AsyncSemaphore {
       timer.unref?.();
       this.waiters.push(waiter);
     });
+  }
+
+  /** Shutdown: every waiter gets false now (its timer is cleared) and no one waits from here on. */
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.cancel();
   }
 
   release(permits: number): void {
@@ -86,16 +102,28 @@ export class AsyncSendBackpressure {
     return this.size.availablePermits;
   }
 
-  /** Resolves with a ticket, or rejects (Java `RemotingTooMuchRequestException`) on timeout. */
+  /** Producer shutdown: sends waiting for permits fail now with a `ClientStateError`, not at their timeout. */
+  close(): void {
+    this.num.close();
+    this.size.close();
+  }
+
+  /**
+   * Resolves with a ticket, or rejects: `RemotingTooManyRequestsError` (Java
+   * `RemotingTooMuchRequestException`) on timeout, `ClientStateError` once closed.
+   */
   async acquire(bodyLength: number, deadline: number, now: () => number = Date.now): Promise<BackpressureTicket> {
     const bytes = bodyLength > 0 ? bodyLength : 1;
+    this.throwIfClosed();
     let left = deadline - now();
     if (!(left > 0 && (await this.num.tryAcquire(1, left)))) {
+      this.throwIfClosed();
       throw new RemotingTooManyRequestsError(this.num.permits, 'async');
     }
     left = deadline - now();
     if (!(left > 0 && (await this.size.tryAcquire(bytes, left)))) {
       this.num.release(1);
+      this.throwIfClosed();
       throw new RemotingTooManyRequestsError(this.size.permits, 'async');
     }
     let released = false;
@@ -107,5 +135,11 @@ export class AsyncSendBackpressure {
         this.num.release(1);
       },
     };
+  }
+
+  private throwIfClosed(): void {
+    if (this.num.isClosed) {
+      throw new ClientStateError('SHUTDOWN_ALREADY', 'The producer service state not OK, SHUTDOWN_ALREADY');
+    }
   }
 }

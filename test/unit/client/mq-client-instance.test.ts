@@ -2,6 +2,7 @@ import { silentLogger } from '../../../src/logger';
 import { parseClientConfig } from '../../../src/client/client-config';
 import { MQClientInstance, buildMQClientId, type MQProducerInner } from '../../../src/client/mq-client-instance';
 import { TopicPublishInfo } from '../../../src/client/route/topic-publish-info';
+import type { TimedLock } from '../../../src/client/timed-lock';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
 import type { FakeRequestContext } from '../../helpers/fake-remoting-server';
 import { startFakeCluster, until, untilImmediate, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
@@ -241,6 +242,22 @@ describe('shutdown', () => {
     }
     await until(() => brokers.every((b) => b.server.sockets.size === 0) && ns.server.sockets.size === 0, 'closed');
     await inst.shutdown();
+  });
+
+  test('a route update waiting for the name server lock gives up at once (false), not at the lock timeout', async () => {
+    const inst = instance();
+    inst.start();
+    inst.registerProducer('g', new RecordingProducer());
+    const lock = (inst as unknown as { namesrvLock: TimedLock }).namesrvLock;
+    expect(lock.tryLockNow()).toBe(true);
+    const waiting = inst.updateTopicRouteInfoFromNameServer('TopicTest');
+    await inst.unregisterProducer('g');
+    const done = inst.shutdown();
+    const settled = await Promise.race([waiting, new Promise<string>((r) => setImmediate(() => r('still waiting')))]);
+    expect(settled).toBe(false);
+    lock.unlock();
+    await done;
+    expect(ns.routeRequests('TopicTest')).toHaveLength(0);
   });
 
   test('start in RUNNING is a no-op', () => {

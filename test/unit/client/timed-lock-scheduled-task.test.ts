@@ -27,6 +27,23 @@ describe('TimedLock (Java tryLock with a timeout)', () => {
   });
 });
 
+describe('TimedLock.close (client instance shutdown)', () => {
+  test('waiters get false at once and their timers are cleared; no one waits after close', async () => {
+    jest.useFakeTimers();
+    const lock = new TimedLock();
+    expect(await lock.tryLock(3000)).toBe(true);
+    const waiting = [lock.tryLock(3000), lock.tryLock(3000)];
+    expect(jest.getTimerCount()).toBe(2);
+    lock.close();
+    expect(await Promise.all(waiting)).toEqual([false, false]);
+    expect(jest.getTimerCount()).toBe(0);
+    expect(await lock.tryLock(3000)).toBe(false);
+    expect(jest.getTimerCount()).toBe(0);
+    lock.unlock();
+    expect(lock.locked).toBe(false);
+  });
+});
+
 describe('ScheduledTask (Java scheduleAtFixedRate)', () => {
   test('initial delay, then the period; runs never overlap; errors are logged; stop ends it', async () => {
     jest.useFakeTimers();
