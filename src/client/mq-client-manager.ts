@@ -29,10 +29,6 @@ export class MQClientManager {
     return instance;
   }
 
-  removeClientFactory(clientId: string): void {
-    this.factoryTable.delete(clientId);
-  }
-
   /** @internal For tests. */
   get size(): number {
     return this.factoryTable.size;

@@ -36,8 +36,6 @@ import type { SendResult } from './send-result';
 import { checkMessage, checkSystemTopic, checkTopic, CLIENT_INNER_PRODUCER_GROUP, checkProducerGroup } from './validators';
 
 /** `ClientErrorCode` values used by the send path. */
-const CONNECT_BROKER_EXCEPTION = 10001;
-const ACCESS_BROKER_TIMEOUT = 10002;
 const NO_NAME_SERVER_EXCEPTION = 10004;
 /** `MQAdminImpl.timeoutMillis`: admin calls (createTopic, fetchPublishMessageQueues). */
 const ADMIN_TIMEOUT_MS = 6000;
@@ -286,6 +284,16 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
     }
   }
 
+  /** The publish info of a (namespaced) topic with at least one queue, else why there is none. */
+  private async requireRoute(topic: string): Promise<TopicPublishInfo> {
+    const info = await this.tryToFindTopicPublishInfo(topic);
+    if (!info.ok()) {
+      this.validateNameServerSetting();
+      throw new TopicRouteNotFoundError(withoutNamespace(topic, this.namespace), `No route info of this topic: ${topic}`);
+    }
+    return info;
+  }
+
   /** The queue list a selector or `fetchPublishMessageQueues` caller sees: topics without the namespace. */
   private userQueues(queues: readonly MessageQueue[]): MessageQueue[] {
     const ns = this.namespace;
@@ -318,11 +326,7 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
 
   /** Java `sendSelectImpl`: one attempt to the queue the selector picks, no retries. */
   private async sendSelectImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, begin: number): Promise<KernelOutcome> {
-    const info = await this.tryToFindTopicPublishInfo(out.topic);
-    if (!info.ok()) {
-      this.validateNameServerSetting();
-      throw new TopicRouteNotFoundError(withoutNamespace(out.topic, this.namespace), `No route info for this topic, ${out.topic}`);
-    }
+    const info = await this.requireRoute(out.topic);
     let picked: MessageQueue | undefined;
     try {
       const chosen: unknown = p.selector!(this.userQueues(info.messageQueueList), out.msg, p.arg);
@@ -343,11 +347,7 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
    */
   private async sendDefaultImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, begin: number): Promise<KernelOutcome> {
     const timeout = p.timeoutMs;
-    const info = await this.tryToFindTopicPublishInfo(out.topic);
-    if (!info.ok()) {
-      this.validateNameServerSetting();
-      throw new TopicRouteNotFoundError(withoutNamespace(out.topic, this.namespace), `No route info of this topic: ${out.topic}`);
-    }
+    const info = await this.requireRoute(out.topic);
     const timesTotal = mode === 'SYNC' ? 1 + this.config.retryTimesWhenSendFailed : 1;
     const brokersSent: string[] = [];
     const errors: unknown[] = [];
@@ -503,15 +503,6 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
     } catch (err) {
       throw new ClientError(-1, 'create new topic failed', { cause: err });
     }
-  }
-
-  /** The send error codes Java puts on its final MQClientException, for logs and tests. */
-  static clientCodeOf(err: unknown): number | undefined {
-    if (err instanceof BrokerResponseError) return err.responseCode;
-    if (err instanceof RemotingTimeoutError) return ACCESS_BROKER_TIMEOUT;
-    if (err instanceof RemotingError) return CONNECT_BROKER_EXCEPTION;
-    if (err instanceof ClientError) return err.clientCode;
-    return undefined;
   }
 }
 

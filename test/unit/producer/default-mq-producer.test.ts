@@ -225,6 +225,20 @@ describe('DefaultMQProducer sync send', () => {
     expect(ns.routeRequests('TBW102').length).toBeGreaterThan(0);
   });
 
+  test('no route, selector send: the same TopicRouteNotFoundError as the default path, selector not called', async () => {
+    const p = producer();
+    await p.start();
+    let calls = 0;
+    const selector = () => {
+      calls++;
+      return undefined;
+    };
+    const err = await p.send(new Message('NoSuchTopic', 'x'), { selector, arg: 1 } as never).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TopicRouteNotFoundError);
+    expect((err as Error).message).toBe('No route info of this topic: NoSuchTopic');
+    expect(calls).toBe(0);
+  });
+
   test('no name server configured: ClientError 10004', async () => {
     const prev = process.env.NAMESRV_ADDR;
     delete process.env.NAMESRV_ADDR;
