@@ -7,17 +7,9 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { RemotingCommand } from '../../src/remoting/protocol/remoting-command';
 import { FrameDecoder } from '../../src/remoting/protocol/frame-decoder';
+import { commandView, type CommandView } from '../helpers/expect-decodes';
 
-interface Expected {
-  serializeType: 'JSON' | 'ROCKETMQ';
-  code: number;
-  language: string | null;
-  version: number;
-  opaque: number;
-  flag: number;
-  remark: string | null;
-  extFields: Record<string, string> | null;
-  bodyHex: string | null;
+interface Expected extends CommandView {
   /** Keys a Java FastCodesHeader writes first in a ROCKETMQ header (java-* frames only). */
   fastHeaderKeys?: string[];
   /** Table size of the Java HashMap the ext fields were written from (java-* frames only). */
@@ -47,22 +39,9 @@ function sortedObject(o: Record<string, string>): Record<string, string> {
   return out;
 }
 
-/** The decoded command in the shape of an .expected.json file. */
-type View = Omit<Expected, 'fastHeaderKeys' | 'extFieldsTableSize'>;
-
-function view(cmd: RemotingCommand): View {
-  return {
-    serializeType: cmd.serializeType,
-    code: cmd.code,
-    language: cmd.language ?? null,
-    version: cmd.version,
-    opaque: cmd.opaque,
-    flag: cmd.flag,
-    remark: cmd.remark ?? null,
-    extFields: cmd.extFields ? sortedObject({ ...cmd.extFields }) : null,
-    bodyHex: cmd.body && cmd.body.length > 0 ? cmd.body.toString('hex') : null,
-  };
-}
+/** The decoded command in the shape of an .expected.json file (shared with the decoder-case tests). */
+type View = CommandView;
+const view = commandView;
 
 function expectedView(e: Expected): View {
   return {

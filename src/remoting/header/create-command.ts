@@ -26,18 +26,7 @@ export function createRequestCommand(
   body?: Buffer,
   options: CommandOptions = {},
 ): RemotingCommand {
-  return new RemotingCommand({
-    code,
-    language: options.language,
-    version: options.version,
-    opaque: options.opaque,
-    flag: 0,
-    remark: options.remark,
-    extFieldsSource: header ? headerExtSource(header) : undefined,
-    body,
-    serializeType: options.serializeType,
-    fastHeaderKeys: header ? fastHeaderKeysOf(header.constructor as HeaderClass) : undefined,
-  });
+  return buildCommand(code, 0, options.remark, header, body, options);
 }
 
 /** Java's `createResponseCommand`: a response (flag bit 0) with an optional header and remark. */
@@ -47,15 +36,26 @@ export function createResponseCommand(
   header?: object,
   options: CommandOptions = {},
 ): RemotingCommand {
+  return buildCommand(code, RPC_TYPE_RESPONSE, remark ?? options.remark, header, undefined, options);
+}
+
+function buildCommand(
+  code: number,
+  flag: number,
+  remark: string | undefined,
+  header: object | undefined,
+  body: Buffer | undefined,
+  options: CommandOptions,
+): RemotingCommand {
   return new RemotingCommand({
     code,
     language: options.language,
     version: options.version,
     opaque: options.opaque,
-    flag: RPC_TYPE_RESPONSE,
-    remark: remark ?? options.remark,
+    flag,
+    remark,
     extFieldsSource: header ? headerExtSource(header) : undefined,
-    body: undefined,
+    body,
     serializeType: options.serializeType,
     fastHeaderKeys: header ? fastHeaderKeysOf(header.constructor as HeaderClass) : undefined,
   });
