@@ -3,10 +3,12 @@
  * granted the lock within its timeout gives up (resolves false) instead of queueing forever.
  * `tryLock()` with no timeout never waits. Timers are unref'd.
  */
+import { TimedWaiters } from './timed-waiters';
+
 export class TimedLock {
   private held = false;
   private closed = false;
-  private readonly waiters: Array<{ grant: () => void; cancel: () => void }> = [];
+  private readonly waiters = new TimedWaiters<undefined>();
 
   get locked(): boolean {
     return this.held;
@@ -19,25 +21,7 @@ export class TimedLock {
       return Promise.resolve(true);
     }
     if (timeoutMs <= 0 || this.closed) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const waiter = {
-        grant: () => {
-          clearTimeout(timer);
-          resolve(true);
-        },
-        cancel: () => {
-          clearTimeout(timer);
-          resolve(false);
-        },
-      };
-      const timer = setTimeout(() => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(false);
-      }, timeoutMs);
-      timer.unref?.();
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(undefined, timeoutMs);
   }
 
   /** Non-waiting variant for call sites that must skip rather than queue. */
@@ -50,12 +34,11 @@ export class TimedLock {
   /** Shutdown: every waiter gets false now (its timer is cleared) and no one waits from here on. */
   close(): void {
     this.closed = true;
-    for (const w of this.waiters.splice(0)) w.cancel();
+    this.waiters.cancelAll();
   }
 
+  /** Hands the lock to the longest waiter, or frees it. */
   unlock(): void {
-    const next = this.waiters.shift();
-    if (next) next.grant();
-    else this.held = false;
+    if (!this.waiters.grantNext()) this.held = false;
   }
 }

@@ -1,3 +1,4 @@
+import { TimedWaiters } from '../client/timed-waiters';
 import { ClientStateError, RemotingTooManyRequestsError } from '../errors';
 
 /**
@@ -7,7 +8,8 @@ import { ClientStateError, RemotingTooManyRequestsError } from '../errors';
 export class AsyncSemaphore {
   private available: number;
   private closed = false;
-  private readonly waiters: Array<{ permits: number; grant: () => void; cancel: () => void }> = [];
+  /** Each waiter's data is the number of permits it asks for. */
+  private readonly waiters = new TimedWaiters<number>();
 
   constructor(readonly permits: number) {
     this.available = permits;
@@ -28,33 +30,14 @@ export class AsyncSemaphore {
       return Promise.resolve(true);
     }
     if (timeoutMs <= 0) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const waiter = {
-        permits,
-        grant: () => {
-          clearTimeout(timer);
-          resolve(true);
-        },
-        cancel: () => {
-          clearTimeout(timer);
-          resolve(false);
-        },
-      };
-      const timer = setTimeout(() => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(false);
-        this.drain();
-      }, timeoutMs);
-      timer.unref?.();
-      this.waiters.push(waiter);
-    });
+    // A head waiter that gives up may unblock smaller requests behind it.
+    return this.waiters.wait(permits, timeoutMs, () => this.drain());
   }
 
   /** Shutdown: every waiter gets false now (its timer is cleared) and no one waits from here on. */
   close(): void {
     this.closed = true;
-    for (const w of this.waiters.splice(0)) w.cancel();
+    this.waiters.cancelAll();
   }
 
   release(permits: number): void {
@@ -63,10 +46,9 @@ export class AsyncSemaphore {
   }
 
   private drain(): void {
-    while (this.waiters.length > 0 && this.available >= this.waiters[0]!.permits) {
-      const w = this.waiters.shift()!;
-      this.available -= w.permits;
-      w.grant();
+    for (let head = this.waiters.peek(); head !== undefined && this.available >= head; head = this.waiters.peek()) {
+      this.available -= head;
+      this.waiters.grantNext();
     }
   }
 }
