@@ -8,24 +8,18 @@ import { BrokerResponseError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
 import { decodeMessageExts, type MessageExt } from '../../../src/producer/message-decoder';
 import { masterAddr, decodeTopicRouteData, type TopicRouteData } from '../../../src/client/route/topic-route-data';
-import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
+import { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
 import { ResponseCode } from '../../../src/remoting/protocol/response-code';
 import { RemotingClient } from '../../../src/remoting/remoting-client';
 import type { RPCHook } from '../../../src/remoting/rpc-hook';
+import { ext, getMaxOffsetRequest, pullMessageRequest } from '../../helpers/broker-read-requests';
 
-const PULL_FLAG_SUBSCRIPTION = 0x4;
 const READER_GROUP = 'rmqts_feature_reader';
 
 export interface ReaderOptions {
   rpcHooks?: RPCHook[];
   tls?: tls.ConnectionOptions;
-}
-
-function ext(fields: Record<string, string | number>): Record<string, string> {
-  const out = newExtFields();
-  for (const [k, v] of Object.entries(fields)) out[k] = String(v);
-  return out;
 }
 
 /** Polls `probe` until it returns something other than undefined, at most `timeoutMs`. */
@@ -102,26 +96,13 @@ export class TopicReader {
   }
 
   private async pullQueue(addr: string, topic: string, queueId: number, from: number): Promise<{ messages: MessageExt[]; next: number }> {
-    const maxRes = await this.client.invoke(addr, RemotingCommand.createRequest(RequestCode.GET_MAX_OFFSET, ext({ topic, queueId })), 10_000);
+    const maxRes = await this.client.invoke(addr, getMaxOffsetRequest(topic, queueId), 10_000);
     if (maxRes.code !== ResponseCode.SUCCESS) throw new BrokerResponseError(maxRes.code, maxRes.remark, addr);
     const max = Number(maxRes.extFields?.offset ?? 0);
     const messages: MessageExt[] = [];
     let offset = from;
     for (let round = 0; offset < max && round < 1000; round++) {
-      const header = ext({
-        consumerGroup: READER_GROUP,
-        topic,
-        queueId,
-        queueOffset: offset,
-        maxMsgNums: 32,
-        sysFlag: PULL_FLAG_SUBSCRIPTION,
-        commitOffset: 0,
-        suspendTimeoutMillis: 0,
-        subscription: '*',
-        subVersion: 0,
-        expressionType: 'TAG',
-      });
-      const res = await this.client.invoke(addr, RemotingCommand.createRequest(RequestCode.PULL_MESSAGE, header), 15_000);
+      const res = await this.client.invoke(addr, pullMessageRequest(READER_GROUP, topic, queueId, offset), 15_000);
       const next = Number(res.extFields?.nextBeginOffset ?? offset);
       if (res.code === ResponseCode.SUCCESS) {
         messages.push(...decodeMessageExts(res.body ?? Buffer.alloc(0)));

@@ -1,10 +1,10 @@
 import { BrokerResponseError } from '../../../src/errors';
 import { MessageConst } from '../../../src/producer/message-const';
 import { decodeMessageExts } from '../../../src/producer/message-decoder';
-import { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
-import { RequestCode } from '../../../src/remoting/protocol/request-code';
+import type { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { ResponseCode } from '../../../src/remoting/protocol/response-code';
 import type { RemotingClient } from '../../../src/remoting/remoting-client';
+import { getMaxOffsetRequest, pullMessageRequest } from '../../helpers/broker-read-requests';
 
 /**
  * Reads back, through the broker itself, every message stored in a topic: PULL_MESSAGE from offset 0
@@ -13,7 +13,6 @@ import type { RemotingClient } from '../../../src/remoting/remoting-client';
  * take a few hundred round trips, not 10,000 index lookups).
  */
 
-const PULL_FLAG_SUBSCRIPTION = 0x4;
 const VERIFIER_GROUP = 'rmqts_faults_verifier';
 
 export interface StoredCopy {
@@ -33,33 +32,14 @@ export interface TopicContents {
   maxOffsets: Record<string, number[]>;
 }
 
-function ext(fields: Record<string, string | number>): Record<string, string> {
-  const out = Object.create(null) as Record<string, string>;
-  for (const [k, v] of Object.entries(fields)) out[k] = String(v);
-  return out;
-}
-
 async function getMaxOffset(client: RemotingClient, addr: string, topic: string, queueId: number): Promise<number> {
-  const res = await client.invoke(addr, RemotingCommand.createRequest(RequestCode.GET_MAX_OFFSET, ext({ topic, queueId })), 10_000);
+  const res = await client.invoke(addr, getMaxOffsetRequest(topic, queueId), 10_000);
   if (res.code !== ResponseCode.SUCCESS) throw new BrokerResponseError(res.code, res.remark, addr);
   return Number(res.extFields?.offset ?? 0);
 }
 
 async function pull(client: RemotingClient, addr: string, topic: string, queueId: number, offset: number): Promise<RemotingCommand> {
-  const header = ext({
-    consumerGroup: VERIFIER_GROUP,
-    topic,
-    queueId,
-    queueOffset: offset,
-    maxMsgNums: 32,
-    sysFlag: PULL_FLAG_SUBSCRIPTION,
-    commitOffset: 0,
-    suspendTimeoutMillis: 0,
-    subscription: '*',
-    subVersion: 0,
-    expressionType: 'TAG',
-  });
-  return client.invoke(addr, RemotingCommand.createRequest(RequestCode.PULL_MESSAGE, header), 15_000);
+  return client.invoke(addr, pullMessageRequest(VERIFIER_GROUP, topic, queueId, offset), 15_000);
 }
 
 /** Everything stored in `topic` on `brokers` (name -> address), queues 0..queues-1. */
