@@ -22,8 +22,8 @@ import type { MQClientInstance, MQProducerInner } from '../client/mq-client-inst
 import { withoutNamespace, wrapNamespace } from '../client/namespace';
 import { ScheduledTask } from '../client/scheduled-task';
 import type { ServiceState } from '../client/service-state';
-import { TopicPublishInfo, topicRouteData2TopicPublishInfo } from '../client/route/topic-publish-info';
-import { compareJavaStrings, masterAddr } from '../client/route/topic-route-data';
+import { createTopic, fetchPublishMessageQueues } from '../client/mq-admin';
+import { TopicPublishInfo } from '../client/route/topic-publish-info';
 import type { CompressionType } from './compression';
 import { MQFaultStrategy } from './latency-fault-tolerance';
 import type { Message } from './message';
@@ -37,10 +37,6 @@ import { checkMessage, checkSystemTopic, checkTopic, CLIENT_INNER_PRODUCER_GROUP
 
 /** `ClientErrorCode` values used by the send path. */
 const NO_NAME_SERVER_EXCEPTION = 10004;
-/** `MQAdminImpl.timeoutMillis`: admin calls (createTopic, fetchPublishMessageQueues). */
-const ADMIN_TIMEOUT_MS = 6000;
-/** `PermName.PERM_READ | PERM_WRITE`: what `TopicConfig` defaults to. */
-const DEFAULT_TOPIC_PERM = 6;
 
 /** One send call's parameters after the public API has sorted out its overloads. */
 export interface SendParams {
@@ -445,64 +441,16 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
   /** Java `MQAdminImpl.fetchPublishMessageQueues`: a fresh route lookup, writable master queues. */
   async fetchPublishMessageQueues(topic: string): Promise<MessageQueue[]> {
     this.makeSureStateOK();
-    let info: TopicPublishInfo;
-    try {
-      const route = await this.factory.api.getTopicRouteInfoFromNameServer(topic, ADMIN_TIMEOUT_MS);
-      info = topicRouteData2TopicPublishInfo(topic, route);
-    } catch (err) {
-      throw new ClientError(-1, `Can not find Message Queue for this topic, ${topic}`, { cause: err });
-    }
-    if (!info.ok()) throw new ClientError(-1, `Unknow why, Can not find Message Queue for this topic, ${topic}`);
-    return this.userQueues(info.messageQueueList);
+    return this.userQueues(await fetchPublishMessageQueues(this.factory.api, topic));
   }
 
-  /**
-   * Java `MQAdminImpl.createTopic`: UPDATE_AND_CREATE_TOPIC to the master of every broker in the
-   * route of `key`, in broker-name order, up to 5 tries each; fails only if no broker accepted it.
-   */
+  /** Java `MQAdminImpl.createTopic` (see src/client/mq-admin.ts). */
   async createTopic(key: string, newTopic: string, queueNum: number, topicSysFlag = 0): Promise<void> {
     this.makeSureStateOK();
     checkTopic(newTopic);
     checkSystemTopic(newTopic);
     if (!Number.isInteger(queueNum) || queueNum < 1) throw new InvalidArgumentError(`queueNum must be a positive integer, got ${queueNum}`);
-    const api = this.factory.api;
-    try {
-      const route = await api.getTopicRouteInfoFromNameServer(key, ADMIN_TIMEOUT_MS);
-      const brokers = [...route.brokerDatas].sort((a, b) => compareJavaStrings(a.brokerName, b.brokerName));
-      if (brokers.length === 0) throw new ClientError(-1, 'Not found broker, maybe key is wrong');
-      let createdOnce = false;
-      let lastError: unknown;
-      for (const bd of brokers) {
-        const addr = masterAddr(bd);
-        if (addr === undefined) continue;
-        for (let i = 0; i < 5; i++) {
-          try {
-            await api.createTopic(
-              addr,
-              key,
-              {
-                topicName: newTopic,
-                readQueueNums: queueNum,
-                writeQueueNums: queueNum,
-                perm: DEFAULT_TOPIC_PERM,
-                topicFilterType: 'SINGLE_TAG',
-                topicSysFlag,
-                order: false,
-                attributes: '',
-              },
-              ADMIN_TIMEOUT_MS,
-            );
-            createdOnce = true;
-            break;
-          } catch (err) {
-            if (i === 4) lastError = new ClientError(-1, 'create topic to broker exception', { cause: err });
-          }
-        }
-      }
-      if (lastError !== undefined && !createdOnce) throw lastError;
-    } catch (err) {
-      throw new ClientError(-1, 'create new topic failed', { cause: err });
-    }
+    await createTopic(this.factory.api, key, newTopic, queueNum, topicSysFlag);
   }
 }
 
