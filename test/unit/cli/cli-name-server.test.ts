@@ -76,7 +76,7 @@ describe('rocketmq-ts route / cluster / send (child process, fake RocketMQ)', ()
     const broker = cluster.brokers[0]!;
     const before = broker.sends().length;
     const r = await runCli(
-      ['send', 'TopicA', 'hello', '-n', cluster.ns.addr, '--tags', 'TagA', '--keys', 'k1,k2', '-p', 'a=1', '--property', 'b=x=y', '--delay-level', '3', '--count', '3', '--async-window', '2', '--json'],
+      ['send', 'TopicA', 'hello', '-n', cluster.ns.addr, '--tags', 'TagA', '--keys', 'k1,k2', '-p', 'a=1', '--property', 'b=x=y', '--delay-level', '3', '--count', '3', '--async-window', '2', '--rate', '200', '--json'],
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -124,6 +124,15 @@ describe('rocketmq-ts route / cluster / send (child process, fake RocketMQ)', ()
     const badTopic = await runCli(['send', 'bad topic!', 'x', '-n', cluster.ns.addr]);
     expect(badTopic.code).toBe(2);
     expect(badTopic.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('runs from the repository with npm run cli (TypeScript sources)', async () => {
+    const r = await runCli(['route', 'TopicA', '--json', '-n', cluster.ns.addr], { viaNpmScript: true });
+    expect(r.code).toBe(0);
+    expect(jsonLines(r.stdout)[0]).toMatchObject({ topic: 'TopicA' });
+    const bad = await runCli(['decode', '--hex', 'q'], { viaNpmScript: true });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('rocketmq-ts decode: --hex has a non-hex character "q" at position 0\n');
   });
 
   it('every command has --help', async () => {
