@@ -5,32 +5,19 @@
  * `viaNpmScript` runs `npm run cli` itself, the TypeScript sources through the register hook.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleCjs, bundleDir } from './esbuild-bundle';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let bundled: string | undefined;
 
 function cliBundle(): string {
   if (bundled !== undefined) return bundled;
-  // Inside the repository, so the bundle's external packages resolve from its node_modules.
-  const cache = path.join(ROOT, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(path.join(cache, 'rocketmq-ts-cli-'));
+  const dir = bundleDir('rocketmq-ts-cli-');
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const outfile = path.join(dir, 'rocketmq-ts.js');
-  buildSync({
-    entryPoints: [path.join(ROOT, 'src', 'cli', 'main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'silent',
-    tsconfigRaw: { compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: false, useDefineForClassFields: false } },
-  });
+  bundleCjs('src/cli/main.ts', outfile);
   bundled = outfile;
   return outfile;
 }

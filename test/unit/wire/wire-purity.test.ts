@@ -4,10 +4,9 @@
  * reflect-metadata documents: its functions on the global `Reflect` (the header decorators need them).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
+import { rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
+import { bundleCjs, bundleDir } from '../../helpers/esbuild-bundle';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -30,25 +29,12 @@ process.stdout.write(JSON.stringify({ before, after, exports: Object.keys(wire).
 describe('rocketmq-ts/wire import', () => {
   it('opens no handle and changes no global but the reflect-metadata functions', () => {
     // The bundle as the build makes it, so that no TypeScript loader runs inside the probe.
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'wire-purity-'));
+    const dir = bundleDir('wire-purity-');
     const bundle = path.join(dir, 'wire.js');
     let out: string;
     try {
-      buildSync({
-        entryPoints: [path.join(root, 'src/wire/index.ts')],
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        packages: 'external',
-        outfile: bundle,
-        logLevel: 'silent',
-        tsconfigRaw: { compilerOptions: { experimentalDecorators: true, useDefineForClassFields: false } },
-      });
-      out = execFileSync(process.execPath, ['-e', probe], {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, WIRE_BUNDLE: bundle, NODE_PATH: path.join(root, 'node_modules') },
-      });
+      bundleCjs('src/wire/index.ts', bundle);
+      out = execFileSync(process.execPath, ['-e', probe], { cwd: root, encoding: 'utf8', env: { ...process.env, WIRE_BUNDLE: bundle } });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
