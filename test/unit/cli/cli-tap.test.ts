@@ -97,6 +97,11 @@ describe('rocketmq-ts tap (child process, fake name server)', () => {
     const bad = await runCli(['tap', '--listen', 'localhost', '--target', cluster.ns.addr]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('rocketmq-ts tap: --listen "localhost" is not HOST:PORT\n');
+    const unwritable = path.join(dir, 'no-such-dir', 'x.pcap');
+    const noFile = await runCli(['tap', '--listen', '127.0.0.1:0', '--target', cluster.ns.addr, '--write', unwritable]);
+    expect(noFile.code).toBe(1);
+    expect(noFile.stderr).toMatch(/^rocketmq-ts tap: cannot write .*x\.pcap: ENOENT/);
+    expect(noFile.stderr.trim().split('\n')).toHaveLength(1);
     const missing = await runCli(['tap', '--listen', '127.0.0.1:0']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/required option '--target <host:port>' not specified/);
