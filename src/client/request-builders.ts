@@ -14,10 +14,20 @@ import {
   SendMessageResponseHeader,
   UnregisterClientRequestHeader,
 } from '../remoting/header';
-import type { TopicConfigFields } from './mq-client-api';
+import type { TopicFilterType } from '../remoting/header';
 
-/** `TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`. */
-export const AUTO_CREATE_TOPIC_KEY_TOPIC_NAME = 'TBW102';
+/** What UPDATE_AND_CREATE_TOPIC sends (Java `TopicConfig` as `MQAdminImpl.createTopic` fills it). */
+export interface TopicConfigFields {
+  topicName: string;
+  readQueueNums: number;
+  writeQueueNums: number;
+  perm: number;
+  topicFilterType: TopicFilterType;
+  topicSysFlag: number;
+  order: boolean;
+  /** Java `AttributeParser.parseToString`: '' or `+k=v,...`. */
+  attributes: string;
+}
 
 /** The fields of Java `SendMessageRequestHeader` as `DefaultMQProducerImpl.sendKernelImpl` fills them. */
 export interface SendMessageHeaderFields {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { wrapNamespace } from '../client/namespace';
+import { wrapNamespace } from '../message/namespace';
 import type { MessageQueue } from '../client/message-queue';
-import { ClientError, InvalidArgumentError, RequestTimeoutError, RocketMQError } from '../errors';
+import { ClientError, ClientErrorCode, InvalidArgumentError, RequestTimeoutError, RocketMQError } from '../errors';
 import type { DefaultMQProducer } from './default-mq-producer';
-import { Message, type MessageBody } from './message';
-import { MessageConst, REPLY_MESSAGE_FLAG } from './message-const';
-import type { MessageExt } from './message-decoder';
+import { Message, type MessageBody } from '../message/message';
+import { MessageConst, REPLY_MESSAGE_FLAG } from '../message/message-const';
+import type { MessageExt } from '../message/message-decoder';
 import type { MessageQueueSelector } from './queue-selector';
 import { RequestFutureHolder, RequestResponseFuture, type RequestCallback } from './request-response-future';
 import type { SendOptions } from './send-options';
@@ -13,7 +13,7 @@ import type { SendOptions } from './send-options';
 /** `MixAll.REPLY_TOPIC_POSTFIX`: replies go to `<cluster>_REPLY_TOPIC`. */
 export const REPLY_TOPIC_POSTFIX = 'REPLY_TOPIC';
 /** `ClientErrorCode.CREATE_REPLY_MESSAGE_EXCEPTION`. */
-const CREATE_REPLY_MESSAGE_EXCEPTION = 10007;
+const { CREATE_REPLY_MESSAGE_EXCEPTION } = ClientErrorCode;
 
 /** Where a request goes: like `send`, a fixed queue or a selector; otherwise the default selection. */
 export interface RequestOptions {
