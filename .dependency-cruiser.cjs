@@ -42,15 +42,8 @@ module.exports = {
       name: 'producer-consumer-siblings',
       comment: 'Producer and consumer never import each other.',
       severity: 'error',
-      from: { path: '^src/producer/' },
-      to: { path: '^src/consumer/' },
-    },
-    {
-      name: 'consumer-producer-siblings',
-      comment: 'Producer and consumer never import each other.',
-      severity: 'error',
-      from: { path: '^src/consumer/' },
-      to: { path: '^src/producer/' },
+      from: { path: '^src/(producer|consumer)/' },
+      to: { path: '^src/(producer|consumer)/', pathNot: '^src/$1/' },
     },
     {
       name: 'nothing-imports-the-facade',
