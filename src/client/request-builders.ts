@@ -9,7 +9,8 @@ import {
   GetMaxOffsetRequestHeader,
   GetRouteInfoRequestHeader,
   HeartbeatRequestHeader,
-  SendMessageRequestHeader,
+  type SendMessageRequestHeader,
+  type HeaderFields,
   SendMessageRequestHeaderV2,
   SendMessageResponseHeader,
   UnregisterClientRequestHeader,
@@ -29,23 +30,8 @@ export interface TopicConfigFields {
   attributes: string;
 }
 
-/** The fields of Java `SendMessageRequestHeader` as `DefaultMQProducerImpl.sendKernelImpl` fills them. */
-export interface SendMessageHeaderFields {
-  producerGroup: string;
-  topic: string;
-  defaultTopic: string;
-  defaultTopicQueueNums: number;
-  queueId: number;
-  sysFlag: number;
-  bornTimestamp: bigint;
-  flag: number;
-  properties: string;
-  reconsumeTimes: number;
-  unitMode: boolean;
-  maxReconsumeTimes?: number;
-  batch: boolean;
-  brokerName: string;
-}
+/** The fields of Java `SendMessageRequestHeader`, as the header class declares them. */
+export type SendMessageHeaderFields = HeaderFields<SendMessageRequestHeader>;
 
 /** What a send response header carries (`SendMessageResponseHeader`), required fields checked. */
 export interface SendResponseHeader {
@@ -67,8 +53,7 @@ export const buildHeader = {
 
   /** V1 fields, converted as Java's `createSendMessageRequestHeaderV2` does (single-letter keys). */
   sendMessageV2(code: number, f: SendMessageHeaderFields, body: Buffer): RemotingCommand {
-    const v1 = createHeader(SendMessageRequestHeader, f);
-    return createRequestCommand(code, SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2(v1), body);
+    return createRequestCommand(code, SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2(f), body);
   },
 
   heartbeat(body: Buffer): RemotingCommand {

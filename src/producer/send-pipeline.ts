@@ -166,7 +166,8 @@ export class SendPipeline {
    */
   async sendToQueue(a: Attempt): Promise<SendOutcome> {
     const begin = Date.now();
-    const { brokerName, brokerAddr } = await this.resolveBroker(a.mq);
+    // The broker address is known but right after a route change: no await on the common path.
+    const { brokerName, brokerAddr } = this.findBroker(a.mq) ?? (await this.refreshBroker(a.mq));
     const hooks = this.d.hooks;
     stampMessage(a.out.msg, this.d.namespace);
     const context = hooks.hasHooks() ? this.runBeforeHooks(a, brokerAddr) : undefined;
@@ -176,7 +177,8 @@ export class SendPipeline {
       if (left <= 0) {
         throw new RemotingTimeoutError({ addr: brokerAddr, timeoutMs: a.timeoutMs, requestCode: request.code }, 'sendKernelImpl call timeout');
       }
-      const outcome = await this.dispatch(a, request, { addr: brokerAddr, brokerName, timeoutMs: left, retries: 0 }, context);
+      const target: InFlight = { addr: brokerAddr, brokerName, timeoutMs: left, retries: 0 };
+      const outcome = a.mode === 'ASYNC' ? { completion: this.completeAsync(a, request, target, context) } : await this.sendAndWait(a, request, target);
       // For async sends Java runs the after hooks here (without a result) and again on completion.
       hooks.after(context, { result: outcome.result });
       return outcome;
@@ -203,32 +205,32 @@ export class SendPipeline {
     return this.d.hooks.before(attempt);
   }
 
-  private async resolveBroker(mq: MessageQueue): Promise<{ brokerName: string; brokerAddr: string }> {
-    const factory = this.d.factory;
-    let brokerName = factory.getBrokerNameFromMessageQueue(mq);
-    let brokerAddr = factory.findBrokerAddressInPublish(brokerName);
-    if (brokerAddr === undefined) {
-      await this.d.findRoute(mq.topic);
-      brokerName = factory.getBrokerNameFromMessageQueue(mq);
-      brokerAddr = factory.findBrokerAddressInPublish(brokerName);
-    }
-    if (brokerAddr === undefined) throw new ClientError(BROKER_NOT_EXIST_EXCEPTION, `The broker[${brokerName}] not exist`);
-    return { brokerName, brokerAddr: brokerVIPChannel(this.d.config.vipChannelEnabled, brokerAddr) };
+  private findBroker(mq: MessageQueue): { brokerName: string; brokerAddr: string } | undefined {
+    const brokerName = this.d.factory.getBrokerNameFromMessageQueue(mq);
+    const brokerAddr = this.d.factory.findBrokerAddressInPublish(brokerName);
+    return brokerAddr === undefined ? undefined : { brokerName, brokerAddr: brokerVIPChannel(this.d.config.vipChannelEnabled, brokerAddr) };
   }
 
-  private async dispatch(a: Attempt, request: RemotingCommand, target: InFlight, context: SendMessageContext | undefined): Promise<SendOutcome> {
-    const api = this.d.factory.api;
-    switch (a.mode) {
-      case 'ASYNC':
-        return { completion: this.completeAsync(a, request, target, context) };
-      case 'ONEWAY':
-        await api.sendMessageOneway(target.addr, request, target.timeoutMs);
-        return {};
-      default: {
-        const response = await api.sendMessage(target.addr, request, target.timeoutMs, a.signal);
-        return { result: processSendResponse(this.d.namespace, target.brokerName, a.out.msg, a.out.topic, response, target.addr) };
-      }
+  /** Java: an unknown broker address makes `sendKernelImpl` look the topic up once more. */
+  private async refreshBroker(mq: MessageQueue): Promise<{ brokerName: string; brokerAddr: string }> {
+    await this.d.findRoute(mq.topic);
+    const found = this.findBroker(mq);
+    if (found === undefined) {
+      const brokerName = this.d.factory.getBrokerNameFromMessageQueue(mq);
+      throw new ClientError(BROKER_NOT_EXIST_EXCEPTION, `The broker[${brokerName}] not exist`);
     }
+    return found;
+  }
+
+  /** Sync: the broker's answer as a SendResult; oneway: once written. */
+  private async sendAndWait(a: Attempt, request: RemotingCommand, t: InFlight): Promise<SendOutcome> {
+    const api = this.d.factory.api;
+    if (a.mode === 'ONEWAY') {
+      await api.sendMessageOneway(t.addr, request, t.timeoutMs);
+      return {};
+    }
+    const response = await api.sendMessage(t.addr, request, t.timeoutMs, a.signal);
+    return { result: processSendResponse(this.d.namespace, t.brokerName, a.out.msg, a.out.topic, response, t.addr) };
   }
 
   /**

@@ -3,19 +3,16 @@ import { MessageQueue } from '../client/message-queue';
 import { parseSendResponseHeader } from '../client/request-builders';
 import type { Message } from '../message/message';
 import { MessageBatch } from '../message/message-batch';
+import { MessageConst } from '../message/message-const';
 import { getUniqId } from '../message/message-id';
 import { withoutNamespace } from '../message/namespace';
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { DEFAULT_REGION_ID, sendStatusFromResponseCode, type SendResult } from './send-result';
 
-/** ext keys the broker adds to every send response (`MessageConst.PROPERTY_MSG_REGION` / `PROPERTY_TRACE_SWITCH`). */
-const PROPERTY_MSG_REGION = 'MSG_REGION';
-const PROPERTY_TRACE_SWITCH = 'TRACE_ON';
-
 /**
  * Java `MQClientAPIImpl.processSendResponse` (protocol.md 3.3, 4.3): SUCCESS, FLUSH_DISK_TIMEOUT,
  * FLUSH_SLAVE_TIMEOUT and SLAVE_NOT_AVAILABLE give a SendResult; any other code throws
- * `BrokerResponseError`. `topic` is the topic as sent; the result carries it without the client-side namespace.
+ * `BrokerResponseError`. The broker adds MSG_REGION and TRACE_ON to every answer. `topic` is the topic as sent; the result carries it without the client-side namespace.
  */
 export function processSendResponse(
   namespace: string | undefined,
@@ -35,7 +32,7 @@ export function processSendResponse(
     msgId = msg.messages.map((m) => getUniqId(m) ?? '').join(',');
   }
   const ext = response.extFields;
-  const regionId = ext?.[PROPERTY_MSG_REGION];
+  const regionId = ext?.[MessageConst.PROPERTY_MSG_REGION];
   const result: SendResult = {
     sendStatus,
     msgId,
@@ -43,7 +40,7 @@ export function processSendResponse(
     messageQueue,
     queueOffset: header.queueOffset,
     regionId: regionId ? regionId : DEFAULT_REGION_ID,
-    traceOn: ext?.[PROPERTY_TRACE_SWITCH] !== 'false',
+    traceOn: ext?.[MessageConst.PROPERTY_TRACE_SWITCH] !== 'false',
   };
   if (header.transactionId !== undefined) result.transactionId = header.transactionId;
   if (header.recallHandle !== undefined) result.recallHandle = header.recallHandle;
