@@ -79,6 +79,7 @@ function lastRetriable(errors: readonly unknown[]): boolean {
 export class SendPipeline {
   private readonly policy: SendRetryPolicy;
   private readonly settings: SendRequestSettings;
+  private readonly onCompressError = (err: unknown): void => this.d.log.error('tryToCompressMessage exception', { err });
 
   constructor(private readonly d: SendPipelineDeps) {
     this.policy = { retryResponseCodes: d.retryResponseCodes, startDetectorEnable: d.faults.startDetectorEnable };
@@ -166,12 +167,12 @@ export class SendPipeline {
    */
   async sendToQueue(a: Attempt): Promise<SendOutcome> {
     const begin = Date.now();
-    // The broker address is known but right after a route change: no await on the common path.
+    // A known address needs no await; an unknown one makes Java look the route up once more.
     const { brokerName, brokerAddr } = this.findBroker(a.mq) ?? (await this.refreshBroker(a.mq));
     const hooks = this.d.hooks;
     stampMessage(a.out.msg, this.d.namespace);
     const context = hooks.hasHooks() ? this.runBeforeHooks(a, brokerAddr) : undefined;
-    const request = buildSendRequest(a.out, a.mq, brokerName, this.settings, (err) => this.d.log.error('tryToCompressMessage exception', { err }));
+    const request = buildSendRequest(a.out, a.mq, brokerName, this.settings, this.onCompressError);
     try {
       const left = a.timeoutMs - (Date.now() - begin);
       if (left <= 0) {
@@ -180,7 +181,7 @@ export class SendPipeline {
       const target: InFlight = { addr: brokerAddr, brokerName, timeoutMs: left, retries: 0 };
       const outcome = a.mode === 'ASYNC' ? { completion: this.completeAsync(a, request, target, context) } : await this.sendAndWait(a, request, target);
       // For async sends Java runs the after hooks here (without a result) and again on completion.
-      hooks.after(context, { result: outcome.result });
+      if (context) hooks.after(context, { result: outcome.result });
       return outcome;
     } catch (err) {
       hooks.after(context, { error: err });
@@ -284,7 +285,7 @@ export class SendPipeline {
       this.updateFault(t.brokerName, latency, classifySendError(err, 'async-response', this.policy));
       return this.failAsync(context, err);
     }
-    this.d.hooks.after(context, { result });
+    if (context) this.d.hooks.after(context, { result });
     this.updateFault(t.brokerName, latency, SEND_SUCCEEDED);
     return result;
   }
