@@ -17,17 +17,10 @@ export interface ProcessorRegistrar {
  * The remoting client calls handlers off the read loop.
  */
 export class ClientRemotingProcessor {
-  private readonly handlers = new Map<number, ServerRequestHandler>();
-
   constructor(private readonly remoting: ProcessorRegistrar) {}
 
   /** Sets the handler of `code` (the last registration wins: handlers of one code are interchangeable). */
   registerHandler(code: number, handler: ServerRequestHandler): void {
-    this.handlers.set(code, handler);
     this.remoting.registerProcessor(code, handler);
-  }
-
-  hasHandler(code: number): boolean {
-    return this.handlers.has(code);
   }
 }
