@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DefaultMQProducer, Message, createConsoleLogger, silentLogger, type SendResult } from '../index';
+import { createConsoleLogger, silentLogger } from '../logger';
+import { Message } from '../message/message';
+import { DefaultMQProducer } from '../producer/default-mq-producer';
+import type { SendResult } from '../producer/send-result';
 import { EXIT_OK, parseIntOption, usageError } from './cli-error';
 import { NAMESRV_OPTION, nameServerAddrs } from './name-server-client';
 import { writeJsonLine, writeLine } from './output';

@@ -99,7 +99,7 @@ export {
 } from './header-table';
 
 // Messages: model, stored records, batch bodies, properties, ids, flags, compression
-export { Message, type MessageBody, type MessageOptions } from '../producer/message';
+export { Message, type MessageBody, type MessageOptions } from '../message/message';
 export {
   MessageExt,
   MESSAGE_MAGIC_CODE,
@@ -109,17 +109,17 @@ export {
   decodeMessageExts,
   type DecodeOptions,
   type HostAddress,
-} from '../producer/message-decoder';
-export { encodeMessageExt, encodeMessageExts, bodyCrc32 } from './stored-message-encoder';
-export { encodeMessages, encodeMessage, decodeMessages } from '../producer/message-batch';
+} from '../message/message-decoder';
+export { encodeMessageExt, encodeMessageExts, bodyCrc32 } from '../message/stored-message-encoder';
+export { encodeMessages, encodeMessage, decodeMessages } from '../message/message-batch';
 export {
   messageProperties2String,
   string2messageProperties,
   NAME_VALUE_SEPARATOR,
   PROPERTY_SEPARATOR,
   MAX_PROPERTIES_BYTES,
-} from '../producer/message-properties';
-export { MessageConst, type MessageConstName } from '../producer/message-const';
+} from '../message/message-properties';
+export { MessageConst, type MessageConstName } from '../message/message-const';
 export {
   buildUniqId,
   decodeUniqId,
@@ -129,6 +129,6 @@ export {
   bytesToIp,
   type UniqIdParts,
   type OffsetMessageId,
-} from '../producer/message-id';
-export { MessageSysFlag, getCompressionType, type CompressionType } from '../producer/message-sys-flag';
-export { compress, decompress } from '../producer/compression';
+} from '../message/message-id';
+export { MessageSysFlag, getCompressionType, type CompressionType } from '../message/message-sys-flag';
+export { compress, decompress } from '../message/compression';

@@ -7,7 +7,7 @@ import {
   isCompressionSupported,
   zlibCompress,
   zlibDecompress,
-} from '../../../src/producer/compression';
+} from '../../../src/message/compression';
 
 const text = Buffer.from(Array.from({ length: 400 }, (_, i) => `RocketMQ message body line ${i} -- repeated text compresses well\n`).join(''));
 

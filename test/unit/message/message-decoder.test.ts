@@ -1,5 +1,5 @@
 import { RemotingProtocolError } from '../../../src/errors';
-import { zlibCompress } from '../../../src/producer/compression';
+import { zlibCompress } from '../../../src/message/compression';
 import {
   MESSAGE_MAGIC_CODE,
   MESSAGE_MAGIC_CODE_V2,
@@ -7,10 +7,10 @@ import {
   decodeMessageExt,
   decodeMessageExtAt,
   decodeMessageExts,
-} from '../../../src/producer/message-decoder';
-import { createOffsetMessageId, ipToBytes } from '../../../src/producer/message-id';
-import { messageProperties2String } from '../../../src/producer/message-properties';
-import { MessageSysFlag } from '../../../src/producer/message-sys-flag';
+} from '../../../src/message/message-decoder';
+import { createOffsetMessageId, ipToBytes } from '../../../src/message/message-id';
+import { messageProperties2String } from '../../../src/message/message-properties';
+import { MessageSysFlag } from '../../../src/message/message-sys-flag';
 
 interface StoredRecord {
   magic?: number;

@@ -1,5 +1,5 @@
 import { InvalidConfigError } from '../errors';
-import { isBlank, isSysGroup, isSystemTopic } from '../producer/validators';
+import { isBlank, isSysGroup, isSystemTopic } from './validators';
 
 /**
  * The deprecated client-side namespace (Java `NamespaceUtil`, `ClientConfig.getNamespace`,

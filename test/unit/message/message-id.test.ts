@@ -1,6 +1,6 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { InvalidArgumentError } from '../../../src/errors';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import {
   buildUniqId,
   bytesToIp,
@@ -15,7 +15,7 @@ import {
   selectUniqIdIp,
   setUniqId,
   uniqIdTimeField,
-} from '../../../src/producer/message-id';
+} from '../../../src/message/message-id';
 
 const ip4 = (s: string) => ipToBytes(s)!;
 

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../src/errors';
-import { Message } from '../../../src/producer/message';
-import { MessageConst, STRING_HASH_SET } from '../../../src/producer/message-const';
+import { Message } from '../../../src/message/message';
+import { MessageConst, STRING_HASH_SET } from '../../../src/message/message-const';
 
 describe('Message', () => {
   it('defaults like the Java convenience constructors: WAIT=true, flag 0, no tags or keys', () => {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, RemotingProtocolError, RocketMQError } from '../errors';
 import { ResponseCode } from '../remoting/protocol/response-code';
-import { RETRY_GROUP_TOPIC_PREFIX, wrapNamespace } from '../client/namespace';
+import { RETRY_GROUP_TOPIC_PREFIX, wrapNamespace } from './namespace';
 import { Message } from './message';
 import { setUniqId } from './message-id';
 import { MAX_PROPERTIES_BYTES, messageProperties2String, string2messageProperties } from './message-properties';

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, RemotingProtocolError } from '../../../src/errors';
-import { Message } from '../../../src/producer/message';
-import { MessageBatch, createBatch, decodeMessages, encodeMessage, encodeMessages } from '../../../src/producer/message-batch';
-import { decodeUniqId } from '../../../src/producer/message-id';
-import { string2messageProperties } from '../../../src/producer/message-properties';
+import { Message } from '../../../src/message/message';
+import { MessageBatch, createBatch, decodeMessages, encodeMessage, encodeMessages } from '../../../src/message/message-batch';
+import { decodeUniqId } from '../../../src/message/message-id';
+import { string2messageProperties } from '../../../src/message/message-properties';
 
 describe('encodeMessages (protocol.md 5.5)', () => {
   it('writes TOTALSIZE, MAGICCODE 0, BODYCRC 0, FLAG, BODYLEN, BODY, PROPLEN, PROPERTIES', () => {

@@ -1,13 +1,8 @@
 import { InvalidArgumentError } from '../errors';
-import {
-  MAX_PROPERTIES_BYTES,
-  MESSAGE_MAGIC_CODE,
-  MESSAGE_MAGIC_CODE_V2,
-  MessageSysFlag,
-  ipToBytes,
-  messageProperties2String,
-  type MessageExt,
-} from './index';
+import { MESSAGE_MAGIC_CODE, MESSAGE_MAGIC_CODE_V2, type MessageExt } from './message-decoder';
+import { ipToBytes } from './message-id';
+import { MAX_PROPERTIES_BYTES, messageProperties2String } from './message-properties';
+import { MessageSysFlag } from './message-sys-flag';
 
 /** Java `UtilAll.crc32`: CRC-32 of the body, masked to a non-negative int. */
 const CRC_TABLE = (() => {

@@ -12,7 +12,7 @@ import {
   withoutRetryAndDlq,
   wrapNamespace,
   wrapNamespaceAndRetry,
-} from '../../../src/client/namespace';
+} from '../../../src/message/namespace';
 
 describe('wrapNamespace (NamespaceUtil.wrapNamespace)', () => {
   it.each([

@@ -3,7 +3,7 @@ import {
   string2messageProperties,
   NAME_VALUE_SEPARATOR as NV,
   PROPERTY_SEPARATOR as PS,
-} from '../../../src/producer/message-properties';
+} from '../../../src/message/message-properties';
 import { javaHashMapOrder } from '../../../src/remoting/protocol/java-hash';
 
 /** The straightforward form: non-null entries, sorted into Java HashMap order each time. */

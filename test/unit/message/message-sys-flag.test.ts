@@ -7,7 +7,7 @@ import {
   getTransactionValue,
   hasSysFlag,
   resetTransactionValue,
-} from '../../../src/producer/message-sys-flag';
+} from '../../../src/message/message-sys-flag';
 
 describe('MessageSysFlag', () => {
   it('has Java\'s bit values', () => {

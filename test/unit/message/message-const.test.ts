@@ -1,4 +1,4 @@
-import { KEY_SEPARATOR, MessageConst, STRING_HASH_SET } from '../../../src/producer/message-const';
+import { KEY_SEPARATOR, MessageConst, STRING_HASH_SET } from '../../../src/message/message-const';
 
 describe('MessageConst', () => {
   it('uses the Java wire keys', () => {

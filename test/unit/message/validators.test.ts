@@ -1,6 +1,6 @@
 import { sep } from 'node:path';
 import { InvalidArgumentError } from '../../../src/errors';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import {
   checkGroup,
   checkMessage,
@@ -14,7 +14,7 @@ import {
   isSysGroup,
   isSystemTopic,
   isTopicOrGroupIllegal,
-} from '../../../src/producer/validators';
+} from '../../../src/message/validators';
 
 function thrown(fn: () => void): InvalidArgumentError {
   try {
