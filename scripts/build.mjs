@@ -18,6 +18,9 @@ await build({ ...common, format: 'esm', outfile: 'dist/esm/index.mjs' });
 // rocketmq-ts/wire: the codec toolkit subpath.
 await build({ ...common, entryPoints: ['src/wire/index.ts'], format: 'cjs', outfile: 'dist/cjs/wire.js' });
 await build({ ...common, entryPoints: ['src/wire/index.ts'], format: 'esm', outfile: 'dist/esm/wire.mjs' });
+// rocketmq-ts/testing: FakeRocketMQ and the fault tools for users' tests.
+await build({ ...common, entryPoints: ['src/testing/index.ts'], format: 'cjs', outfile: 'dist/cjs/testing.js' });
+await build({ ...common, entryPoints: ['src/testing/index.ts'], format: 'esm', outfile: 'dist/esm/testing.mjs' });
 // The `rocketmq-ts` command (package.json `bin`).
 await build({ ...common, entryPoints: ['src/cli/main.ts'], format: 'cjs', outfile: 'dist/cli/rocketmq-ts.js', banner: { js: '#!/usr/bin/env node' } });
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });

@@ -3,6 +3,7 @@
  * these are the shapes.
  */
 import type { SendMode } from './worker-protocol';
+import { seededRandom } from '../../src/testing/hostile-peer';
 
 export interface Workload {
   name: string;
@@ -43,17 +44,8 @@ export const WORKLOADS: readonly Workload[] = [
   },
 ];
 
-/** Deterministic pseudo-random generator (mulberry32), so every run sends the same bytes. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic (mulberry32), so every run sends the same bytes.
+const rng = seededRandom;
 
 const WORDS =
   'order user item price amount status created updated region warehouse sku quantity payment shipped ' +

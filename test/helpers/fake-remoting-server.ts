@@ -5,7 +5,7 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { FrameDecoder } from '../../src/remoting/protocol/frame-decoder';
+import { readCommands } from '../../src/testing/read-commands';
 import { RemotingCommand, type ExtFields } from '../../src/remoting/protocol/remoting-command';
 import type { SerializeTypeName } from '../../src/remoting/protocol/serialize-type';
 import type { LogFields, Logger } from '../../src/logger';
@@ -145,29 +145,18 @@ export class FakeRemotingServer {
       this.sockets.delete(socket);
       if (this.lastSocket === socket) this.lastSocket = undefined;
     });
-    const decoder = new FrameDecoder();
-    socket.on('data', (chunk: Buffer) => {
-      let frames: Buffer[];
-      try {
-        frames = decoder.push(chunk);
-      } catch {
-        socket.destroy();
+    readCommands(socket, (cmd) => {
+      if (cmd.isResponse) {
+        this.receivedResponses.push(cmd);
+        const waiter = this.waiting.get(cmd.opaque);
+        if (waiter) {
+          this.waiting.delete(cmd.opaque);
+          waiter(cmd);
+        }
         return;
       }
-      for (const f of frames) {
-        const cmd = RemotingCommand.decode(Buffer.from(f));
-        if (cmd.isResponse) {
-          this.receivedResponses.push(cmd);
-          const waiter = this.waiting.get(cmd.opaque);
-          if (waiter) {
-            this.waiting.delete(cmd.opaque);
-            waiter(cmd);
-          }
-          continue;
-        }
-        this.received.push(cmd);
-        this.handler(this.context(cmd, socket));
-      }
+      this.received.push(cmd);
+      this.handler(this.context(cmd, socket));
     });
   }
 

@@ -1,0 +1,215 @@
+/**
+ * The fake broker's send path (SendMessageProcessor facts): SEND_MESSAGE (V1 header), SEND_MESSAGE_V2
+ * (letter keys) and SEND_BATCH_MESSAGE; topics created from TBW102 when auto-create is on, refused
+ * otherwise; the response header the broker writes (msgId = offset id, queueId, queueOffset,
+ * transactionId = UNIQ_KEY) plus MSG_REGION and TRACE_ON; prepared messages kept aside as half
+ * messages until END_TRANSACTION, and delayed ones held until due.
+ */
+import { newExtFields, type ExtFields } from '../remoting/protocol/remoting-command';
+import { RequestCode } from '../remoting/protocol/request-code';
+import { ResponseCode } from '../remoting/protocol/response-code';
+import { decodeMessages } from '../message/message-batch';
+import type { HostAddress } from '../message/message-decoder';
+import { MessageConst } from '../message/message-const';
+import { string2messageProperties } from '../message/message-properties';
+import { MessageSysFlag, getTransactionValue, resetTransactionValue } from '../message/message-sys-flag';
+import type { FakeResponse } from './fake-listener';
+import { PERM_INHERIT, PERM_WRITE, offsetMsgIds, type FakeStore, type MessageToStore, type StoredMessage, type TopicConfig } from './fake-store';
+
+/** The template topic new topics are created from. */
+export const AUTO_CREATE_TOPIC_KEY = 'TBW102';
+/** Where the broker keeps half messages. */
+export const TRANS_HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
+/** The broker's default `messageDelayLevel`. */
+const DELAY_LEVELS_MS = [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200].map((s) => s * 1000);
+const MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
+const FAQ_APPLY_TOPIC = '\nSee http://rocketmq.apache.org/docs/faq/ for further details.';
+
+/** What the send path needs from its broker. */
+export interface SendContext {
+  readonly store: FakeStore;
+  readonly brokerName: string;
+  readonly clusterName: string;
+  readonly autoCreateTopic: boolean;
+  /** Stores a visible message and wakes pulls waiting on its queue. */
+  putVisible(m: MessageToStore): StoredMessage;
+  /** Runs `fn` after `ms` (cleared on close). */
+  later(ms: number, fn: () => void): void;
+}
+
+interface SendHeader {
+  producerGroup: string;
+  topic: string;
+  defaultTopic: string;
+  defaultTopicQueueNums: number;
+  queueId: number;
+  sysFlag: number;
+  bornTimestamp: number;
+  flag: number;
+  properties: string;
+  reconsumeTimes: number;
+}
+
+const V2_KEYS: Record<string, keyof SendHeader> = {
+  a: 'producerGroup', b: 'topic', c: 'defaultTopic', d: 'defaultTopicQueueNums', e: 'queueId', f: 'sysFlag',
+  g: 'bornTimestamp', h: 'flag', i: 'properties', j: 'reconsumeTimes',
+};
+
+function readSendHeader(ext: ExtFields | undefined, v2: boolean): SendHeader {
+  const get = (name: keyof SendHeader): string | undefined => {
+    if (!ext) return undefined;
+    if (!v2) return ext[name];
+    const letter = Object.keys(V2_KEYS).find((k) => V2_KEYS[k] === name)!;
+    return ext[letter];
+  };
+  const int = (name: keyof SendHeader, dflt: number): number => {
+    const v = get(name);
+    const n = v === undefined ? NaN : Number(v);
+    return Number.isFinite(n) ? n : dflt;
+  };
+  return {
+    producerGroup: get('producerGroup') ?? '',
+    topic: get('topic') ?? '',
+    defaultTopic: get('defaultTopic') ?? AUTO_CREATE_TOPIC_KEY,
+    defaultTopicQueueNums: int('defaultTopicQueueNums', 4),
+    queueId: int('queueId', -1),
+    sysFlag: int('sysFlag', 0),
+    bornTimestamp: int('bornTimestamp', Date.now()),
+    flag: int('flag', 0),
+    properties: get('properties') ?? '',
+    reconsumeTimes: int('reconsumeTimes', 0),
+  };
+}
+
+/** The topic's config, created from the template when allowed (`TopicConfigManager.createTopicInSendMessageMethod`). */
+function topicFor(ctx: SendContext, h: SendHeader): TopicConfig | FakeResponse {
+  const existing = ctx.store.topics.get(h.topic);
+  if (existing) return existing;
+  const template = ctx.store.topics.get(h.defaultTopic);
+  const retry = h.topic.startsWith('%RETRY%');
+  if (!retry && !(ctx.autoCreateTopic && template && (template.perm & PERM_INHERIT) !== 0)) {
+    return { code: ResponseCode.TOPIC_NOT_EXIST, remark: `topic[${h.topic}] not exist, apply first please!${FAQ_APPLY_TOPIC}` };
+  }
+  const queues = retry ? 1 : Math.max(1, Math.min(h.defaultTopicQueueNums, template!.writeQueueNums));
+  const config: TopicConfig = {
+    topicName: h.topic,
+    readQueueNums: queues,
+    writeQueueNums: queues,
+    perm: retry ? 6 : template!.perm & ~PERM_INHERIT,
+    topicSysFlag: 0,
+  };
+  ctx.store.putTopic(config);
+  return config;
+}
+
+function withSendExt(ext: ExtFields): ExtFields {
+  ext.MSG_REGION = 'DefaultRegion';
+  ext.TRACE_ON = 'true';
+  return ext;
+}
+
+/** An error answer to a send: the broker adds MSG_REGION and TRACE_ON to those as well. */
+function sendError(code: number, remark: string): FakeResponse {
+  return { code, remark, extFields: withSendExt(newExtFields()) };
+}
+
+/** When a delayed message is due, or undefined to store it now. */
+function deliverAt(props: Map<string, string>, now: number): number | undefined {
+  const level = Number(props.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0);
+  if (level > 0) return now + DELAY_LEVELS_MS[Math.min(level, DELAY_LEVELS_MS.length) - 1]!;
+  const at = props.get(MessageConst.PROPERTY_TIMER_DELIVER_MS);
+  if (at !== undefined) return Number(at);
+  const sec = props.get(MessageConst.PROPERTY_TIMER_DELAY_SEC);
+  if (sec !== undefined) return now + Number(sec) * 1000;
+  const ms = props.get(MessageConst.PROPERTY_TIMER_DELAY_MS);
+  if (ms !== undefined) return now + Number(ms);
+  return undefined;
+}
+
+export function handleSend(ctx: SendContext, code: number, ext: ExtFields | undefined, body: Buffer, bornHost: HostAddress): FakeResponse {
+  const h = readSendHeader(ext, code !== RequestCode.SEND_MESSAGE);
+  if (!h.topic) return sendError(ResponseCode.SYSTEM_ERROR, 'the topic is missing from the send header');
+  const topic = topicFor(ctx, h);
+  if ('code' in topic) return { ...topic, extFields: withSendExt(newExtFields()) };
+  if ((topic.perm & PERM_WRITE) === 0) {
+    return sendError(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] sending message is forbidden`);
+  }
+  let queueId = h.queueId;
+  if (queueId < 0) queueId = Math.floor(Math.random() * topic.writeQueueNums);
+  if (queueId >= topic.writeQueueNums) {
+    return sendError(ResponseCode.SYSTEM_ERROR, `request queueId[${queueId}] is illegal, topic:${h.topic} Producer: ${h.producerGroup}`);
+  }
+  if (body.length > MAX_MESSAGE_SIZE) return sendError(ResponseCode.MESSAGE_ILLEGAL, `the message body size over max value, MAX: ${MAX_MESSAGE_SIZE}`);
+  const props = string2messageProperties(h.properties);
+  const base = { topic: h.topic, queueId, sysFlag: h.sysFlag, bornTimestamp: h.bornTimestamp, bornHost, reconsumeTimes: h.reconsumeTimes };
+  const out = withSendExt(newExtFields());
+  if (code === RequestCode.SEND_BATCH_MESSAGE) {
+    if (h.topic.startsWith('%RETRY%')) return sendError(ResponseCode.MESSAGE_ILLEGAL, `batch request does not support retry group ${h.topic}`);
+    let inner;
+    try {
+      inner = decodeMessages(body);
+    } catch (e) {
+      return sendError(ResponseCode.MESSAGE_ILLEGAL, `bad batch body: ${(e as Error).message}`);
+    }
+    // Each inner message keeps its own properties, flag and body.
+    const stored = inner.map((m) => ctx.putVisible({ ...base, body: m.body, flag: m.flag, properties: new Map(m.properties) }));
+    out.msgId = offsetMsgIds(stored);
+    out.queueId = String(queueId);
+    out.queueOffset = String(stored[0]?.ext.queueOffset ?? 0n);
+    out.transactionId = props.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? '';
+    return { code: ResponseCode.SUCCESS, extFields: out };
+  }
+  props.set(MessageConst.PROPERTY_CLUSTER, ctx.clusterName);
+  const msg: MessageToStore = { ...base, body, flag: h.flag, properties: props };
+  let stored: StoredMessage;
+  if (getTransactionValue(h.sysFlag) === MessageSysFlag.TRANSACTION_PREPARED_TYPE) {
+    stored = storeHalf(ctx, msg);
+  } else {
+    const due = deliverAt(props, Date.now());
+    if (due !== undefined && due > Date.now()) {
+      // Held like the schedule topic holds it; the answer describes the record in the commit log.
+      stored = ctx.store.append(msg, 0n);
+      ctx.later(due - Date.now(), () => void ctx.putVisible(msg));
+    } else {
+      stored = ctx.putVisible(msg);
+    }
+  }
+  out.msgId = stored.ext.offsetMsgId;
+  out.queueId = String(queueId);
+  out.queueOffset = String(stored.ext.queueOffset);
+  out.transactionId = props.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? '';
+  return { code: ResponseCode.SUCCESS, extFields: out };
+}
+
+/** A prepared message goes to the half topic with its real topic and queue in properties. */
+function storeHalf(ctx: SendContext, m: MessageToStore): StoredMessage {
+  const props = new Map(m.properties);
+  props.set(MessageConst.PROPERTY_REAL_TOPIC, m.topic);
+  props.set(MessageConst.PROPERTY_REAL_QUEUE_ID, String(m.queueId));
+  const sysFlag = resetTransactionValue(m.sysFlag, MessageSysFlag.TRANSACTION_NOT_TYPE);
+  const half = ctx.store.append({ ...m, topic: TRANS_HALF_TOPIC, queueId: 0, sysFlag, properties: props }, ctx.store.nextHalfOffset++);
+  ctx.store.halves.set(half.ext.commitLogOffset, half);
+  return half;
+}
+
+/** The real message of a half one, as EndTransactionProcessor rebuilds it for a commit. */
+export function realMessageOf(half: StoredMessage, commitOrRollback: number): MessageToStore {
+  const props = new Map(half.ext.properties);
+  const topic = props.get(MessageConst.PROPERTY_REAL_TOPIC) ?? half.ext.topic;
+  const queueId = Number(props.get(MessageConst.PROPERTY_REAL_QUEUE_ID) ?? 0);
+  props.delete(MessageConst.PROPERTY_REAL_TOPIC);
+  props.delete(MessageConst.PROPERTY_REAL_QUEUE_ID);
+  props.delete(MessageConst.PROPERTY_TRANSACTION_PREPARED);
+  return {
+    topic,
+    queueId,
+    body: half.ext.body,
+    flag: half.ext.flag,
+    sysFlag: resetTransactionValue(half.ext.sysFlag, commitOrRollback),
+    properties: props,
+    bornTimestamp: half.ext.bornTimestamp,
+    bornHost: half.ext.bornHost,
+    reconsumeTimes: half.ext.reconsumeTimes,
+    preparedTransactionOffset: half.ext.commitLogOffset,
+  };
+}
