@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_OK, EXIT_USAGE, reportError } from './cli-error';
 import { registerCluster } from './cluster-command';
 import { registerDecode } from './decode-command';
+import { registerFake } from './fake-command';
 import { registerRoute } from './route-command';
 import { registerSend } from './send-command';
 import { registerTap } from './tap-command';
@@ -30,7 +31,7 @@ async function action(name: string, fn: () => Promise<number>): Promise<void> {
 
 export function buildProgram(): Command {
   const program = new Command('rocketmq-ts')
-    .description('Look at RocketMQ on the wire: routes, clusters, sends, frame decoding and a tapping proxy.')
+    .description('Look at RocketMQ on the wire: routes, clusters, sends, frame decoding, a tapping proxy and a fake RocketMQ.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerSend(program, action);
   registerDecode(program, action);
   registerTap(program, action);
+  registerFake(program, action);
   program.addHelpText('after', '\nExit codes: 0 done, 1 the operation failed, 2 invalid input or usage.\nEach command has --help.');
   for (const c of program.commands) c.exitOverride();
   return program;

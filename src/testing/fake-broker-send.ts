@@ -20,6 +20,8 @@ import { PERM_INHERIT, PERM_WRITE, offsetMsgIds, type FakeStore, type MessageToS
 export const AUTO_CREATE_TOPIC_KEY = 'TBW102';
 /** Where the broker keeps half messages. */
 export const TRANS_HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
+/** Where the broker holds delayed messages until due. */
+const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
 /** The broker's default `messageDelayLevel`. */
 const DELAY_LEVELS_MS = [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200].map((s) => s * 1000);
 const MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
@@ -151,8 +153,15 @@ export function handleSend(ctx: SendContext, code: number, ext: ExtFields | unde
     } catch (e) {
       return sendError(ResponseCode.MESSAGE_ILLEGAL, `bad batch body: ${(e as Error).message}`);
     }
-    // Each inner message keeps its own properties, flag and body.
-    const stored = inner.map((m) => ctx.putVisible({ ...base, body: m.body, flag: m.flag, properties: new Map(m.properties) }));
+    // Each member keeps its own flag, body and properties, then the batch's properties (its WAIT and
+    // UNIQ_KEY, and the CLUSTER the broker adds) are appended: a 5.3 broker stores the batch's UNIQ_KEY on
+    // every member.
+    props.set(MessageConst.PROPERTY_CLUSTER, ctx.clusterName);
+    const stored = inner.map((m) => {
+      const merged = new Map(m.properties);
+      for (const [k, v] of props) merged.set(k, v);
+      return ctx.putVisible({ ...base, body: m.body, flag: m.flag, properties: merged });
+    });
     out.msgId = offsetMsgIds(stored);
     out.queueId = String(queueId);
     out.queueOffset = String(stored[0]?.ext.queueOffset ?? 0n);
@@ -167,8 +176,11 @@ export function handleSend(ctx: SendContext, code: number, ext: ExtFields | unde
   } else {
     const due = deliverAt(props, Date.now());
     if (due !== undefined && due > Date.now()) {
-      // Held like the schedule topic holds it; the answer describes the record in the commit log.
-      stored = ctx.store.append(msg, 0n);
+      // Held as the schedule (timer) topic holds it, the real topic and queue kept aside in properties,
+      // which the delivered message keeps; the answer describes the held record.
+      props.set(MessageConst.PROPERTY_REAL_TOPIC, h.topic);
+      props.set(MessageConst.PROPERTY_REAL_QUEUE_ID, String(queueId));
+      stored = ctx.store.append({ ...msg, topic: SCHEDULE_TOPIC }, 0n);
       ctx.later(due - Date.now(), () => void ctx.putVisible(msg));
     } else {
       stored = ctx.putVisible(msg);

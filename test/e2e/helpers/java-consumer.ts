@@ -161,15 +161,19 @@ async function doBuild(): Promise<JavaConsumerBuild> {
   return { java: env.java, classpath, home };
 }
 
-function parseLine(line: string): JavaConsumedMessage {
+/** One ConsumeToJson line as a message (the body base64-decoded). */
+export function parseJavaMessage(line: string): JavaConsumedMessage {
   const raw = JSON.parse(line) as Omit<JavaConsumedMessage, 'body'> & { body: string | null };
   return { ...raw, body: Buffer.from(raw.body ?? '', 'base64') };
 }
 
-/** Consumes `count` messages of `topic` from its first offset with the Java client. */
-export async function consumeWithJava(opts: JavaConsumeOptions): Promise<JavaConsumeResult> {
+/** Runs one main class of the Java project with the harness's client; JSON lines of stdout come back. */
+export async function runJavaMain(
+  mainClass: string,
+  programArgs: string[],
+  timeoutMs: number,
+): Promise<{ lines: string[]; exitCode: number | null; stderr: string }> {
   const build = await buildJavaConsumer();
-  const timeoutMs = opts.timeoutMs ?? 30_000;
   const args = [
     '-Xms32m',
     '-Xmx256m',
@@ -179,28 +183,29 @@ export async function consumeWithJava(opts: JavaConsumeOptions): Promise<JavaCon
     '-Drmq.logback.configurationFile=rmq.client.logback.xml',
     '-cp',
     build.classpath,
-    'io.rocketmqts.e2e.ConsumeToJson',
-    '--namesrv',
-    opts.namesrvAddr,
-    '--topic',
-    opts.topic,
-    '--count',
-    String(opts.count),
-    '--timeout-ms',
-    String(timeoutMs),
+    `io.rocketmqts.e2e.${mainClass}`,
+    ...programArgs,
   ];
-  if (opts.group) args.push('--group', opts.group);
   const child = spawn(build.java, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
   child.stderr.on('data', (c: Buffer) => err.push(c));
-  // The consumer bounds itself; this is the backstop if the JVM hangs (start-up included).
+  // The program bounds itself; this is the backstop if the JVM hangs (start-up included).
   const guard = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 60_000);
   const exitCode = await new Promise<number | null>((resolvePromise, reject) => {
     child.on('error', reject);
     child.on('close', (code) => resolvePromise(code));
   }).finally(() => clearTimeout(guard));
   const lines = Buffer.concat(out).toString('utf8').split('\n').filter((l) => l.startsWith('{'));
-  return { messages: lines.map(parseLine), exitCode, stderr: Buffer.concat(err).toString('utf8') };
+  return { lines, exitCode, stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** Consumes `count` messages of `topic` from its first offset with the Java client. */
+export async function consumeWithJava(opts: JavaConsumeOptions): Promise<JavaConsumeResult> {
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const args = ['--namesrv', opts.namesrvAddr, '--topic', opts.topic, '--count', String(opts.count), '--timeout-ms', String(timeoutMs)];
+  if (opts.group) args.push('--group', opts.group);
+  const r = await runJavaMain('ConsumeToJson', args, timeoutMs);
+  return { messages: r.lines.map(parseJavaMessage), exitCode: r.exitCode, stderr: r.stderr };
 }

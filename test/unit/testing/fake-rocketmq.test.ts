@@ -62,14 +62,16 @@ describe('FakeRocketMQ send path', () => {
     expect(stored[0]!.getProperty('CLUSTER')).toBe('DefaultCluster');
   });
 
-  test('a batch: one offset id per message, consecutive queue offsets, each message keeps its own properties', async () => {
+  test('a batch: one offset id per message, consecutive queue offsets, own tags; the batch UNIQ_KEY stored on each, as 5.3 does', async () => {
     fake = await FakeRocketMQ.start({ topics: { B: { queues: 1 } } });
     const p = await producer();
     const r = await p.send([new Message('B', 'x', { tags: 't1' }), new Message('B', 'y', { tags: 't2' })]);
     expect(r.offsetMsgId!.split(',')).toHaveLength(2);
     const stored = fake.messages('B');
     expect(stored.map((m) => [m.tags, m.queueOffset])).toEqual([['t1', 0n], ['t2', 1n]]);
-    expect(r.msgId.split(',')).toEqual(stored.map((m) => m.msgId));
+    expect(r.msgId.split(',')).toHaveLength(2);
+    expect(stored.map((m) => m.msgId)).toEqual([r.transactionId, r.transactionId]);
+    expect(stored.map((m) => m.offsetMsgId)).toEqual(r.offsetMsgId!.split(','));
   });
 
   test('an unknown topic is created from TBW102 on send, or refused when auto-create is off', async () => {

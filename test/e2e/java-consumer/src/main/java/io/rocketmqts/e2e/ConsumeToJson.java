@@ -30,11 +30,21 @@ public final class ConsumeToJson {
     }
 
     public static void main(String[] args) {
+        runAndExit("java-consumer", args, ConsumeToJson::run);
+    }
+
+    /** A program of this project: its exit code, or an exception (exit code 1). */
+    interface Program {
+        int run(String[] args) throws Exception;
+    }
+
+    /** Runs the program, reports a failure on stderr, and exits with its code. */
+    static void runAndExit(String name, String[] args, Program program) {
         int rc;
         try {
-            rc = run(args);
+            rc = program.run(args);
         } catch (Throwable t) {
-            System.err.println("java-consumer: " + t);
+            System.err.println(name + ": " + t);
             t.printStackTrace(System.err);
             rc = 1;
         }
@@ -152,7 +162,7 @@ public final class ConsumeToJson {
         return b.toString();
     }
 
-    private static void field(StringBuilder b, String name, String value) {
+    static void field(StringBuilder b, String name, String value) {
         quote(b, name);
         b.append(':');
         if (value == null) {
@@ -163,7 +173,7 @@ public final class ConsumeToJson {
         b.append(',');
     }
 
-    private static void num(StringBuilder b, String name, long value) {
+    static void num(StringBuilder b, String name, long value) {
         quote(b, name);
         // 64-bit values as strings would be safer for JavaScript, but every number here stays below 2^53.
         b.append(':').append(value).append(',');

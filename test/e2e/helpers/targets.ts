@@ -1,0 +1,54 @@
+/**
+ * Where an e2e scenario runs: the real NameServer + Broker of the global setup, or an in-process
+ * FakeRocketMQ (rocketmq-ts/testing). A scenario written against `target.namesrvAddr()` runs unchanged
+ * on both; broker-only checks (mqadmin) look at `target.real`.
+ */
+import { FakeRocketMQ } from '../../../src/testing';
+import { describeBroker, namesrvAddr } from './broker';
+
+export interface E2ETarget {
+  name: string;
+  /** True for the real broker (mqadmin and the broker's own tools work). */
+  real: boolean;
+  describe(name: string, fn: () => void): void;
+  /** Call in beforeAll. */
+  start(): Promise<void>;
+  /** Call in afterAll. */
+  stop(): Promise<void>;
+  namesrvAddr(): string;
+}
+
+export function realBrokerTarget(): E2ETarget {
+  return {
+    name: 'the real broker',
+    real: true,
+    describe: describeBroker,
+    start: async () => {},
+    stop: async () => {},
+    namesrvAddr,
+  };
+}
+
+/** A FakeRocketMQ per suite; it needs only the Java client (for the readers), so it skips when the broker does. */
+export function fakeTarget(): E2ETarget {
+  let fake: FakeRocketMQ | undefined;
+  return {
+    name: 'FakeRocketMQ',
+    real: false,
+    describe: describeBroker,
+    start: async () => {
+      fake = await FakeRocketMQ.start();
+    },
+    stop: async () => {
+      await fake?.close();
+    },
+    namesrvAddr: () => {
+      if (!fake) throw new Error('FakeRocketMQ target used before start()');
+      return fake.namesrvAddr;
+    },
+  };
+}
+
+export function e2eTargets(): E2ETarget[] {
+  return [realBrokerTarget(), fakeTarget()];
+}
