@@ -25,7 +25,9 @@ export function usageError(message: string): CliError {
 /** One line for any error: ours as written, the client's with its response code name, others by message. */
 export function describeError(e: unknown): string {
   if (e instanceof BrokerResponseError) {
-    const remark = e.remark ? `: ${e.remark}` : '';
+    // Java servers append an FAQ pointer on its own line (FAQUrl.suggestTodo); a failure stays one line.
+    const text = e.remark?.replace(/\s*See https?:\/\/\S+ for further details\.?\s*$/, '').replace(/\s*\n\s*/g, ' ');
+    const remark = text ? `: ${text}` : '';
     return `${responseCodeName(e.responseCode)} (${e.responseCode})${remark}`;
   }
   if (e instanceof RocketMQError) {

@@ -1,18 +1,17 @@
 import { RequestCode, SendMessageRequestHeaderV2, fromExtFields, string2messageProperties } from '../../../src/wire';
 import { FakeRemotingServer, closedPort } from '../../helpers/fake-remoting-server';
-import { startFakeCluster, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
+import { FakeRocketMQ } from '../../../src/testing';
 import { jsonLines, runCli } from '../../helpers/run-cli';
 
 const CLUSTER_BODY =
   '{"brokerAddrTable":{"broker-a":{"brokerAddrs":{0:"127.0.0.1:10911",1:"127.0.0.1:10921"},"brokerName":"broker-a","cluster":"C1"}},"clusterAddrTable":{"C1":["broker-a"]}}';
 
 describe('rocketmq-ts route / cluster / send (child process, fake RocketMQ)', () => {
-  let cluster: { ns: FakeNameServer; brokers: FakeBroker[]; close(): Promise<void> };
+  let fake: FakeRocketMQ;
   let clusterServer: FakeRemotingServer;
 
   beforeAll(async () => {
-    cluster = await startFakeCluster(1);
-    cluster.ns.setRoute('TopicA', cluster.brokers, 2);
+    fake = await FakeRocketMQ.start({ topics: { TopicA: { queues: 2 } } });
     clusterServer = await FakeRemotingServer.start({
       handler: (ctx) =>
         ctx.request.code === RequestCode.GET_BROKER_CLUSTER_INFO
@@ -21,28 +20,28 @@ describe('rocketmq-ts route / cluster / send (child process, fake RocketMQ)', ()
     });
   });
   afterAll(async () => {
-    await cluster.close();
+    await fake.close();
     await clusterServer.close();
   });
 
   it('route prints the name server answer, readable and as JSON', async () => {
-    const text = await runCli(['route', 'TopicA', '-n', cluster.ns.addr]);
+    const text = await runCli(['route', 'TopicA', '-n', fake.namesrvAddr]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('topic TopicA');
     expect(text.stdout).toMatch(/broker-a {2}read 2 {2}write 2 {2}perm RW- \(6\)/);
-    expect(text.stdout).toContain(`master ${cluster.brokers[0]!.addr}`);
-    const json = await runCli(['route', 'TopicA', '--json'], { env: { NAMESRV_ADDR: cluster.ns.addr } });
+    expect(text.stdout).toContain(`master ${fake.brokerAddrs['broker-a']}`);
+    const json = await runCli(['route', 'TopicA', '--json'], { env: { NAMESRV_ADDR: fake.namesrvAddr } });
     expect(json.code).toBe(0);
     const [route] = jsonLines(json.stdout);
     expect(route).toMatchObject({
       topic: 'TopicA',
       queueDatas: [{ brokerName: 'broker-a', readQueueNums: 2, writeQueueNums: 2, perm: 6 }],
-      brokerDatas: [{ brokerName: 'broker-a', brokerAddrs: { '0': cluster.brokers[0]!.addr } }],
+      brokerDatas: [{ brokerName: 'broker-a', brokerAddrs: { '0': fake.brokerAddrs['broker-a'] } }],
     });
   });
 
   it('route of an unknown topic, an unreachable name server, a bad address: one line, non-zero exit', async () => {
-    const unknown = await runCli(['route', 'Nope', '-n', cluster.ns.addr]);
+    const unknown = await runCli(['route', 'Nope', '-n', fake.namesrvAddr]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^rocketmq-ts route: TOPIC_NOT_EXIST \(17\): No topic route info in name server for the topic: Nope\n$/);
     const port = await closedPort();
@@ -67,16 +66,18 @@ describe('rocketmq-ts route / cluster / send (child process, fake RocketMQ)', ()
       brokerAddrTable: { 'broker-a': { brokerAddrs: { '0': '127.0.0.1:10911', '1': '127.0.0.1:10921' }, brokerName: 'broker-a', cluster: 'C1' } },
       clusterAddrTable: { C1: ['broker-a'] },
     });
-    const refused = await runCli(['cluster', '-n', cluster.ns.addr]);
+    // A name server that does not serve cluster info.
+    fake.script(RequestCode.GET_BROKER_CLUSTER_INFO, { times: 1, action: { type: 'respond', code: 3 } });
+    const refused = await runCli(['cluster', '-n', fake.namesrvAddr]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^rocketmq-ts cluster: REQUEST_CODE_NOT_SUPPORTED \(3\)/);
   });
 
   it('send sends with tags, keys, properties, delay level; prints ids and a summary', async () => {
-    const broker = cluster.brokers[0]!;
+    const broker = { sends: () => fake.requests(RequestCode.SEND_MESSAGE_V2).map((r) => r.request) };
     const before = broker.sends().length;
     const r = await runCli(
-      ['send', 'TopicA', 'hello', '-n', cluster.ns.addr, '--tags', 'TagA', '--keys', 'k1,k2', '-p', 'a=1', '--property', 'b=x=y', '--delay-level', '3', '--count', '3', '--async-window', '2', '--rate', '200', '--json'],
+      ['send', 'TopicA', 'hello', '-n', fake.namesrvAddr, '--tags', 'TagA', '--keys', 'k1,k2', '-p', 'a=1', '--property', 'b=x=y', '--delay-level', '3', '--count', '3', '--async-window', '2', '--rate', '200', '--json'],
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -93,19 +94,19 @@ describe('rocketmq-ts route / cluster / send (child process, fake RocketMQ)', ()
   });
 
   it('send reads the body from stdin with -, and prints readable lines', async () => {
-    const broker = cluster.brokers[0]!;
+    const broker = { sends: () => fake.requests(RequestCode.SEND_MESSAGE_V2).map((r) => r.request) };
     const before = broker.sends().length;
-    const r = await runCli(['send', 'TopicA', '-', '-n', cluster.ns.addr], { input: 'from stdin' });
+    const r = await runCli(['send', 'TopicA', '-', '-n', fake.namesrvAddr], { input: 'from stdin' });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^SEND_OK [0-9A-F]{32} broker-a\/\d@\d+ [\d.]+ ms\nsent 1, failed 0 in /);
     expect(broker.sends()[before]!.body!.toString()).toBe('from stdin');
   });
 
   it('send: broker errors, bad options and bad topics give one line and non-zero exit', async () => {
-    const broker = cluster.brokers[0]!;
-    broker.script.push({ code: 16, remark: 'no permission' }, { code: 16 }, { code: 16 });
-    const failed = await runCli(['send', 'TopicA', 'x', '-n', cluster.ns.addr]);
-    broker.script.length = 0;
+    const broker = { sends: () => fake.requests(RequestCode.SEND_MESSAGE_V2).map((r) => r.request) };
+    const refusal = fake.script(RequestCode.SEND_MESSAGE_V2, { times: 3, action: { type: 'respond', code: 16, remark: 'no permission' } });
+    const failed = await runCli(['send', 'TopicA', 'x', '-n', fake.namesrvAddr]);
+    refusal.remove();
     expect(failed.code).toBe(1);
     expect(failed.stderr.trim().split('\n')).toHaveLength(1);
     expect(failed.stderr).toMatch(/^rocketmq-ts send: /);
@@ -116,18 +117,18 @@ describe('rocketmq-ts route / cluster / send (child process, fake RocketMQ)', ()
       [['--async-window', '-1'], /--async-window must be a whole number/],
     ];
     for (const [args, re] of cases) {
-      const r = await runCli(['send', 'TopicA', 'x', '-n', cluster.ns.addr, ...args]);
+      const r = await runCli(['send', 'TopicA', 'x', '-n', fake.namesrvAddr, ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(re);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     }
-    const badTopic = await runCli(['send', 'bad topic!', 'x', '-n', cluster.ns.addr]);
+    const badTopic = await runCli(['send', 'bad topic!', 'x', '-n', fake.namesrvAddr]);
     expect(badTopic.code).toBe(2);
     expect(badTopic.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('runs from the repository with npm run cli (TypeScript sources)', async () => {
-    const r = await runCli(['route', 'TopicA', '--json', '-n', cluster.ns.addr], { viaNpmScript: true });
+    const r = await runCli(['route', 'TopicA', '--json', '-n', fake.namesrvAddr], { viaNpmScript: true });
     expect(r.code).toBe(0);
     expect(jsonLines(r.stdout)[0]).toMatchObject({ topic: 'TopicA' });
     const bad = await runCli(['decode', '--hex', 'q'], { viaNpmScript: true });

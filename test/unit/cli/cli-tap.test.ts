@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FrameDecoder, RemotingCommand, RequestCode } from '../../../src/wire';
 import { closedPort } from '../../helpers/fake-remoting-server';
-import { startFakeCluster, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
+import { FakeRocketMQ } from '../../../src/testing';
 import { jsonLines, runCli, startCli } from '../../helpers/run-cli';
 
 /** Writes `bytes` on a fresh connection and returns the first whole frame that comes back. */
@@ -28,30 +28,29 @@ function exchange(addr: string, bytes: Buffer): Promise<Buffer> {
 }
 
 describe('rocketmq-ts tap (child process, fake name server)', () => {
-  let cluster: { ns: FakeNameServer; brokers: FakeBroker[]; close(): Promise<void> };
+  let fake: FakeRocketMQ;
   let dir: string;
   beforeAll(async () => {
-    cluster = await startFakeCluster(1);
-    cluster.ns.setRoute('TopicA', cluster.brokers);
+    fake = await FakeRocketMQ.start({ topics: { TopicA: {} } });
     dir = mkdtempSync(path.join(os.tmpdir(), 'cli-tap-'));
   });
   afterAll(async () => {
-    await cluster.close();
+    await fake.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('forwards bytes unchanged, prints both directions with latency, writes a pcap that decode reads', async () => {
     const pcap = path.join(dir, 'tap.pcap');
-    const tap = startCli(['tap', '--listen', '127.0.0.1:0', '--target', cluster.ns.addr, '--json', '--write', pcap]);
+    const tap = startCli(['tap', '--listen', '127.0.0.1:0', '--target', fake.namesrvAddr, '--json', '--write', pcap]);
     try {
       const addr = (await tap.waitForStderr(/listening on (\S+),/))[1]!;
       const req = RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TopicA' });
       req.opaque = 42;
       const frame = req.encode();
       const viaTap = await exchange(addr, frame);
-      const direct = await exchange(cluster.ns.addr, frame);
+      const direct = await exchange(fake.namesrvAddr, frame);
       expect(viaTap).toEqual(direct);
-      const received = cluster.ns.routeRequests('TopicA');
+      const received = fake.requests(RequestCode.GET_ROUTEINFO_BY_TOPIC).filter((r) => r.request.extFields?.topic === 'TopicA');
       expect(received.length).toBe(2);
       await tap.waitForStderr(/closed/);
     } finally {
@@ -74,7 +73,7 @@ describe('rocketmq-ts tap (child process, fake name server)', () => {
   });
 
   it('prints readable frames by default', async () => {
-    const tap = startCli(['tap', '--listen', '127.0.0.1:0', '--target', cluster.ns.addr]);
+    const tap = startCli(['tap', '--listen', '127.0.0.1:0', '--target', fake.namesrvAddr]);
     try {
       const addr = (await tap.waitForStderr(/listening on (\S+),/))[1]!;
       await exchange(addr, RemotingCommand.createRequest(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'Nope' }).encode());
@@ -87,18 +86,18 @@ describe('rocketmq-ts tap (child process, fake name server)', () => {
   });
 
   it('a port in use, an unreachable target, bad addresses: one line, non-zero exit', async () => {
-    const inUse = await runCli(['tap', '--listen', cluster.ns.addr, '--target', cluster.ns.addr]);
+    const inUse = await runCli(['tap', '--listen', fake.namesrvAddr, '--target', fake.namesrvAddr]);
     expect(inUse.code).toBe(1);
-    expect(inUse.stderr).toBe(`rocketmq-ts tap: cannot listen on ${cluster.ns.addr}: address already in use\n`);
+    expect(inUse.stderr).toBe(`rocketmq-ts tap: cannot listen on ${fake.namesrvAddr}: address already in use\n`);
     const port = await closedPort();
     const down = await runCli(['tap', '--listen', '127.0.0.1:0', '--target', `127.0.0.1:${port}`]);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(new RegExp(`^rocketmq-ts tap: target 127.0.0.1:${port} is unreachable: .*ECONNREFUSED.*\\n$`));
-    const bad = await runCli(['tap', '--listen', 'localhost', '--target', cluster.ns.addr]);
+    const bad = await runCli(['tap', '--listen', 'localhost', '--target', fake.namesrvAddr]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('rocketmq-ts tap: --listen "localhost" is not HOST:PORT\n');
     const unwritable = path.join(dir, 'no-such-dir', 'x.pcap');
-    const noFile = await runCli(['tap', '--listen', '127.0.0.1:0', '--target', cluster.ns.addr, '--write', unwritable]);
+    const noFile = await runCli(['tap', '--listen', '127.0.0.1:0', '--target', fake.namesrvAddr, '--write', unwritable]);
     expect(noFile.code).toBe(1);
     expect(noFile.stderr).toMatch(/^rocketmq-ts tap: cannot write .*x\.pcap: ENOENT/);
     expect(noFile.stderr.trim().split('\n')).toHaveLength(1);

@@ -13,7 +13,7 @@ import { silentLogger } from '../../../src/logger';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import { Message } from '../../../src/message/message';
 import { captureLogger, FakeRemotingServer } from '../../helpers/fake-remoting-server';
-import { startFakeCluster } from '../../helpers/fake-rocketmq';
+import { FakeRocketMQ, RequestCode } from '../../../src/testing';
 
 interface GoldenCase {
   name: string;
@@ -208,12 +208,12 @@ describe('ACL denials become AccessDeniedError', () => {
 
 describe('a producer signing with AclClientRPCHook', () => {
   test('an ACL denial is not retried: the send rejects with the AccessDeniedError after one attempt', async () => {
-    const cluster = await startFakeCluster(2);
-    cluster.ns.setRoute('TopicAcl', cluster.brokers);
-    for (const b of cluster.brokers) b.onSend = () => ({ code: 16, remark: 'User:bob has no permission to access Topic:TopicAcl from 127.0.0.1, ...' });
+    const fake = await FakeRocketMQ.start({ brokers: ['broker-a', 'broker-b'], topics: { TopicAcl: {} } });
+    fake.script(RequestCode.SEND_MESSAGE_V2, { action: { type: 'respond', code: 16, remark: 'User:bob has no permission to access Topic:TopicAcl from 127.0.0.1, ...' } });
+    const sends = () => fake.requests(RequestCode.SEND_MESSAGE_V2).map((r) => r.request);
     const p = new DefaultMQProducer({
       producerGroup: 'pg_acl',
-      namesrvAddr: cluster.ns.addr,
+      namesrvAddr: fake.namesrvAddr,
       logger: silentLogger,
       rpcHook: new AclClientRPCHook({ accessKey: 'bob', secretKey: 'bobs-secret' }),
     });
@@ -222,11 +222,11 @@ describe('a producer signing with AclClientRPCHook', () => {
       const err = await p.send(new Message('TopicAcl', 'x')).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AccessDeniedError);
       expect((err as AccessDeniedError).reason).toBe('AUTHORIZATION');
-      expect(cluster.brokers.reduce((n, b) => n + b.sends().length, 0)).toBe(1);
-      expect(cluster.brokers.flatMap((b) => b.sends())[0]!.extFields!.AccessKey).toBe('bob');
+      expect(sends().length).toBe(1);
+      expect(sends()[0]!.extFields!.AccessKey).toBe('bob');
     } finally {
       await p.shutdown();
-      await cluster.close();
+      await fake.close();
     }
   });
 });

@@ -7,11 +7,9 @@ import type { SendResult } from '../../../src/producer/send-result';
 import type { RPCHook } from '../../../src/remoting/rpc-hook';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
 import type { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
-import { startFakeCluster, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
+import { FakeRocketMQ } from '../../../src/testing';
 
-let ns: FakeNameServer;
-let brokers: FakeBroker[];
-let closeCluster: () => Promise<void>;
+let fake: FakeRocketMQ;
 const producers: DefaultMQProducer[] = [];
 
 const SEND_CODES = new Set<number>([RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2]);
@@ -33,7 +31,7 @@ function throwingHook(phase: 'doBeforeRequest' | 'doAfterResponse', times = Infi
 }
 
 async function started(options: Partial<ProducerOptions> = {}): Promise<DefaultMQProducer> {
-  const p = new DefaultMQProducer({ producerGroup: 'pg_hook_retry', namesrvAddr: ns.addr, logger: silentLogger, ...options });
+  const p = new DefaultMQProducer({ producerGroup: 'pg_hook_retry', namesrvAddr: fake.namesrvAddr, logger: silentLogger, ...options });
   producers.push(p);
   await p.start();
   return p;
@@ -45,16 +43,15 @@ function sendAsync(p: DefaultMQProducer, msg: Message): Promise<{ result?: SendR
   });
 }
 
-const storedCount = () => brokers.reduce((n, b) => n + b.sends().length, 0);
+const storedCount = () => fake.messages('TopicTest').length;
 
 beforeEach(async () => {
-  ({ ns, brokers, close: closeCluster } = await startFakeCluster(2));
-  ns.setRoute('TopicTest', brokers);
+  fake = await FakeRocketMQ.start({ brokers: ['broker-a', 'broker-b'], topics: { TopicTest: {} } });
 });
 
 afterEach(async () => {
   await Promise.all(producers.splice(0).map((p) => p.shutdown()));
-  await closeCluster();
+  await fake.close();
 });
 
 describe('an RPC hook failing after the broker answered', () => {

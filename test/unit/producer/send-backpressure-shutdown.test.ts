@@ -4,7 +4,8 @@ import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import { Message } from '../../../src/message/message';
 import { AsyncSemaphore, AsyncSendBackpressure } from '../../../src/producer/send-backpressure';
 import type { SendResult } from '../../../src/producer/send-result';
-import { startFakeCluster, until } from '../../helpers/fake-rocketmq';
+import { FakeRocketMQ, RequestCode } from '../../../src/testing';
+import { until } from '../../helpers/fake-rocketmq';
 
 afterEach(() => jest.useRealTimers());
 
@@ -42,11 +43,11 @@ describe('AsyncSendBackpressure.close', () => {
 
 describe('producer shutdown with an async send waiting for a permit', () => {
   test('the waiting send settles with ClientStateError right away', async () => {
-    const { ns, brokers, close } = await startFakeCluster(1);
-    ns.setRoute('TopicTest', brokers);
+    const fake = await FakeRocketMQ.start({ topics: { TopicTest: {} } });
+    const sends = () => fake.requests(RequestCode.SEND_MESSAGE_V2);
     const p = new DefaultMQProducer({
       producerGroup: 'pg_bp_shutdown',
-      namesrvAddr: ns.addr,
+      namesrvAddr: fake.namesrvAddr,
       logger: silentLogger,
       enableBackpressureForAsyncMode: true,
       backPressureForAsyncSendNum: 10,
@@ -55,13 +56,14 @@ describe('producer shutdown with an async send waiting for a permit', () => {
     });
     try {
       await p.start();
-      for (const b of brokers) b.onSend = () => 'hold';
+      // Sends are held: never answered.
+      fake.script(RequestCode.SEND_MESSAGE_V2, { action: { type: 'drop' } });
       const outcomes: Array<SendResult | Error> = [];
       let waiter: SendResult | Error | undefined;
       for (let i = 0; i < 10; i++) {
         p.send(new Message('TopicTest', 'abc'), { onSuccess: (r) => outcomes.push(r), onException: (e) => outcomes.push(e) });
       }
-      await until(() => brokers.flatMap((b) => b.sends()).length === 10, 'ten in flight');
+      await until(() => sends().length === 10, 'ten in flight');
       let inFlightSettledBefore = -1;
       const settle = (o: SendResult | Error) => {
         waiter = o;
@@ -73,10 +75,10 @@ describe('producer shutdown with an async send waiting for a permit', () => {
       expect(waiter).toBeInstanceOf(ClientStateError);
       // Released by the shutdown itself, not by a held send failing when its connection closed.
       expect(inFlightSettledBefore).toBe(0);
-      expect(brokers.flatMap((b) => b.sends())).toHaveLength(10);
+      expect(sends()).toHaveLength(10);
     } finally {
       await p.shutdown();
-      await close();
+      await fake.close();
     }
   });
 });

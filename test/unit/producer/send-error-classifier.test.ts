@@ -25,7 +25,7 @@ import {
   type SendRetryPolicy,
 } from '../../../src/producer/send-error-classifier';
 import type { CommunicationMode } from '../../../src/producer/send-hooks';
-import { startFakeCluster, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
+import { FakeRocketMQ, RequestCode } from '../../../src/testing';
 
 // Java 5.3.3 DefaultMQProducerImpl.sendDefaultImpl and MQClientAPIImpl.onExceptionImpl, as a table.
 // Columns: retry (go on to the next attempt), keep (return an earlier non-OK result instead of the
@@ -149,16 +149,13 @@ describe('maxSendAttempts: retryTimesWhenSendFailed applies to sync only', () =>
 });
 
 describe('the attempt loop follows the table (a retried pre-send failure on a two-broker route)', () => {
-  let ns: FakeNameServer;
-  let brokers: FakeBroker[];
-  let close: () => Promise<void>;
+  let fake: FakeRocketMQ;
   let producer: DefaultMQProducer;
   let vetoes: number;
 
   beforeEach(async () => {
-    ({ ns, brokers, close } = await startFakeCluster(2));
-    ns.setRoute('TopicTest', brokers);
-    producer = new DefaultMQProducer({ producerGroup: 'pg_table', namesrvAddr: ns.addr, logger: silentLogger, retryTimesWhenSendFailed: 2 });
+    fake = await FakeRocketMQ.start({ brokers: ['broker-a', 'broker-b'], topics: { TopicTest: {} } });
+    producer = new DefaultMQProducer({ producerGroup: 'pg_table', namesrvAddr: fake.namesrvAddr, logger: silentLogger, retryTimesWhenSendFailed: 2 });
     await producer.start();
     vetoes = 0;
     // A check-forbidden veto is a retried error class: the attempt count alone decides how often it runs.
@@ -172,7 +169,7 @@ describe('the attempt loop follows the table (a retried pre-send failure on a tw
 
   afterEach(async () => {
     await producer.shutdown();
-    await close();
+    await fake.close();
   });
 
   test('sync: 1 + retryTimesWhenSendFailed attempts', async () => {
@@ -193,6 +190,6 @@ describe('the attempt loop follows the table (a retried pre-send failure on a tw
     const err = await producer.sendOneway(new Message('TopicTest', 'x')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SendRetriesExhaustedError);
     expect(vetoes).toBe(1);
-    expect(brokers.flatMap((b) => b.sends())).toHaveLength(0);
+    expect(fake.requests(RequestCode.SEND_MESSAGE_V2)).toHaveLength(0);
   });
 });

@@ -6,26 +6,28 @@ import { decodeTraceData } from '../../../src/producer/trace/trace-data-encoder'
 import { traceProducerOptions } from '../../../src/producer/trace/producer-trace';
 import { TransactionMQProducer } from '../../../src/producer/transaction-mq-producer';
 import { parseProducerOptions } from '../../../src/producer/producer-config';
-import { startFakeCluster, until, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
+import { FakeRocketMQ, RequestCode } from '../../../src/testing';
+import { until } from '../../helpers/fake-rocketmq';
 
-let ns: FakeNameServer;
-let broker: FakeBroker;
-let closeCluster: () => Promise<void>;
+let fake: FakeRocketMQ;
 const producers: DefaultMQProducer[] = [];
 
 beforeEach(async () => {
-  let brokers: FakeBroker[];
-  ({ ns, brokers, close: closeCluster } = await startFakeCluster(1));
-  broker = brokers[0]!;
-  ns.setRoute('TopicT', brokers);
-  ns.setRoute('RMQ_SYS_TRACE_TOPIC', brokers);
-  ns.setRoute('MyTraceTopic', brokers);
+  fake = await FakeRocketMQ.start({ topics: { TopicT: {}, RMQ_SYS_TRACE_TOPIC: {}, MyTraceTopic: {} } });
 });
 
 afterEach(async () => {
   await Promise.all(producers.splice(0).map((p) => p.shutdown()));
-  await closeCluster();
+  await fake.close();
 });
+
+/** The send requests the broker received. */
+const broker = {
+  sends: () => fake.requests(RequestCode.SEND_MESSAGE_V2).map((r) => r.request),
+  get addr(): string {
+    return fake.brokerAddrs['broker-a']!;
+  },
+};
 
 function traceSends(topic = 'RMQ_SYS_TRACE_TOPIC'): string[] {
   return broker
@@ -36,7 +38,7 @@ function traceSends(topic = 'RMQ_SYS_TRACE_TOPIC'): string[] {
 
 describe('enableTrace on a producer', () => {
   test('each send gives a Pub record; shutdown flushes it through the internal trace producer', async () => {
-    const p = new DefaultMQProducer({ producerGroup: 'pg_traced', namesrvAddr: ns.addr, logger: silentLogger, enableTrace: true });
+    const p = new DefaultMQProducer({ producerGroup: 'pg_traced', namesrvAddr: fake.namesrvAddr, logger: silentLogger, enableTrace: true });
     producers.push(p);
     await p.start();
     const r1 = await p.send(new Message('TopicT', 'one', { tags: 'A', keys: 'k1' }));
@@ -59,7 +61,7 @@ describe('enableTrace on a producer', () => {
   test('a custom trace topic; a transaction producer also records EndTransaction', async () => {
     const p = new TransactionMQProducer({
       producerGroup: 'pg_tx_traced',
-      namesrvAddr: ns.addr,
+      namesrvAddr: fake.namesrvAddr,
       logger: silentLogger,
       enableTrace: true,
       traceTopic: 'MyTraceTopic',
@@ -84,7 +86,7 @@ describe('enableTrace on a producer', () => {
   });
 
   test('off by default; the trace producer inherits name servers, TLS, hook and logger, not tracing', async () => {
-    const p = new DefaultMQProducer({ producerGroup: 'pg_plain', namesrvAddr: ns.addr, logger: silentLogger });
+    const p = new DefaultMQProducer({ producerGroup: 'pg_plain', namesrvAddr: fake.namesrvAddr, logger: silentLogger });
     producers.push(p);
     await p.start();
     await p.send(new Message('TopicT', 'x'));
