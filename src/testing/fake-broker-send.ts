@@ -11,7 +11,7 @@ import { ResponseCode } from '../remoting/protocol/response-code';
 import { decodeMessages } from '../message/message-batch';
 import type { HostAddress } from '../message/message-decoder';
 import { MessageConst } from '../message/message-const';
-import { string2messageProperties } from '../message/message-properties';
+import { messageProperties2String, string2messageProperties } from '../message/message-properties';
 import { MessageSysFlag, getTransactionValue, resetTransactionValue } from '../message/message-sys-flag';
 import type { FakeResponse } from './fake-listener';
 import { PERM_INHERIT, PERM_WRITE, offsetMsgIds, type FakeStore, type MessageToStore, type StoredMessage, type TopicConfig } from './fake-store';
@@ -22,8 +22,8 @@ export const AUTO_CREATE_TOPIC_KEY = 'TBW102';
 export const TRANS_HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
 /** Where the broker holds delayed messages until due. */
 const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
-/** The broker's default `messageDelayLevel`. */
-const DELAY_LEVELS_MS = [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200].map((s) => s * 1000);
+/** The broker's default `messageDelayLevel` (1s 5s 10s 30s 1m ... 2h). */
+export const DEFAULT_DELAY_LEVELS_MS: readonly number[] = [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200].map((s) => s * 1000);
 const MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 const FAQ_APPLY_TOPIC = '\nSee http://rocketmq.apache.org/docs/faq/ for further details.';
 
@@ -35,9 +35,16 @@ export interface SendContext {
   readonly autoCreateTopic: boolean;
   /** Stores a visible message and wakes pulls waiting on its queue. */
   putVisible(m: MessageToStore): StoredMessage;
+  /** Delay of each `DELAY` level, the broker's `messageDelayLevel`. */
+  readonly delayLevelsMs: readonly number[];
   /** Runs `fn` after `ms` (cleared on close). */
   later(ms: number, fn: () => void): void;
+  /** Pushes a reply message to the client named by its REPLY_TO_CLIENT; an error remark when it cannot. */
+  pushReply(header: ExtFields, body: Buffer, clientId: string | undefined): string | undefined;
 }
+
+const REPLY_CODES = new Set<number>([RequestCode.SEND_REPLY_MESSAGE, RequestCode.SEND_REPLY_MESSAGE_V2]);
+const V1_CODES = new Set<number>([RequestCode.SEND_MESSAGE, RequestCode.SEND_REPLY_MESSAGE]);
 
 interface SendHeader {
   producerGroup: string;
@@ -116,9 +123,9 @@ function sendError(code: number, remark: string): FakeResponse {
 }
 
 /** When a delayed message is due, or undefined to store it now. */
-function deliverAt(props: Map<string, string>, now: number): number | undefined {
+function deliverAt(props: Map<string, string>, now: number, levels: readonly number[]): number | undefined {
   const level = Number(props.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0);
-  if (level > 0) return now + DELAY_LEVELS_MS[Math.min(level, DELAY_LEVELS_MS.length) - 1]!;
+  if (level > 0 && levels.length > 0) return now + levels[Math.min(level, levels.length) - 1]!;
   const at = props.get(MessageConst.PROPERTY_TIMER_DELIVER_MS);
   if (at !== undefined) return Number(at);
   const sec = props.get(MessageConst.PROPERTY_TIMER_DELAY_SEC);
@@ -129,7 +136,7 @@ function deliverAt(props: Map<string, string>, now: number): number | undefined 
 }
 
 export function handleSend(ctx: SendContext, code: number, ext: ExtFields | undefined, body: Buffer, bornHost: HostAddress): FakeResponse {
-  const h = readSendHeader(ext, code !== RequestCode.SEND_MESSAGE);
+  const h = readSendHeader(ext, !V1_CODES.has(code));
   if (!h.topic) return sendError(ResponseCode.SYSTEM_ERROR, 'the topic is missing from the send header');
   const topic = topicFor(ctx, h);
   if ('code' in topic) return { ...topic, extFields: withSendExt(newExtFields()) };
@@ -169,28 +176,62 @@ export function handleSend(ctx: SendContext, code: number, ext: ExtFields | unde
     return { code: ResponseCode.SUCCESS, extFields: out };
   }
   props.set(MessageConst.PROPERTY_CLUSTER, ctx.clusterName);
+  if (REPLY_CODES.has(code)) {
+    // ReplyMessageProcessor: push to the requester first, then store.
+    props.set(MessageConst.PROPERTY_PUSH_REPLY_TIME, String(Date.now()));
+    const failed = ctx.pushReply(replyHeader(h, queueId, props, bornHost, ctx), body, props.get(MessageConst.PROPERTY_MESSAGE_REPLY_TO_CLIENT));
+    if (failed !== undefined) return sendError(ResponseCode.SYSTEM_ERROR, failed);
+  }
   const msg: MessageToStore = { ...base, body, flag: h.flag, properties: props };
   let stored: StoredMessage;
   if (getTransactionValue(h.sysFlag) === MessageSysFlag.TRANSACTION_PREPARED_TYPE) {
     stored = storeHalf(ctx, msg);
   } else {
-    const due = deliverAt(props, Date.now());
-    if (due !== undefined && due > Date.now()) {
-      // Held as the schedule (timer) topic holds it, the real topic and queue kept aside in properties,
-      // which the delivered message keeps; the answer describes the held record.
-      props.set(MessageConst.PROPERTY_REAL_TOPIC, h.topic);
-      props.set(MessageConst.PROPERTY_REAL_QUEUE_ID, String(queueId));
-      stored = ctx.store.append({ ...msg, topic: SCHEDULE_TOPIC }, 0n);
-      ctx.later(due - Date.now(), () => void ctx.putVisible(msg));
-    } else {
-      stored = ctx.putVisible(msg);
-    }
+    stored = storeOrSchedule(ctx, msg);
   }
   out.msgId = stored.ext.offsetMsgId;
   out.queueId = String(queueId);
   out.queueOffset = String(stored.ext.queueOffset);
   out.transactionId = props.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? '';
   return { code: ResponseCode.SUCCESS, extFields: out };
+}
+
+/**
+ * Stores a message now, or holds a delayed one (DELAY level, TIMER_* properties) as the schedule topic
+ * does: the real topic and queue kept aside in properties, which the delivered message keeps; the
+ * result describes the held record.
+ */
+export function storeOrSchedule(ctx: SendContext, msg: MessageToStore): StoredMessage {
+  const now = Date.now();
+  const due = deliverAt(msg.properties, now, ctx.delayLevelsMs);
+  if (due === undefined || due <= now) return ctx.putVisible(msg);
+  msg.properties.set(MessageConst.PROPERTY_REAL_TOPIC, msg.topic);
+  msg.properties.set(MessageConst.PROPERTY_REAL_QUEUE_ID, String(msg.queueId));
+  const held = ctx.store.append({ ...msg, topic: SCHEDULE_TOPIC }, 0n);
+  ctx.later(due - now, () => void ctx.putVisible(msg));
+  return held;
+}
+
+/** The ReplyMessageRequestHeader of PUSH_REPLY_MESSAGE_TO_CLIENT (hosts as Java's InetSocketAddress prints them). */
+function replyHeader(h: SendHeader, queueId: number, props: Map<string, string>, bornHost: HostAddress, ctx: SendContext): ExtFields {
+  const ext = newExtFields();
+  Object.assign(ext, {
+    producerGroup: h.producerGroup,
+    topic: h.topic,
+    defaultTopic: h.defaultTopic,
+    defaultTopicQueueNums: String(h.defaultTopicQueueNums),
+    queueId: String(queueId),
+    sysFlag: String(h.sysFlag),
+    bornTimestamp: String(h.bornTimestamp),
+    flag: String(h.flag),
+    properties: messageProperties2String(props),
+    reconsumeTimes: String(h.reconsumeTimes),
+    unitMode: 'false',
+    bornHost: `/${bornHost.address}`,
+    storeHost: `/${ctx.store.storeHost.address}`,
+    storeTimestamp: String(Date.now()),
+  });
+  return ext;
 }
 
 /** A prepared message goes to the half topic with its real topic and queue in properties. */

@@ -13,6 +13,7 @@ import { MessageSysFlag } from '../message/message-sys-flag';
 import type { HostAddress } from '../message/message-decoder';
 import { handleSend, realMessageOf, TRANS_HALF_TOPIC, type SendContext } from './fake-broker-send';
 import { handlePull, type PullContext } from './fake-broker-pull';
+import { FakeQueueLocks, handleSendBack } from './fake-broker-consumer';
 import { FakeClients } from './fake-clients';
 import { FakeListener, type FakeExchange, type FakeResponse } from './fake-listener';
 import { applyScript, type Dispatch } from './fake-dispatch';
@@ -27,11 +28,18 @@ export interface FakeBrokerOptions {
   transactionTimeoutMs: number;
   transactionCheckIntervalMs: number;
   transactionCheckMax: number;
+  delayLevelsMs: readonly number[];
   script: FakeScript;
   record: (target: string, request: RemotingCommand) => void;
 }
 
-const SEND_CODES = new Set<number>([RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE]);
+const SEND_CODES = new Set<number>([
+  RequestCode.SEND_MESSAGE,
+  RequestCode.SEND_MESSAGE_V2,
+  RequestCode.SEND_BATCH_MESSAGE,
+  RequestCode.SEND_REPLY_MESSAGE,
+  RequestCode.SEND_REPLY_MESSAGE_V2,
+]);
 
 function toBig(v: string | undefined): bigint | undefined {
   try {
@@ -53,6 +61,7 @@ export class FakeBroker implements SendContext, PullContext {
   store!: FakeStore;
   readonly clients: FakeClients;
   readonly shortPollingTimeMs = 1000;
+  readonly locks = new FakeQueueLocks();
   private readonly waiters = new Map<string, Set<() => void>>();
   private checkTimer: NodeJS.Timeout | undefined;
 
@@ -61,7 +70,7 @@ export class FakeBroker implements SendContext, PullContext {
     this.clients = new FakeClients((socket, group) => {
       const ext = newExtFields();
       ext.consumerGroup = group;
-      this.listener.sendOneway(socket, RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, ext);
+      this.listener.sendRequest(socket, RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, ext);
     });
   }
 
@@ -73,6 +82,9 @@ export class FakeBroker implements SendContext, PullContext {
   }
   get autoCreateTopic(): boolean {
     return this.options.autoCreateTopic;
+  }
+  get delayLevelsMs(): readonly number[] {
+    return this.options.delayLevelsMs;
   }
   get longPollingEnable(): boolean {
     return this.options.longPollingEnable;
@@ -87,7 +99,16 @@ export class FakeBroker implements SendContext, PullContext {
     if (this.options.autoCreateTopic) {
       this.store.putTopic({ topicName: 'TBW102', readQueueNums: 8, writeQueueNums: 8, perm: 7, topicSysFlag: 0 });
     }
+    // Every broker has its cluster's reply topic (request/reply).
+    this.store.putTopic({ topicName: `${this.clusterName}_REPLY_TOPIC`, readQueueNums: 1, writeQueueNums: 1, perm: 6, topicSysFlag: 0 });
     this.scheduleCheck();
+  }
+
+  pushReply(header: ExtFields, body: Buffer, clientId: string | undefined): string | undefined {
+    const socket = clientId === undefined ? undefined : this.clients.channelOf(clientId);
+    if (!socket) return `push reply message fail, channel of <${clientId ?? ''}> not found.`;
+    this.listener.sendRequest(socket, RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, header, body, false);
+    return undefined;
   }
 
   later(ms: number, fn: () => void): void {
@@ -178,7 +199,7 @@ export class FakeBroker implements SendContext, PullContext {
     copy.topic = real.topic;
     copy.queueId = real.queueId;
     copy.setPropertiesUnchecked(new Map(half.ext.properties));
-    this.listener.sendOneway(socket, RequestCode.CHECK_TRANSACTION_STATE, ext, encodeMessageExt(copy));
+    this.listener.sendRequest(socket, RequestCode.CHECK_TRANSACTION_STATE, ext, encodeMessageExt(copy));
   }
 
   private onRequest(ex: FakeExchange): void {
@@ -241,6 +262,15 @@ export class FakeBroker implements SendContext, PullContext {
       }
       case RequestCode.UPDATE_AND_CREATE_TOPIC:
         reply(this.createTopic(ext));
+        return;
+      case RequestCode.CONSUMER_SEND_MSG_BACK:
+        reply(handleSendBack(this, ext));
+        return;
+      case RequestCode.LOCK_BATCH_MQ:
+        reply(this.locks.lock(r.body));
+        return;
+      case RequestCode.UNLOCK_BATCH_MQ:
+        reply(this.locks.unlock(r.body));
         return;
       case RequestCode.END_TRANSACTION:
         reply(this.endTransaction(ext));

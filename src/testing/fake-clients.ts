@@ -131,6 +131,15 @@ export class FakeClients {
     return this.consumers.get(group)?.subscriptions.get(topic);
   }
 
+  /** The channel a client id heartbeats on (as a producer), for pushing replies to it. */
+  channelOf(clientId: string): net.Socket | undefined {
+    for (const g of this.producers.values()) {
+      const ch = g.get(clientId);
+      if (ch && !ch.socket.destroyed) return ch.socket;
+    }
+    return undefined;
+  }
+
   /** A live channel of a producer group (the check-back target), if any. */
   producerChannel(group: string): net.Socket | undefined {
     for (const ch of this.producers.get(group)?.values() ?? []) if (!ch.socket.destroyed) return ch.socket;

@@ -82,14 +82,17 @@ export class FakeListener {
     if (!socket.destroyed && socket.writable) socket.write(frame);
   }
 
-  /** Sends a oneway request of the server's own (CHECK_TRANSACTION_STATE, NOTIFY_CONSUMER_IDS_CHANGED). */
-  sendOneway(socket: net.Socket, code: number, extFields: ExtFields, body?: Buffer): void {
+  /**
+   * Sends a request of the server's own: oneway (CHECK_TRANSACTION_STATE, NOTIFY_CONSUMER_IDS_CHANGED)
+   * or not (PUSH_REPLY_MESSAGE_TO_CLIENT; the client's answer is read and ignored).
+   */
+  sendRequest(socket: net.Socket, code: number, extFields: ExtFields, body?: Buffer, oneway = true): void {
     const cmd = new RemotingCommand({
       code,
       language: 'JAVA',
       version: SERVER_VERSION,
       opaque: this.nextOpaque++,
-      flag: 2,
+      flag: oneway ? 2 : 0,
       extFields,
       body,
       serializeType: 'JSON',

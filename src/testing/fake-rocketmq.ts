@@ -11,6 +11,7 @@
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { decodeMessageExt, type MessageExt } from '../message/message-decoder';
 import { FakeBroker } from './fake-broker';
+import { DEFAULT_DELAY_LEVELS_MS } from './fake-broker-send';
 import { FakeNameServer } from './fake-name-server';
 import { FakeScript, type ScriptRule, type ScriptRuleOptions } from './fake-script';
 
@@ -35,6 +36,8 @@ export interface FakeRocketMQOptions {
   transactionCheckIntervalMs?: number;
   /** Check-backs before a half message is dropped. Default 15. */
   transactionCheckMax?: number;
+  /** Delay of each DELAY level in ms, the broker's `messageDelayLevel`; default 1s 5s 10s 30s 1m ... 2h. */
+  delayLevelsMs?: readonly number[];
   /** How many received requests `requests()` keeps (oldest dropped first). Default 10000. */
   recordLimit?: number;
 }
@@ -77,6 +80,7 @@ export class FakeRocketMQ {
           transactionTimeoutMs: options.transactionTimeoutMs ?? 6000,
           transactionCheckIntervalMs: options.transactionCheckIntervalMs ?? 30_000,
           transactionCheckMax: options.transactionCheckMax ?? 15,
+          delayLevelsMs: options.delayLevelsMs ?? DEFAULT_DELAY_LEVELS_MS,
           script: this.rules,
           record,
         }),

@@ -52,6 +52,8 @@ export class FakeStore {
   readonly halves = new Map<bigint, StoredMessage>();
   /** Queue offset of the next half message (the half topic's single queue). */
   nextHalfOffset = 0n;
+  /** Every record by commit-log offset (CONSUMER_SEND_MSG_BACK looks messages up by it). */
+  readonly byOffset = new Map<bigint, StoredMessage>();
   private readonly queues = new Map<string, StoredMessage[]>();
   private readonly offsets = new Map<string, bigint>();
   private physicalOffset = 0n;
@@ -92,7 +94,9 @@ export class FakeStore {
     ext.bodyCRC = record.readInt32BE(8);
     this.physicalOffset += BigInt(record.length);
     const tags = ext.tags;
-    return { ext, record, tagsCode: tags ? javaStringHashCode(tags) : 0 };
+    const stored = { ext, record, tagsCode: tags ? javaStringHashCode(tags) : 0 };
+    this.byOffset.set(ext.commitLogOffset, stored);
+    return stored;
   }
 
   /** Appends to the commit log and the (topic, queue) consume queue. */

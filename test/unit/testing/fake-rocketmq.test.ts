@@ -8,6 +8,7 @@ import { RemotingClient } from '../../../src/remoting/remoting-client';
 import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { FakeRocketMQ, RequestCode, ResponseCode } from '../../../src/testing';
 import type { LocalTransactionState } from '../../../src/producer/transaction-listener';
+import { createReplyMessage } from '../../../src/producer/request-reply';
 
 let fake: FakeRocketMQ;
 const closers: (() => Promise<unknown>)[] = [];
@@ -236,6 +237,65 @@ describe('FakeRocketMQ consumers and transactions', () => {
     for (let i = 0; i < 400 && fake.pendingTransactions > 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(checked).toEqual(['later']);
     expect(fake.messages('X').map((m) => m.body.toString())).toEqual(['commit', 'later']);
+  });
+});
+
+describe('FakeRocketMQ retries and orderly locks', () => {
+  test('CONSUMER_SEND_MSG_BACK: to %RETRY% after the level delay with reconsumeTimes+1, to %DLQ% past maxReconsumeTimes', async () => {
+    fake = await FakeRocketMQ.start({ topics: { R: { queues: 1 } }, delayLevelsMs: [10, 20, 30] });
+    const p = await producer();
+    const sent = await p.send(new Message('R', 'fails'));
+    const c = client();
+    const back = (offset: bigint, max: number) =>
+      c.invoke(broker(), request(RequestCode.CONSUMER_SEND_MSG_BACK, { offset, group: 'cg', delayLevel: 0, originMsgId: sent.offsetMsgId!, maxReconsumeTimes: max }), 2000);
+    expect((await back(decodeOffsetMessageId(sent.offsetMsgId!).offset, 16)).code).toBe(ResponseCode.SUCCESS);
+    expect(fake.messages('%RETRY%cg')).toHaveLength(0);
+    for (let i = 0; i < 400 && fake.messages('%RETRY%cg').length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const retry = fake.messages('%RETRY%cg')[0]!;
+    expect(retry).toMatchObject({ reconsumeTimes: 1, msgId: sent.msgId });
+    expect(retry.body.toString()).toBe('fails');
+    expect([retry.getProperty('RETRY_TOPIC'), retry.getProperty('ORIGIN_MESSAGE_ID'), retry.getProperty('DELAY')]).toEqual(['R', sent.offsetMsgId, '3']);
+    expect((await back(retry.commitLogOffset, 1)).code).toBe(ResponseCode.SUCCESS);
+    const dead = fake.messages('%DLQ%cg');
+    expect(dead.map((m) => [m.reconsumeTimes, m.getProperty('RETRY_TOPIC')])).toEqual([[2, 'R']]);
+    expect((await back(999_999n, 16)).code).toBe(ResponseCode.SYSTEM_ERROR);
+  });
+
+  test('LOCK_BATCH_MQ locks free queues for one client; UNLOCK_BATCH_MQ frees its own', async () => {
+    fake = await FakeRocketMQ.start({ topics: { Q: { queues: 2 } } });
+    const c = client();
+    const mq = (queueId: number) => ({ topic: 'Q', brokerName: 'broker-a', queueId });
+    const call = async (code: number, clientId: string, ids: number[]) => {
+      const body = Buffer.from(JSON.stringify({ consumerGroup: 'og', clientId, onlyThisBroker: false, mqSet: ids.map(mq) }));
+      const r = await c.invoke(broker(), request(code, {}, body), 2000);
+      return r.body ? (JSON.parse(r.body.toString()).lockOKMQSet as { queueId: number }[]).map((q) => q.queueId) : r.code;
+    };
+    expect(await call(RequestCode.LOCK_BATCH_MQ, 'A', [0, 1])).toEqual([0, 1]);
+    expect(await call(RequestCode.LOCK_BATCH_MQ, 'B', [0, 1])).toEqual([]);
+    expect(await call(RequestCode.UNLOCK_BATCH_MQ, 'A', [0])).toBe(ResponseCode.SUCCESS);
+    expect(await call(RequestCode.LOCK_BATCH_MQ, 'B', [0, 1])).toEqual([0]);
+    expect(await call(RequestCode.LOCK_BATCH_MQ, 'A', [1])).toEqual([1]);
+  });
+});
+
+describe('FakeRocketMQ request/reply', () => {
+  test('a reply sent with SEND_REPLY_MESSAGE_V2 is pushed to the requester (PUSH_REPLY_MESSAGE_TO_CLIENT) and stored', async () => {
+    fake = await FakeRocketMQ.start({ topics: { TopicReq: { queues: 1 } } });
+    const requester = new DefaultMQProducer({ producerGroup: 'pg_requester', namesrvAddr: fake.namesrvAddr, logger: silentLogger, topics: ['TopicReq'] });
+    await requester.start();
+    closers.push(() => requester.shutdown());
+    const responder = await producer('pg_responder');
+    const pending = requester.request(new Message('TopicReq', 'ping'), 5000);
+    for (let i = 0; i < 400 && fake.messages('TopicReq').length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const asked = fake.messages('TopicReq')[0]!;
+    expect(asked.body.toString()).toBe('ping');
+    await responder.send(createReplyMessage(asked, 'pong'));
+    const reply = await pending;
+    expect(reply.body.toString()).toBe('pong');
+    expect(reply.getProperty('CORRELATION_ID')).toBe(asked.getProperty('CORRELATION_ID'));
+    expect(reply.getProperty('PUSH_REPLY_TIME')).toMatch(/^\d+$/);
+    expect(fake.requests(RequestCode.SEND_REPLY_MESSAGE_V2)).toHaveLength(1);
+    expect(fake.messages('DefaultCluster_REPLY_TOPIC').map((m) => m.body.toString())).toEqual(['pong']);
   });
 });
 
