@@ -45,9 +45,8 @@ export function handleSendBack(ctx: SendContext, ext: ExtFields | undefined): Fa
     props.set(MessageConst.PROPERTY_DELAY_TIME_LEVEL, String(delayLevel));
   }
   ensureTopic(ctx, topic);
-  if (!props.get(MessageConst.PROPERTY_ORIGIN_MESSAGE_ID)) {
-    props.set(MessageConst.PROPERTY_ORIGIN_MESSAGE_ID, ext?.originMsgId || m.offsetMsgId);
-  }
+  // The stored message's own ORIGIN_MESSAGE_ID, else its offset id; the header's originMsgId is not used.
+  if (!props.get(MessageConst.PROPERTY_ORIGIN_MESSAGE_ID)) props.set(MessageConst.PROPERTY_ORIGIN_MESSAGE_ID, m.offsetMsgId);
   storeOrSchedule(ctx, {
     topic,
     queueId: 0,

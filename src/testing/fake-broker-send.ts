@@ -111,6 +111,13 @@ function topicFor(ctx: SendContext, h: SendHeader): TopicConfig | FakeResponse {
   return config;
 }
 
+/** What a 5.3 broker adds to every stored message's properties (seen on messages a consumer reads). */
+function addBrokerProperties(props: Map<string, string>, ctx: SendContext): void {
+  props.set(MessageConst.PROPERTY_CLUSTER, ctx.clusterName);
+  props.set(MessageConst.PROPERTY_MSG_REGION, 'DefaultRegion');
+  props.set(MessageConst.PROPERTY_TRACE_SWITCH, 'true');
+}
+
 function withSendExt(ext: ExtFields): ExtFields {
   ext.MSG_REGION = 'DefaultRegion';
   ext.TRACE_ON = 'true';
@@ -163,7 +170,7 @@ export function handleSend(ctx: SendContext, code: number, ext: ExtFields | unde
     // Each member keeps its own flag, body and properties, then the batch's properties (its WAIT and
     // UNIQ_KEY, and the CLUSTER the broker adds) are appended: a 5.3 broker stores the batch's UNIQ_KEY on
     // every member.
-    props.set(MessageConst.PROPERTY_CLUSTER, ctx.clusterName);
+    addBrokerProperties(props, ctx);
     const stored = inner.map((m) => {
       const merged = new Map(m.properties);
       for (const [k, v] of props) merged.set(k, v);
@@ -175,7 +182,7 @@ export function handleSend(ctx: SendContext, code: number, ext: ExtFields | unde
     out.transactionId = props.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? '';
     return { code: ResponseCode.SUCCESS, extFields: out };
   }
-  props.set(MessageConst.PROPERTY_CLUSTER, ctx.clusterName);
+  addBrokerProperties(props, ctx);
   if (REPLY_CODES.has(code)) {
     // ReplyMessageProcessor: push to the requester first, then store.
     props.set(MessageConst.PROPERTY_PUSH_REPLY_TIME, String(Date.now()));
@@ -245,14 +252,15 @@ function storeHalf(ctx: SendContext, m: MessageToStore): StoredMessage {
   return half;
 }
 
-/** The real message of a half one, as EndTransactionProcessor rebuilds it for a commit. */
+/**
+ * The real message of a half one, as EndTransactionProcessor rebuilds it for a commit. It clears
+ * REAL_TOPIC, REAL_QID and TRAN_MSG only after writing the properties string, so a 5.3 broker stores
+ * them (a consumer sees them): kept here too.
+ */
 export function realMessageOf(half: StoredMessage, commitOrRollback: number): MessageToStore {
   const props = new Map(half.ext.properties);
   const topic = props.get(MessageConst.PROPERTY_REAL_TOPIC) ?? half.ext.topic;
   const queueId = Number(props.get(MessageConst.PROPERTY_REAL_QUEUE_ID) ?? 0);
-  props.delete(MessageConst.PROPERTY_REAL_TOPIC);
-  props.delete(MessageConst.PROPERTY_REAL_QUEUE_ID);
-  props.delete(MessageConst.PROPERTY_TRANSACTION_PREPARED);
   return {
     topic,
     queueId,

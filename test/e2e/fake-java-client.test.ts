@@ -27,14 +27,16 @@ interface JavaSend {
 const COUNT = 6;
 const ID = /^[0-9A-F]{32}$/;
 
-async function roundTrip(fake: FakeRocketMQ, mode: 'lite' | 'push'): Promise<{ sends: JavaSend[]; consumed: JavaConsumedMessage[]; topic: string; group: string }> {
-  const topic = uniqueName(`fake_${mode}`);
-  const group = uniqueName(`fake_${mode}_group`);
+type Mode = 'lite' | 'push' | 'push-retry' | 'transaction';
+
+async function roundTrip(fake: FakeRocketMQ, mode: Mode): Promise<{ sends: JavaSend[]; consumed: JavaConsumedMessage[]; lines: string[]; topic: string; group: string }> {
+  const topic = uniqueName(`fake_${mode.replace('-', '_')}`);
+  const group = uniqueName(`fake_${mode.replace('-', '_')}_group`);
   const r = await runJavaMain('FakeRoundTrip', ['--namesrv', fake.namesrvAddr, '--topic', topic, '--group', group, '--mode', mode, '--count', String(COUNT), '--timeout-ms', '40000'], 40_000);
   if (r.exitCode !== 0) throw new Error(`FakeRoundTrip exited ${r.exitCode}:\n${r.stderr.slice(-4000)}`);
   const sends = r.lines.filter((l) => l.startsWith('{"kind":"send"')).map((l) => JSON.parse(l) as JavaSend);
   const consumed = r.lines.filter((l) => l.startsWith('{"kind":"consume"')).map(parseJavaMessage);
-  return { sends, consumed, topic, group };
+  return { sends, consumed, lines: r.lines, topic, group };
 }
 
 function expectFaithful(fake: FakeRocketMQ, topic: string, sends: JavaSend[], consumed: JavaConsumedMessage[]): void {
@@ -84,6 +86,8 @@ function expectFaithful(fake: FakeRocketMQ, topic: string, sends: JavaSend[], co
       storeTimestamp: m.storeTimestamp,
       waitStoreMsgOK: m.waitStoreMsgOK,
       cluster: m.systemProperties.CLUSTER,
+      region: m.systemProperties.MSG_REGION,
+      traceOn: m.systemProperties.TRACE_ON,
       // The consumer adds the queue's offsets to what it received.
       minOffset: m.systemProperties.MIN_OFFSET,
     }).toEqual({
@@ -105,6 +109,8 @@ function expectFaithful(fake: FakeRocketMQ, topic: string, sends: JavaSend[], co
       storeTimestamp: s.storeTimestamp,
       waitStoreMsgOK: 'true',
       cluster: 'DefaultCluster',
+      region: 'DefaultRegion',
+      traceOn: 'true',
       minOffset: '0',
     });
     expect(m.bodyCRC).toBe(s.bodyCRC);
@@ -116,7 +122,8 @@ describeBroker('the Java client against FakeRocketMQ', () => {
   let fake: FakeRocketMQ;
 
   beforeEach(async () => {
-    fake = await FakeRocketMQ.start();
+    // Short delay levels (retries) and a quick check-back; everything else as a broker's defaults.
+    fake = await FakeRocketMQ.start({ delayLevelsMs: new Array<number>(18).fill(200), transactionTimeoutMs: 300, transactionCheckIntervalMs: 200 });
   });
 
   afterEach(async () => {
@@ -136,5 +143,51 @@ describeBroker('the Java client against FakeRocketMQ', () => {
     expect(fake.requests(RequestCode.GET_CONSUMER_LIST_BY_GROUP).length).toBeGreaterThan(0);
     const committed = [0, 1, 2, 3].map((q) => fake.consumerOffset(group, topic, q) ?? 0n);
     expect(committed.reduce((a, b) => a + b, 0n)).toBe(BigInt(COUNT + 2));
+  });
+
+  test('DefaultMQPushConsumer RECONSUME_LATER: sent back, redelivered through %RETRY%<group> with reconsumeTimes 1', async () => {
+    const { consumed, sends, topic, group } = await roundTrip(fake, 'push-retry');
+    const total = COUNT + 2;
+    expect(consumed).toHaveLength(total * 2);
+    expect(fake.requests(RequestCode.CONSUMER_SEND_MSG_BACK)).toHaveLength(total);
+    expect(fake.messages(`%RETRY%${group}`)).toHaveLength(total);
+    for (let i = 0; i < total; i++) {
+      const both = consumed.filter((c) => c.userProperties.index === String(i));
+      expect(both.map((m) => m.reconsumeTimes).sort()).toEqual([0, 1]);
+      const [first, again] = both[0]!.reconsumeTimes === 0 ? [both[0]!, both[1]!] : [both[1]!, both[0]!];
+      // The client restores the original topic from RETRY_TOPIC; the id and body are the message's own.
+      expect({ topic: again.topic, msgId: again.msgId, body: again.body.toString(), tags: again.tags }).toEqual({
+        topic,
+        msgId: first.msgId,
+        body: first.body.toString(),
+        tags: first.tags,
+      });
+      expect(again.systemProperties.RETRY_TOPIC).toBe(topic);
+      expect(again.systemProperties.ORIGIN_MESSAGE_ID).toBe(first.offsetMsgId);
+      expect(again.offsetMsgId).not.toBe(first.offsetMsgId);
+      // As a 5.3.3 broker delivers a retry (checked against one): scheduled properties stay, WAIT is false.
+      expect(again.systemProperties).toMatchObject({ DELAY: '3', REAL_TOPIC: `%RETRY%${group}`, REAL_QID: '0', WAIT: 'false' });
+    }
+    expect(sends).toHaveLength(COUNT + 1);
+  });
+
+  test('TransactionMQProducer: commit visible, rollback dropped, unknown checked back (CHECK_TRANSACTION_STATE) and committed', async () => {
+    const { sends, consumed, lines, topic } = await roundTrip(fake, 'transaction');
+    expect(sends.map((s) => (s as JavaSend & { localTransactionState: string }).localTransactionState)).toEqual(['COMMIT_MESSAGE', 'ROLLBACK_MESSAGE', 'UNKNOW']);
+    for (const s of sends) expect(s).toMatchObject({ sendStatus: 'SEND_OK', transactionId: s.msgId });
+    const checks = lines.filter((l) => l.startsWith('{"kind":"check"')).map((l) => JSON.parse(l) as Record<string, string>);
+    expect(checks[0]).toEqual({ kind: 'check', index: '2', topic, transactionId: sends[2]!.msgId, body: 'tx-body-2' });
+    expect(consumed.map((m) => [m.userProperties.index, m.msgId, m.body.toString()]).sort()).toEqual([
+      ['0', sends[0]!.msgId, 'tx-body-0'],
+      ['2', sends[2]!.msgId, 'tx-body-2'],
+    ]);
+    // What a 5.3.3 broker shows on a committed message (checked against one): the half's properties stay.
+    for (const m of consumed) {
+      expect(m.systemProperties).toMatchObject({ TRAN_MSG: 'true', REAL_TOPIC: topic, REAL_QID: String(m.queueId) });
+      expect(m.sysFlag).toBe(8);
+    }
+    expect(consumed.find((m) => m.userProperties.index === '2')!.userProperties.TRANSACTION_CHECK_TIMES).toBe('1');
+    expect(fake.messages(topic)).toHaveLength(2);
+    expect(fake.pendingTransactions).toBe(0);
   });
 });

@@ -60,7 +60,7 @@ describe('FakeRocketMQ send path', () => {
     const stored = fake.messages('T');
     expect(stored.map((m) => m.body.toString())).toEqual(['one', 'two']);
     expect(stored[0]).toMatchObject({ tags: 'a', keys: 'k1', msgId: first.msgId, offsetMsgId: first.offsetMsgId, queueOffset: 0n });
-    expect(stored[0]!.getProperty('CLUSTER')).toBe('DefaultCluster');
+    expect([stored[0]!.getProperty('CLUSTER'), stored[0]!.getProperty('MSG_REGION'), stored[0]!.getProperty('TRACE_ON')]).toEqual(['DefaultCluster', 'DefaultRegion', 'true']);
   });
 
   test('a batch: one offset id per message, consecutive queue offsets, own tags; the batch UNIQ_KEY stored on each, as 5.3 does', async () => {
@@ -232,7 +232,8 @@ describe('FakeRocketMQ consumers and transactions', () => {
     expect(fake.messages('X').map((m) => m.body.toString())).toEqual(['commit']);
     const visible = fake.messages('X')[0]!;
     expect(visible.msgId).toBe(committed.msgId);
-    expect(visible.getProperty('REAL_TOPIC')).toBeUndefined();
+    // As a 5.3 broker stores a committed message: the half message's bookkeeping properties stay.
+    expect([visible.getProperty('REAL_TOPIC'), visible.getProperty('TRAN_MSG'), visible.sysFlag]).toEqual(['X', 'true', 8]);
     expect(fake.checkTransactions()).toBe(1);
     for (let i = 0; i < 400 && fake.pendingTransactions > 0; i++) await new Promise((r) => setTimeout(r, 5));
     expect(checked).toEqual(['later']);
@@ -247,7 +248,7 @@ describe('FakeRocketMQ retries and orderly locks', () => {
     const sent = await p.send(new Message('R', 'fails'));
     const c = client();
     const back = (offset: bigint, max: number) =>
-      c.invoke(broker(), request(RequestCode.CONSUMER_SEND_MSG_BACK, { offset, group: 'cg', delayLevel: 0, originMsgId: sent.offsetMsgId!, maxReconsumeTimes: max }), 2000);
+      c.invoke(broker(), request(RequestCode.CONSUMER_SEND_MSG_BACK, { offset, group: 'cg', delayLevel: 0, originMsgId: sent.msgId, maxReconsumeTimes: max }), 2000);
     expect((await back(decodeOffsetMessageId(sent.offsetMsgId!).offset, 16)).code).toBe(ResponseCode.SUCCESS);
     expect(fake.messages('%RETRY%cg')).toHaveLength(0);
     for (let i = 0; i < 400 && fake.messages('%RETRY%cg').length === 0; i++) await new Promise((r) => setTimeout(r, 5));

@@ -23,7 +23,10 @@ import org.apache.rocketmq.common.message.MessageExt;
  * them. One JSON line per SendResult ({"kind":"send",...}) and per consumed message ({"kind":"consume",...}
  * plus ConsumeToJson's fields).
  *
- * Arguments: --namesrv ADDR --topic T [--count N] [--mode lite|push] [--group G] [--timeout-ms MS]
+ * `--mode push-retry` refuses every first delivery (RECONSUME_LATER: the client sends it back, the server
+ * redelivers it through the group's retry topic); `--mode transaction` runs FakeTransactions instead.
+ *
+ * Arguments: --namesrv ADDR --topic T [--count N] [--mode lite|push|push-retry|transaction] [--group G] [--timeout-ms MS]
  * Exit codes: 0 all read, 2 timeout, 1 usage or client error.
  */
 public final class FakeRoundTrip {
@@ -59,6 +62,9 @@ public final class FakeRoundTrip {
         }
         PrintStream out = new PrintStream(System.out, false, "UTF-8");
         String instance = "rmqts-fake-" + ConsumeToJson.ProcessHandleCompat.pid();
+        if ("transaction".equals(mode)) {
+            return FakeTransactions.run(out, namesrv, topic, group, instance, timeoutMs);
+        }
 
         DefaultMQProducer producer = new DefaultMQProducer(group + "_producer");
         producer.setNamesrvAddr(namesrv);
@@ -82,10 +88,12 @@ public final class FakeRoundTrip {
             producer.shutdown();
         }
 
-        int expected = count + 2;
-        List<MessageExt> got = "push".equals(mode)
-            ? consumePush(namesrv, topic, group, instance, expected, timeoutMs)
-            : consumeLite(namesrv, topic, group, instance, expected, timeoutMs);
+        boolean retry = "push-retry".equals(mode);
+        // With push-retry every message is first refused (RECONSUME_LATER), so each arrives twice.
+        int expected = (count + 2) * (retry ? 2 : 1);
+        List<MessageExt> got = "lite".equals(mode)
+            ? consumeLite(namesrv, topic, group, instance, expected, timeoutMs)
+            : consumePush(namesrv, topic, group, instance, expected, timeoutMs, retry);
         for (MessageExt m : got) {
             String json = ConsumeToJson.toJson(m);
             out.println("{\"kind\":\"consume\"," + json.substring(1));
@@ -98,7 +106,7 @@ public final class FakeRoundTrip {
         return 0;
     }
 
-    private static List<MessageExt> consumeLite(String namesrv, String topic, String group, String instance, int expected, long timeoutMs)
+    static List<MessageExt> consumeLite(String namesrv, String topic, String group, String instance, int expected, long timeoutMs)
         throws Exception {
         DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(group);
         consumer.setNamesrvAddr(namesrv);
@@ -117,8 +125,8 @@ public final class FakeRoundTrip {
         return got;
     }
 
-    private static List<MessageExt> consumePush(String namesrv, String topic, String group, String instance, int expected, long timeoutMs)
-        throws Exception {
+    private static List<MessageExt> consumePush(String namesrv, String topic, String group, String instance, int expected, long timeoutMs,
+        boolean refuseFirst) throws Exception {
         List<MessageExt> got = new CopyOnWriteArrayList<>();
         DefaultMQPushConsumer consumer = new DefaultMQPushConsumer(group);
         consumer.setNamesrvAddr(namesrv);
@@ -126,7 +134,8 @@ public final class FakeRoundTrip {
         consumer.subscribe(topic, "*");
         consumer.registerMessageListener((MessageListenerConcurrently) (msgs, ctx) -> {
             got.addAll(msgs);
-            return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+            boolean first = msgs.stream().anyMatch(m -> m.getReconsumeTimes() == 0);
+            return refuseFirst && first ? ConsumeConcurrentlyStatus.RECONSUME_LATER : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
         });
         consumer.start();
         try {
@@ -139,12 +148,14 @@ public final class FakeRoundTrip {
             consumer.shutdown();
         }
         List<MessageExt> sorted = new ArrayList<>(got);
-        Collections.sort(sorted, (a, b) -> a.getQueueId() != b.getQueueId()
+        Collections.sort(sorted, (a, b) -> a.getReconsumeTimes() != b.getReconsumeTimes()
+            ? Integer.compare(a.getReconsumeTimes(), b.getReconsumeTimes())
+            : a.getQueueId() != b.getQueueId()
             ? Integer.compare(a.getQueueId(), b.getQueueId()) : Long.compare(a.getQueueOffset(), b.getQueueOffset()));
         return sorted;
     }
 
-    private static String sendJson(SendResult r) {
+    static String sendJson(SendResult r) {
         StringBuilder b = new StringBuilder(256);
         b.append('{');
         ConsumeToJson.field(b, "kind", "send");
