@@ -53,6 +53,13 @@ module.exports = {
       to: { path: '^src/index\\.ts$' },
     },
     {
+      name: 'testing-is-a-face',
+      comment: 'src/testing (rocketmq-ts/testing: FakeRocketMQ, fault tools) is for tests: only the CLI uses it.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/testing/', '^src/cli/'] },
+      to: { path: '^src/testing/' },
+    },
+    {
       name: 'bytebuffer-off-the-hot-path',
       comment: 'bytebuffer draws the hex dumps of the command-line tool; nothing on the client path imports it.',
       severity: 'error',
