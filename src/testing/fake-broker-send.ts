@@ -246,6 +246,9 @@ function storeHalf(ctx: SendContext, m: MessageToStore): StoredMessage {
   const props = new Map(m.properties);
   props.set(MessageConst.PROPERTY_REAL_TOPIC, m.topic);
   props.set(MessageConst.PROPERTY_REAL_QUEUE_ID, String(m.queueId));
+  // A 5.3.3 broker's committed message carries __transactionId__ = UNIQ_KEY (seen by a consumer).
+  const uniq = props.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
+  if (uniq !== undefined) props.set(MessageConst.PROPERTY_TRANSACTION_ID, uniq);
   const sysFlag = resetTransactionValue(m.sysFlag, MessageSysFlag.TRANSACTION_NOT_TYPE);
   const half = ctx.store.append({ ...m, topic: TRANS_HALF_TOPIC, queueId: 0, sysFlag, properties: props }, ctx.store.nextHalfOffset++);
   ctx.store.halves.set(half.ext.commitLogOffset, half);
