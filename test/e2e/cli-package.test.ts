@@ -1,6 +1,7 @@
 /**
  * The command as users get it: build, `npm pack`, install the tarball into a fresh project, then run
- * `npx rocketmq-ts` there (help, and a decode of the fixture capture) and require `rocketmq-ts/wire`.
+ * `npx rocketmq-ts` there (help, and a decode of the fixture capture) and require `rocketmq-ts/wire` and
+ * `rocketmq-ts/testing`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,5 +48,16 @@ describe('packed package', () => {
     expect(cjs.trim()).toBe('310');
     const esm = execFileSync(process.execPath, ['--input-type=module', '-e', "import { responseCodeNameOf } from 'rocketmq-ts/wire'; console.log(responseCodeNameOf(17))"], { cwd: dir, encoding: 'utf8' });
     expect(esm.trim()).toBe('TOPIC_NOT_EXIST');
+  });
+
+  it('rocketmq-ts/testing resolves from the installed package: a FakeRocketMQ starts, answers, and the process exits after close', () => {
+    const script =
+      "const { FakeRocketMQ } = require('rocketmq-ts/testing');" +
+      "FakeRocketMQ.start({ topics: { T: {} } }).then(async (f) => { console.log(/^127\\.0\\.0\\.1:\\d+$/.test(f.namesrvAddr)); await f.close(); });";
+    expect(execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8', timeout: 30_000 }).trim()).toBe('true');
+    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', "import { FakeRocketMQ } from 'rocketmq-ts/testing'; console.log(typeof FakeRocketMQ.start)"], { cwd: dir, encoding: 'utf8' });
+    expect(esm.trim()).toBe('function');
+    const help = execFileSync('npx', ['--no-install', 'rocketmq-ts', 'fake', '--help'], { cwd: dir, encoding: 'utf8' });
+    expect(help).toContain('NAMESRV_ADDR=');
   });
 });
