@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { FakeRocketMQ, type TopicOptions } from '../testing';
+import type { TopicOptions } from '../testing';
 import { EXIT_OK, parseIntOption, usageError } from './cli-error';
 import { writeLine } from './output';
 
@@ -34,6 +34,9 @@ async function run(o: FakeOptions): Promise<number> {
   if (new Set(brokers).size !== brokers.length) throw usageError('--broker names must differ');
   // Consecutive broker ports from --broker-port when it is set; ephemeral ones otherwise.
   const brokerPorts = brokers.map((_, i) => (brokerPort === 0 ? 0 : brokerPort + i));
+  // Loaded on use: the other commands do not pay for the fake's modules at start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { FakeRocketMQ } = require('../testing') as typeof import('../testing');
   const fake = await FakeRocketMQ.start({
     port,
     brokers,

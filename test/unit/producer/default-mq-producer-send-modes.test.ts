@@ -12,15 +12,14 @@ import type { SendMessageContext } from '../../../src/producer/send-hooks';
 import type { SendResult } from '../../../src/producer/send-result';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
 import { javaStringHashCode } from '../../../src/remoting/protocol/java-hash';
-import { startFakeCluster, until, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
+import { FakeRocketMQ } from '../../../src/testing';
+import { until } from '../../helpers/fake-rocketmq';
 
-let ns: FakeNameServer;
-let brokers: FakeBroker[];
-let closeCluster: () => Promise<void>;
+let fake: FakeRocketMQ;
 const producers: DefaultMQProducer[] = [];
 
 async function started(options: Partial<ProducerOptions> = {}): Promise<DefaultMQProducer> {
-  const p = new DefaultMQProducer({ producerGroup: 'pg_modes', namesrvAddr: ns.addr, logger: silentLogger, ...options });
+  const p = new DefaultMQProducer({ producerGroup: 'pg_modes', namesrvAddr: fake.namesrvAddr, logger: silentLogger, ...options });
   producers.push(p);
   await p.start();
   return p;
@@ -49,18 +48,23 @@ function sendAsync(p: DefaultMQProducer, msg: Message | Message[], options?: Par
   });
 }
 
-function allSends() {
-  return brokers.flatMap((b) => b.sends());
+const SEND_CODES = new Set<number>([RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE]);
+
+/** Send requests as the brokers received them (one broker's only, when named). */
+function allSends(brokerName?: string) {
+  return fake
+    .requests()
+    .filter((r) => SEND_CODES.has(r.request.code) && (brokerName === undefined || r.target === brokerName))
+    .map((r) => r.request);
 }
 
 beforeEach(async () => {
-  ({ ns, brokers, close: closeCluster } = await startFakeCluster(2));
-  ns.setRoute('TopicTest', brokers);
+  fake = await FakeRocketMQ.start({ brokers: ['broker-a', 'broker-b'], topics: { TopicTest: {} } });
 });
 
 afterEach(async () => {
   await Promise.all(producers.splice(0).map((p) => p.shutdown()));
-  await closeCluster();
+  await fake.close();
 });
 
 describe('async send (callback form)', () => {
@@ -79,7 +83,7 @@ describe('async send (callback form)', () => {
 
   test('a broker error code goes to onException once and is not retried', async () => {
     const p = await started();
-    for (const b of brokers) b.onSend = () => ({ code: 2, remark: '[REJECTREQUEST]system busy' });
+    fake.script(RequestCode.SEND_MESSAGE_V2, { action: { type: 'respond', code: 2, remark: '[REJECTREQUEST]system busy' } });
     const r = await sendAsync(p, new Message('TopicTest', 'busy'));
     expect(r.calls).toBe(1);
     expect(r.error).toBeInstanceOf(BrokerResponseError);
@@ -89,17 +93,16 @@ describe('async send (callback form)', () => {
 
   test('a transport failure is retried on another broker (retryTimesWhenSendAsyncFailed)', async () => {
     const p = await started();
-    brokers[0]!.onSend = () => 'drop';
-    brokers[1]!.onSend = () => 'drop';
+    // Every send's connection is closed under it.
+    const closing = fake.script(RequestCode.SEND_MESSAGE_V2, { action: { type: 'close' } });
     const r = await sendAsync(p, new Message('TopicTest', 'dropped'));
     expect(r.calls).toBe(1);
     expect(r.error).toBeDefined();
     // 1 + 2 retries, moving between brokers.
     expect(allSends()).toHaveLength(3);
-    brokers[0]!.onSend = undefined;
-    brokers[1]!.onSend = undefined;
-    brokers[0]!.script.push('drop');
-    brokers[1]!.script.push('drop');
+    closing.remove();
+    fake.script(RequestCode.SEND_MESSAGE_V2, { times: 1, target: 'broker-a', action: { type: 'close' } });
+    fake.script(RequestCode.SEND_MESSAGE_V2, { times: 1, target: 'broker-b', action: { type: 'close' } });
     const ok = await sendAsync(p, new Message('TopicTest', 'then ok'));
     expect(ok.result?.sendStatus).toBe('SEND_OK');
   });
@@ -172,12 +175,12 @@ describe('queue and selector', () => {
     const p = await started();
     const r = await p.send(new Message('TopicTest', 'q'), { queue: new MessageQueue('TopicTest', 'broker-b', 3) });
     expect(r.messageQueue.brokerName).toBe('broker-b');
-    expect(brokers[1]!.sends()[0]!.extFields?.e).toBe('3');
-    brokers[1]!.script.push({ code: 14, remark: 'service not available' });
+    expect(allSends('broker-b')[0]!.extFields?.e).toBe('3');
+    fake.script(RequestCode.SEND_MESSAGE_V2, { times: 1, target: 'broker-b', action: { type: 'respond', code: 14, remark: 'service not available' } });
     await expect(p.send(new Message('TopicTest', 'q'), { queue: { topic: 'TopicTest', brokerName: 'broker-b', queueId: 1 } })).rejects.toThrow(
       BrokerResponseError,
     );
-    expect(brokers[1]!.sends()).toHaveLength(2);
+    expect(allSends('broker-b')).toHaveLength(2);
     await expect(p.send(new Message('TopicTest', 'q'), { queue: new MessageQueue('Other', 'broker-b', 1) })).rejects.toThrow(
       InvalidArgumentError,
     );
@@ -244,7 +247,8 @@ describe('hooks, abort, namespace', () => {
     const ac = new AbortController();
     ac.abort();
     await expect(p.send(new Message('TopicTest', 'x'), { signal: ac.signal })).rejects.toThrow(RequestAbortedError);
-    for (const b of brokers) b.onSend = () => 'hold';
+    // Sends are held: never answered.
+    fake.script(RequestCode.SEND_MESSAGE_V2, { action: { type: 'drop' } });
     const ac2 = new AbortController();
     const pending = p.send(new Message('TopicTest', 'x'), { signal: ac2.signal });
     await until(() => allSends().length === 1, 'held');
@@ -253,7 +257,7 @@ describe('hooks, abort, namespace', () => {
   });
 
   test('deprecated namespace: wire topic and group wrapped, results unwrapped, INSTANCE_ID set', async () => {
-    ns.setRoute('ns1%TopicTest', brokers);
+    fake.createTopic('ns1%TopicTest');
     const p = await started({ namespace: 'ns1' });
     const msg = new Message('TopicTest', 'n');
     const r = await p.send(msg);
@@ -274,7 +278,8 @@ describe('hooks, abort, namespace', () => {
     expect(req.extFields?.b).toBe('TopicTest');
     expect(req.extFields?.ns).toBe('v2ns');
     expect(req.extFields?.nsd).toBe('true');
-    expect(ns.routeRequests('TopicTest')[0]!.extFields?.ns).toBe('v2ns');
+    const routeRequests = fake.requests(RequestCode.GET_ROUTEINFO_BY_TOPIC).filter((r) => r.request.extFields?.topic === 'TopicTest');
+    expect(routeRequests[0]!.request.extFields?.ns).toBe('v2ns');
   });
 });
 
