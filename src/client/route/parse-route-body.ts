@@ -1,3 +1,4 @@
+import { boundPeerText } from '../../peer-text';
 import { RemotingProtocolError } from '../../errors';
 
 /**
@@ -59,6 +60,6 @@ export function parseRouteBody(body: Buffer | string | undefined): unknown {
   try {
     return JSON.parse(quoteNumericKeys(text)) as unknown;
   } catch (err) {
-    throw new RemotingProtocolError(`malformed JSON body: ${(err as Error).message}`, { cause: err });
+    throw new RemotingProtocolError(`malformed JSON body: ${boundPeerText((err as Error).message)}`, { cause: err });
   }
 }

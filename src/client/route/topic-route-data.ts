@@ -1,3 +1,4 @@
+import { boundPeerText } from '../../peer-text';
 import { z } from 'zod';
 import { RemotingProtocolError } from '../../errors';
 import { parseRouteBody } from './parse-route-body';
@@ -62,7 +63,7 @@ export type TopicRouteData = z.output<typeof TopicRouteDataSchema>;
 export function decodeTopicRouteData(body: Buffer | string | undefined): TopicRouteData {
   const parsed = TopicRouteDataSchema.safeParse(parseRouteBody(body));
   if (!parsed.success) {
-    throw new RemotingProtocolError(`invalid topic route body: ${z.prettifyError(parsed.error)}`);
+    throw new RemotingProtocolError(`invalid topic route body: ${boundPeerText(z.prettifyError(parsed.error))}`);
   }
   return parsed.data;
 }
