@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from '../errors';
 import type { Logger } from '../logger';
 import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/protocol/frame-decoder';
+import { DEFAULT_HEADER_LIMITS } from '../remoting/protocol/header-limits';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from '../remoting/protocol/remoting-command';
 import { nameSrvAddrFromEndpoint, resolveNamespace } from './namespace';
@@ -34,6 +35,7 @@ import { nameSrvAddrFromEndpoint, resolveNamespace } from './namespace';
  * | idleTimeoutMs | 120000 | `clientChannelMaxIdleTimeSeconds` 120 |
  * | closeSocketIfTimeout | true | `clientCloseSocketIfTimeout` |
  * | maxFrameBytes | 16 MiB | `NettyDecoder.FRAME_MAX_LENGTH` |
+ * | maxExtFields / maxExtFieldsBytes | 4096 / 4 MiB | none: a received header beyond either closes the connection |
  * | serializeType | `JSON` | `rocketmq.serialize.type` |
  * | language | `OTHER` | Java sends `JAVA`; OTHER is known to every broker version (NODE_JS only to 5.3.2+) |
  * | version | 479 | `MQVersion.CURRENT_VERSION` of 5.3.3 |
@@ -111,6 +113,8 @@ export const clientConfigShape = {
   idleTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(120_000).describe('0 disables'),
   closeSocketIfTimeout: z.boolean().default(true),
   maxFrameBytes: z.number().int().min(64).max(INT32_MAX).default(DEFAULT_MAX_FRAME_BYTES),
+  maxExtFields: z.number().int().min(1).max(INT32_MAX).default(DEFAULT_HEADER_LIMITS.maxExtFields),
+  maxExtFieldsBytes: z.number().int().min(1).max(INT32_MAX).default(DEFAULT_HEADER_LIMITS.maxExtFieldsBytes),
   serializeType: z.enum(['JSON', 'ROCKETMQ']).default('JSON'),
   language: z
     .custom<LanguageName>((v) => typeof v === 'string' && Object.hasOwn(LanguageCode, v), {

@@ -9,6 +9,7 @@ import {
 } from '../errors';
 import type { Logger } from '../logger';
 import { FrameDecoder } from './protocol/frame-decoder';
+import type { HeaderLimits } from './protocol/header-limits';
 import { RemotingCommand } from './protocol/remoting-command';
 import type { SocketFactory, SocketTarget } from './remoting-client-options';
 
@@ -18,6 +19,8 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   maxFrameBytes: number;
+  /** Bounds on the ext fields of each decoded header. */
+  headerLimits?: Readonly<HeaderLimits>;
   /** Replies to server-initiated requests not yet handed to the kernel; beyond this the peer is not reading. */
   maxReplyBacklogBytes: number;
   logger: Logger;
@@ -157,7 +160,7 @@ export class Connection {
     for (let i = 0; i < frames.length; i++) {
       let cmd: RemotingCommand;
       try {
-        cmd = RemotingCommand.decode(frames[i]!);
+        cmd = RemotingCommand.decode(frames[i]!, this.options.headerLimits);
       } catch (err) {
         this.close(asProtocolError(err));
         return;

@@ -98,6 +98,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       idleTimeoutMs: this.opts.idleTimeoutMs,
       maxFrameBytes: this.opts.maxFrameBytes,
+      headerLimits: this.opts.headerLimits,
       maxReplyBacklogBytes: REPLY_BACKLOG_BYTES,
       logger: this.log,
       socketFactory: this.opts.socketFactory,

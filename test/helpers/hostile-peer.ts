@@ -232,3 +232,39 @@ export function randomBytes(rnd: () => number, n: number): Buffer {
   for (let i = 0; i < n; i++) b[i] = (rnd() * 256) | 0;
   return b;
 }
+
+/**
+ * A response whose header carries `count` distinct ext fields (`k<i>` = `v`): a few million make a
+ * 15 MB frame that once took seconds and hundreds of MiB to decode.
+ */
+export function manyExtFieldsFrame(opaque: number, count: number, type: 'JSON' | 'ROCKETMQ'): Buffer {
+  if (type === 'JSON') {
+    const entries: string[] = new Array<string>(count);
+    for (let i = 0; i < count; i++) entries[i] = `"k${i.toString(36)}":"v"`;
+    const text = `{"code":0,"extFields":{${entries.join(',')}},"flag":${RPC_TYPE_RESPONSE},"language":"JAVA","opaque":${opaque},"serializeTypeCurrentRPC":"JSON","version":0}`;
+    return rawFrame(Buffer.from(text, 'latin1'), Buffer.alloc(0), 0);
+  }
+  let size = 0;
+  const keys: string[] = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    keys[i] = `k${i.toString(36)}`;
+    size += 2 + keys[i]!.length + 4 + 1;
+  }
+  const header = Buffer.allocUnsafe(21 + size);
+  header.writeInt16BE(0, 0);
+  header.writeInt8(0, 2);
+  header.writeInt16BE(0, 3);
+  header.writeInt32BE(opaque, 5);
+  header.writeInt32BE(RPC_TYPE_RESPONSE, 9);
+  header.writeInt32BE(0, 13);
+  header.writeInt32BE(size, 17);
+  let p = 21;
+  for (const k of keys) {
+    header.writeInt16BE(k.length, p);
+    p += 2 + header.write(k, p + 2, 'latin1');
+    header.writeInt32BE(1, p);
+    header[p + 4] = 0x76; // 'v'
+    p += 5;
+  }
+  return rawFrame(header, Buffer.alloc(0), 1);
+}

@@ -9,6 +9,7 @@ import {
   type ExtFields,
 } from './command-fields';
 import { LanguageCode, languageFromByte } from './language-code';
+import { DEFAULT_HEADER_LIMITS, ExtFieldsBudget } from './header-limits';
 import type { HeaderSink } from './header-sink';
 import { latin1, sliceString, utf8 } from './utf8';
 
@@ -122,8 +123,11 @@ function truncated(what: string, need: number, have: number): RemotingProtocolEr
   return new RemotingProtocolError(`ROCKETMQ header: ${what} needs ${need} bytes, ${have} left in the header`);
 }
 
-/** Decodes the binary header in `buf[start, end)`; every length is checked against the header. */
-export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader): DecodedHeader {
+/**
+ * Decodes the binary header in `buf[start, end)`; every length is checked against the header, and
+ * the ext fields against `limits`.
+ */
+export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader, limits = DEFAULT_HEADER_LIMITS): DecodedHeader {
   if (end - start < ROCKETMQ_FIXED_HEADER_BYTES) {
     throw new RemotingProtocolError(
       `ROCKETMQ header of ${end - start} bytes is shorter than ${ROCKETMQ_FIXED_HEADER_BYTES}`,
@@ -146,6 +150,7 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
   let extFields: ExtFields | undefined;
   if (extLen > 0) {
     extFields = newExtFields();
+    const budget = new ExtFieldsBudget(limits);
     const extEnd = p + extLen;
     while (p < extEnd) {
       if (extEnd - p < 2) throw truncated('extFields key length', 2, extEnd - p);
@@ -157,6 +162,7 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
       const vl = int32(buf, p);
       p += 4;
       if (vl < 0 || vl > extEnd - p) throw truncated(`extFields value of length ${vl}`, vl, extEnd - p);
+      budget.add(kl + vl);
       // Java reads a zero length as null, and a null value is no value: the key is absent.
       if (key !== undefined) {
         if (vl > 0) extFields[key] = cut(buf, text, start, p, p + vl);

@@ -49,6 +49,8 @@ describe('ClientConfigSchema', () => {
       idleTimeoutMs: 120000,
       closeSocketIfTimeout: true,
       maxFrameBytes: 16 * 1024 * 1024,
+      maxExtFields: 4096,
+      maxExtFieldsBytes: 4 * 1024 * 1024,
       serializeType: 'JSON',
       language: 'OTHER',
       version: 479,

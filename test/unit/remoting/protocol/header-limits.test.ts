@@ -1,0 +1,62 @@
+import { RemotingProtocolError } from '../../../../src/errors';
+import { checkJsonHeaderText, DEFAULT_HEADER_LIMITS } from '../../../../src/remoting/protocol/header-limits';
+import { RemotingCommand } from '../../../../src/remoting/protocol/remoting-command';
+import { resolveRemotingClientOptions } from '../../../../src/remoting/remoting-client-options';
+import { InvalidConfigError } from '../../../../src/errors';
+import { manyExtFieldsFrame, rawFrame } from '../../../helpers/hostile-peer';
+
+const jsonFrameOf = (text: string): Buffer => rawFrame(Buffer.from(text, 'latin1')).subarray(4);
+
+/** The payload FrameDecoder hands over: the frame without its length prefix. */
+const payload = (frame: Buffer): Buffer => frame.subarray(4);
+
+describe('ext-field limits of decoded headers', () => {
+  const max = DEFAULT_HEADER_LIMITS.maxExtFields;
+
+  test.each(['JSON', 'ROCKETMQ'] as const)('%s: exactly the limit decodes; one more is a protocol error', (type) => {
+    const ok = RemotingCommand.decode(payload(manyExtFieldsFrame(7, max, type)));
+    expect(Object.keys(ok.extFields!)).toHaveLength(max);
+    expect(() => RemotingCommand.decode(payload(manyExtFieldsFrame(7, max + 1, type)))).toThrow(RemotingProtocolError);
+  });
+
+  test('the JSON general path (whitespace) is bounded too, before JSON.parse', () => {
+    const spaced = (n: number): string =>
+      payload(manyExtFieldsFrame(7, n, 'JSON')).subarray(4).toString('latin1').replace('{"code"', '{ "code"');
+    // Just over: parsed, then counted.
+    expect(() => RemotingCommand.decode(jsonFrameOf(spaced(max + 1)))).toThrow(
+      /more than 4096 ext fields/,
+    );
+    // Far over: refused from a count of quotes, never parsed.
+    expect(() => checkJsonHeaderText(spaced(2 * max), DEFAULT_HEADER_LIMITS)).toThrow(RemotingProtocolError);
+    const small = { maxExtFields: 3, maxExtFieldsBytes: 1000 };
+    // Escaped quotes inside values do not count as keys.
+    expect(() => checkJsonHeaderText('{ "extFields":{"a":"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\"\\""}}', small)).not.toThrow();
+  });
+
+  test.each(['JSON', 'ROCKETMQ'] as const)('%s: total ext size and count are configurable', (type) => {
+    const frame = payload(manyExtFieldsFrame(7, 100, type));
+    expect(() => RemotingCommand.decode(frame, { maxExtFields: 99, maxExtFieldsBytes: 1 << 20 })).toThrow(/more than 99 ext fields/);
+    expect(() => RemotingCommand.decode(frame, { maxExtFields: 1000, maxExtFieldsBytes: 200 })).toThrow(/exceed 200 bytes/);
+    expect(RemotingCommand.decode(frame, { maxExtFields: 100, maxExtFieldsBytes: 1000 }).opaque).toBe(7);
+  });
+
+  test('a 15 MB frame of 1.4 M fields is refused after a bounded amount of work', () => {
+    for (const type of ['JSON', 'ROCKETMQ'] as const) {
+      const frame = payload(manyExtFieldsFrame(7, 1_400_000, type));
+      expect(frame.length).toBeGreaterThan(10_000_000);
+      const t0 = performance.now();
+      expect(() => RemotingCommand.decode(frame)).toThrow(RemotingProtocolError);
+      // Generous: the unbounded decode took 1.6 s; the refusal reads a few thousand fields.
+      expect(performance.now() - t0).toBeLessThan(500);
+    }
+  });
+
+  test('client options carry the limits and validate them', () => {
+    expect(resolveRemotingClientOptions({}).headerLimits).toEqual(DEFAULT_HEADER_LIMITS);
+    expect(resolveRemotingClientOptions({ maxExtFields: 10, maxExtFieldsBytes: 20 }).headerLimits).toEqual({
+      maxExtFields: 10,
+      maxExtFieldsBytes: 20,
+    });
+    expect(() => resolveRemotingClientOptions({ maxExtFields: 0 })).toThrow(InvalidConfigError);
+  });
+});
