@@ -125,7 +125,17 @@ export const clientConfigShape = {
   logger: z.custom<Logger>(isLogger, { error: 'expected a Logger (debug, info, warn, error, child)' }).optional(),
 };
 
-export const ClientConfigSchema = z.strictObject(clientConfigShape);
+/**
+ * Cross-field rules of the client options: `useTLS: true` with `tls: false` asks for TLS and for
+ * plaintext at once; picking one silently (plaintext, before) is how credentials leak.
+ */
+export function refineClientConfig(o: { useTLS: boolean; tls?: unknown }, ctx: z.RefinementCtx): void {
+  if (o.useTLS && o.tls === false) {
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'is false while useTLS is true: choose TLS or plaintext' });
+  }
+}
+
+export const ClientConfigSchema = z.strictObject(clientConfigShape).superRefine(refineClientConfig);
 
 /** What users pass (every key optional). */
 export type ClientConfigInput = z.input<typeof ClientConfigSchema>;
@@ -139,7 +149,14 @@ export function effectiveNamespace(config: Pick<ClientConfig, 'namespace' | 'nam
 
 /** Whether connections use TLS, and with which options. */
 export function effectiveTls(config: Pick<ClientConfig, 'useTLS' | 'tls'>): tls.ConnectionOptions | undefined {
-  if (config.tls === false) return undefined;
+  if (config.tls === false) {
+    if (config.useTLS) {
+      throw new InvalidConfigError('Invalid client options: tls is false while useTLS is true', [
+        { path: 'tls', message: 'is false while useTLS is true: choose TLS or plaintext' },
+      ]);
+    }
+    return undefined;
+  }
   if (config.tls === true) return {};
   if (config.tls !== undefined) return config.tls;
   return config.useTLS ? {} : undefined;

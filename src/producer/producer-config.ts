@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clientConfigShape, parseConfig } from '../client/client-config';
+import { clientConfigShape, parseConfig, refineClientConfig } from '../client/client-config';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code';
 import { DEFAULT_COMPRESS_LEVEL } from './compression';
@@ -91,6 +91,7 @@ export const producerConfigShape = {
 export const ProducerOptionsSchema = z
   .strictObject({ ...clientConfigShape, ...producerConfigShape })
   .superRefine((o, ctx) => {
+    refineClientConfig(o, ctx);
     if (o.latencyMaxMs.length !== o.notAvailableDurationMs.length) {
       ctx.addIssue({
         code: 'custom',

@@ -78,7 +78,11 @@ describe('ClientConfigSchema', () => {
     expect(effectiveTls(parseClientConfig({}))).toBeUndefined();
     expect(effectiveTls(parseClientConfig({ useTLS: true }))).toEqual({});
     expect(effectiveTls(parseClientConfig({ tls: { rejectUnauthorized: false } }))).toEqual({ rejectUnauthorized: false });
-    expect(effectiveTls(parseClientConfig({ useTLS: true, tls: false }))).toBeUndefined();
+    // Asking for TLS and for plaintext at once is refused, not resolved to plaintext.
+    expect(() => parseClientConfig({ useTLS: true, tls: false })).toThrow(InvalidConfigError);
+    expect(() => parseClientConfig({ useTLS: true, tls: false })).toThrow(/tls: is false while useTLS is true/);
+    expect(() => effectiveTls({ useTLS: true, tls: false })).toThrow(InvalidConfigError);
+    expect(effectiveTls(parseClientConfig({ useTLS: false, tls: false }))).toBeUndefined();
     expect(effectiveTls(parseClientConfig({ tls: true }))).toEqual({});
   });
 
