@@ -6,6 +6,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/protocol/frame-decoder';
 import { DEFAULT_HEADER_LIMITS } from '../remoting/protocol/header-limits';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from '../remoting/protocol/remoting-command';
+import { protectTlsOptions } from '../remoting/tls-secrets';
 import { nameSrvAddrFromEndpoint, resolveNamespace } from './namespace';
 
 /**
@@ -100,6 +101,7 @@ export const clientConfigShape = {
     .custom<boolean | tls.ConnectionOptions>((v) => typeof v === 'boolean' || isPlainObject(v), {
       error: 'expected a boolean or a node:tls options object',
     })
+    .transform((v) => (typeof v === 'boolean' ? v : protectTlsOptions(v)))
     .optional()
     .describe("true or node:tls connect options; implies useTLS. Certificates are verified unless rejectUnauthorized is false"),
   enableHeartbeatChannelEventListener: z.boolean().default(true),

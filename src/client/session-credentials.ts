@@ -23,14 +23,15 @@ export interface SessionCredentialsInit {
 const REDACTED = '******';
 
 /**
- * Java `SessionCredentials`: access key, secret key and optional security token. The secret lives in
- * a private field and is redacted from `toJSON`, `toString` and `util.inspect`, so logging the
- * credentials, a hook holding them or an options object never prints it.
+ * Java `SessionCredentials`: access key, secret key and optional security token. The secret and the
+ * token live in private fields and are redacted from `toJSON`, `toString` and `util.inspect`, so
+ * logging or spreading the credentials, a hook holding them or an options object never prints them.
  */
 export class SessionCredentials {
   readonly accessKey: string;
-  readonly securityToken: string | undefined;
   readonly #secretKey: string;
+  // Private too: a spread or Object.entries of the credentials must not show the token.
+  readonly #securityToken: string | undefined;
 
   constructor(init: SessionCredentialsInit) {
     if (init === null || typeof init !== 'object') throw new InvalidArgumentError('SessionCredentials needs { accessKey, secretKey }');
@@ -46,7 +47,12 @@ export class SessionCredentials {
     }
     this.accessKey = accessKey;
     this.#secretKey = secretKey;
-    this.securityToken = securityToken;
+    this.#securityToken = securityToken;
+  }
+
+  /** The STS token, sent (and signed) with every request; kept out of enumerable state. */
+  get securityToken(): string | undefined {
+    return this.#securityToken;
   }
 
   /**

@@ -10,6 +10,7 @@ import {
 import type { Logger } from '../logger';
 import { FrameDecoder } from './protocol/frame-decoder';
 import type { HeaderLimits } from './protocol/header-limits';
+import { revealTlsOptions } from './tls-secrets';
 import { RemotingCommand } from './protocol/remoting-command';
 import type { SocketFactory, SocketTarget } from './remoting-client-options';
 
@@ -98,7 +99,9 @@ export class Connection {
     });
     let socket: net.Socket | undefined;
     try {
-      socket = (options.socketFactory ?? defaultSocket)(target);
+      // The key material is enumerable only in this transient copy (see tls-secrets.ts).
+      const connectTarget = target.tls === undefined ? target : { ...target, tls: revealTlsOptions(target.tls) };
+      socket = (options.socketFactory ?? defaultSocket)(connectTarget);
       socket.setNoDelay(true);
     } catch (err) {
       // A throwing factory, a synchronous DNS/argument error, or a factory that returned something that

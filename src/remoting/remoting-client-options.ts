@@ -8,6 +8,7 @@ import { LanguageCode, type LanguageName } from './protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from './protocol/remoting-command';
 import type { SerializeTypeName } from './protocol/serialize-type';
 import type { RPCHook } from './rpc-hook';
+import { protectTlsOptions } from './tls-secrets';
 
 /** Where to connect; `tls` is the client's TLS setting, already resolved. */
 export interface SocketTarget {
@@ -152,7 +153,7 @@ export function resolveRemotingClientOptions(input: RemotingClientOptions = {}):
     closeSocketIfTimeout: o.closeSocketIfTimeout ?? true,
     rpcHooks: [],
     logger: o.logger ?? getDefaultLogger().child('remoting'),
-    tls: o.tls === true ? {} : o.tls === false || o.tls === undefined ? undefined : o.tls,
+    tls: o.tls === true ? {} : o.tls === false || o.tls === undefined || typeof o.tls !== 'object' ? undefined : protectTlsOptions(o.tls),
     socketFactory: o.socketFactory,
     captureStack: o.captureStack ?? false,
   };
