@@ -1,3 +1,4 @@
+import { REDACTED, REDACTED_EXT_FIELDS } from './redaction';
 import { boundPeerText } from './peer-text';
 
 /**
@@ -30,6 +31,7 @@ function render(fields: LogFields | undefined): string {
   try {
     return ' ' + JSON.stringify(fields, (_k, v: unknown) => {
       if (typeof v === 'bigint') return v.toString();
+      if (REDACTED_EXT_FIELDS.includes(_k) && typeof v === 'string') return REDACTED;
       // Field values may be peer text (remarks, names from route bodies): bounded, length noted.
       if (typeof v === 'string') return boundPeerText(v, MAX_LOGGED_CHARS);
       if (v instanceof Error) return { name: v.name, message: boundPeerText(v.message, MAX_LOGGED_CHARS) };
