@@ -35,17 +35,10 @@ export function redactCommand(cmd: RemotingCommand): RemotingCommand {
   if (ext === undefined || !REDACTED_EXT_FIELDS.some((k) => ext[k] !== undefined)) return cmd;
   const shown = newExtFields();
   for (const k of Object.keys(ext)) shown[k] = REDACTED_EXT_FIELDS.includes(k) ? REDACTED : ext[k]!;
-  return new RemotingCommand({
-    code: cmd.code,
-    language: cmd.language,
-    version: cmd.version,
-    opaque: cmd.opaque,
-    flag: cmd.flag,
-    remark: cmd.remark,
-    extFields: shown,
-    body: cmd.body,
-    serializeType: cmd.serializeType,
-  });
+  // A shallow copy of every field, then its own ext map (the setter drops any lazy ext source).
+  const copy = Object.assign(Object.create(RemotingCommand.prototype) as RemotingCommand, cmd);
+  copy.extFields = shown;
+  return copy;
 }
 
 /**

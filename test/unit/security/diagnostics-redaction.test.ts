@@ -5,6 +5,7 @@ import { CHANNEL_REMOTING_REQUEST, redactCommand, type RemotingRequestTraceConte
 import { createConsoleLogger, silentLogger } from '../../../src/logger';
 import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { RemotingClient } from '../../../src/remoting/remoting-client';
+import { captureStderr } from '../../helpers/capture-stderr';
 import { answerSuccess, FakeRemotingServer } from '../../helpers/fake-remoting-server';
 
 const TOKEN = 'SECURITY-TOKEN-5';
@@ -53,16 +54,9 @@ describe('signatures and tokens never reach diagnostics subscribers or logs', ()
   });
 
   test('the console logger redacts Signature and SecurityToken fields', () => {
-    const lines: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    try {
-      createConsoleLogger('debug').warn('x', { extFields: { AccessKey: 'AK-visible', Signature: 'c2lnbmF0dXJl', SecurityToken: TOKEN } });
-    } finally {
-      spy.mockRestore();
-    }
+    const lines = captureStderr(() =>
+      createConsoleLogger('debug').warn('x', { extFields: { AccessKey: 'AK-visible', Signature: 'c2lnbmF0dXJl', SecurityToken: TOKEN } }),
+    );
     expect(lines[0]).toContain('AK-visible');
     expect(lines[0]).not.toContain(TOKEN);
     expect(lines[0]).not.toContain('c2lnbmF0dXJl');

@@ -1,6 +1,7 @@
 import { createConsoleLogger } from '../../../src/logger';
 import { boundPeerText, MAX_PEER_TEXT_CHARS } from '../../../src/peer-text';
 import { RemotingProtocolError } from '../../../src/errors';
+import { captureStderr } from '../../helpers/capture-stderr';
 
 describe('peer-supplied text is bounded in messages and logs', () => {
   test('short text is unchanged; long text keeps its head and notes the full length', () => {
@@ -19,18 +20,10 @@ describe('peer-supplied text is bounded in messages and logs', () => {
   });
 
   test('the console logger cuts long string fields and error messages', () => {
-    const lines: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    try {
-      const log = createConsoleLogger('debug');
-      const remark = 'x'.repeat(200_000);
-      log.warn('broker said no', { remark, err: new RemotingProtocolError(remark), topic: 't'.repeat(50_000) });
-    } finally {
-      spy.mockRestore();
-    }
+    const remark = 'x'.repeat(200_000);
+    const lines = captureStderr(() =>
+      createConsoleLogger('debug').warn('broker said no', { remark, err: new RemotingProtocolError(remark), topic: 't'.repeat(50_000) }),
+    );
     expect(lines).toHaveLength(1);
     expect(lines[0]!.length).toBeLessThan(10_000);
     expect(lines[0]).toContain('truncated, 200000 chars');
