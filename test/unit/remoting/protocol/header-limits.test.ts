@@ -40,14 +40,16 @@ describe('ext-field limits of decoded headers', () => {
     expect(RemotingCommand.decode(frame, { maxExtFields: 100, maxExtFieldsBytes: 1000 }).opaque).toBe(7);
   });
 
-  test('a 15 MB frame of 1.4 M fields is refused after a bounded amount of work', () => {
+  test('a 15 MB frame of 1.4 M fields is refused, and decoding stops at the limit', () => {
     for (const type of ['JSON', 'ROCKETMQ'] as const) {
       const frame = payload(manyExtFieldsFrame(7, 1_400_000, type));
       expect(frame.length).toBeGreaterThan(10_000_000);
-      const t0 = performance.now();
-      expect(() => RemotingCommand.decode(frame)).toThrow(RemotingProtocolError);
-      // Generous: the unbounded decode took 1.6 s; the refusal reads a few thousand fields.
-      expect(performance.now() - t0).toBeLessThan(500);
+      expect(() => RemotingCommand.decode(frame)).toThrow(/more than 4096 ext fields/);
+      // Past field 4097 the frame is garbage: the limit error, not a parse error, shows nothing
+      // beyond the limit was read (the unbounded decode took about a second on this frame).
+      const cut = payload(manyExtFieldsFrame(7, max + 1, type));
+      const poisoned = Buffer.concat([cut.subarray(0, cut.length - 2), Buffer.from('\u0000garbage')]);
+      expect(() => RemotingCommand.decode(poisoned)).toThrow(/more than 4096 ext fields/);
     }
   });
 
