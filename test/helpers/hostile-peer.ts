@@ -268,3 +268,30 @@ export function manyExtFieldsFrame(opaque: number, count: number, type: 'JSON' |
   }
   return rawFrame(header, Buffer.alloc(0), 1);
 }
+
+/** A JSON response whose body is `body` (e.g. a route body of the peer's choosing). */
+export function responseWithBody(opaque: number, body: Buffer | string, code = 0): Buffer {
+  return responseFrame(opaque, code, { body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body });
+}
+
+/** A topic route body whose `topicQueueMappingByBroker` nests `levels` arrays deep (100 KB at 50 000). */
+export function deeplyNestedRouteBody(levels: number): string {
+  const route = '{"brokerDatas":[{"brokerAddrs":{"0":"127.0.0.1:10911"},"brokerName":"b","cluster":"c"}],"filterServerTable":{},' +
+    '"queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":4,"writeQueueNums":4,"topicSysFlag":0}]';
+  return `${route},"topicQueueMappingByBroker":{"b":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+}
+
+/** The same route, well formed. */
+export function plainRouteBody(): string {
+  return deeplyNestedRouteBody(0).replace('"topicQueueMappingByBroker":{"b":}', '"topicQueueMappingByBroker":{}');
+}
+
+/** A ROCKETMQ-header response built once, then stamped with each request's opaque (a copy). */
+export function prebuiltResponse(code: number, remark: string): (opaque: number) => Buffer {
+  const frame = new RemotingCommand({ code, flag: RPC_TYPE_RESPONSE, remark, language: 'JAVA', serializeType: 'ROCKETMQ' }).encode();
+  return (opaque) => {
+    const copy = Buffer.from(frame);
+    copy.writeInt32BE(opaque, 13); // length prefix 4, header-info 4, code 2, language 1, version 2
+    return copy;
+  };
+}

@@ -1,5 +1,12 @@
 import { RemotingProtocolError } from '../../errors';
-import { checkJsonHeaderText, DEFAULT_HEADER_LIMITS, ExtFieldsBudget, type HeaderLimits } from './header-limits';
+import {
+  checkJsonHeaderBytes,
+  checkJsonHeaderText,
+  DEFAULT_HEADER_LIMITS,
+  ExtFieldsBudget,
+  PRECHECK_HEADER_BYTES,
+  type HeaderLimits,
+} from './header-limits';
 import type { HeaderSink } from './header-sink';
 import {
   extKeysInHashOrder,
@@ -97,6 +104,7 @@ function languageOf(v: unknown): LanguageName | undefined {
  * is scanned directly; anything else (whitespace, floats, nested values) goes through `JSON.parse`.
  */
 export function decodeJsonHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader, limits = DEFAULT_HEADER_LIMITS): DecodedHeader {
+  if (end - start >= PRECHECK_HEADER_BYTES) checkJsonHeaderBytes(buf, start, end, limits);
   const text = utf8(buf, start, end);
   const h = into ?? ({} as DecodedHeader);
   return scanCanonicalJson(text, h, limits) ?? decodeJsonGeneric(text, h, limits);

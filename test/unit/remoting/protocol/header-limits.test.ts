@@ -1,5 +1,5 @@
 import { RemotingProtocolError } from '../../../../src/errors';
-import { checkJsonHeaderText, DEFAULT_HEADER_LIMITS } from '../../../../src/remoting/protocol/header-limits';
+import { checkJsonHeaderBytes, checkJsonHeaderText, checkRocketMQExtFields, DEFAULT_HEADER_LIMITS } from '../../../../src/remoting/protocol/header-limits';
 import { RemotingCommand } from '../../../../src/remoting/protocol/remoting-command';
 import { resolveRemotingClientOptions } from '../../../../src/remoting/remoting-client-options';
 import { InvalidConfigError } from '../../../../src/errors';
@@ -51,6 +51,19 @@ describe('ext-field limits of decoded headers', () => {
       const poisoned = Buffer.concat([cut.subarray(0, cut.length - 2), Buffer.from('\u0000garbage')]);
       expect(() => RemotingCommand.decode(poisoned)).toThrow(/more than 4096 ext fields/);
     }
+  });
+
+  test('large headers are checked on their bytes, before becoming text', () => {
+    const rmq = payload(manyExtFieldsFrame(7, 20_000, 'ROCKETMQ'));
+    // Ext block of the frame built above: after the 21 fixed header bytes (no remark).
+    const extEnd = 4 + rmq.readInt32BE(4 + 17) + 21;
+    expect(() => checkRocketMQExtFields(rmq, 4 + 21, extEnd, DEFAULT_HEADER_LIMITS)).toThrow(/more than 4096 ext fields/);
+    expect(() => checkRocketMQExtFields(rmq, 4 + 21, extEnd, { maxExtFields: 20_000, maxExtFieldsBytes: 1 << 30 })).not.toThrow();
+    // A bad length stops the walk quietly; the decoder itself reports it.
+    expect(() => checkRocketMQExtFields(Buffer.from([0x7f, 0xff, 0, 0, 0, 0]), 0, 6, DEFAULT_HEADER_LIMITS)).not.toThrow();
+    const json = payload(manyExtFieldsFrame(7, 20_000, 'JSON'));
+    expect(() => checkJsonHeaderBytes(json, 4, json.length, DEFAULT_HEADER_LIMITS)).toThrow(RemotingProtocolError);
+    expect(() => checkJsonHeaderBytes(json, 4, json.length, { maxExtFields: 20_000, maxExtFieldsBytes: 1 << 30 })).not.toThrow();
   });
 
   test('client options carry the limits and validate them', () => {
