@@ -1,6 +1,7 @@
 import { createConsoleLogger } from '../../../src/logger';
 import { boundPeerText, MAX_PEER_TEXT_CHARS } from '../../../src/peer-text';
 import { RemotingProtocolError } from '../../../src/errors';
+import { parseAddress } from '../../../src/remoting/address';
 import { captureStderr } from '../../helpers/capture-stderr';
 
 describe('peer-supplied text is bounded in messages and logs', () => {
@@ -28,5 +29,17 @@ describe('peer-supplied text is bounded in messages and logs', () => {
     expect(lines[0]!.length).toBeLessThan(10_000);
     expect(lines[0]).toContain('truncated, 200000 chars');
     expect(lines[0]).toContain('truncated, 50000 chars');
+  });
+
+  test('a broker address from a route body is cut in the error it causes', () => {
+    const addr = 'h'.repeat(100_000);
+    let message = '';
+    try {
+      parseAddress(addr);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('truncated, 100000 chars');
+    expect(message.length).toBeLessThan(1000);
   });
 });
