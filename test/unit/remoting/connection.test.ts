@@ -139,6 +139,16 @@ describe('TLS', () => {
     expect(res.code).toBe(0);
   });
 
+  test('a client certificate (key given in the options) reaches the server: mutual TLS works', async () => {
+    await server.close();
+    server = await FakeRemotingServer.start({
+      tls: { key: TEST_KEY, cert: TEST_CERT, ca: TEST_CERT, requestCert: true, rejectUnauthorized: true },
+    });
+    // The key is kept non-enumerable inside the client; it must still be handed to tls.connect.
+    client = new RemotingClient({ logger: silentLogger, tls: { ca: TEST_CERT, key: TEST_KEY, cert: TEST_CERT } });
+    expect((await client.invoke(server.addr, RemotingCommand.createRequest(105), 3000)).code).toBe(0);
+  });
+
   test('tls: true verifies certificates: an untrusted one is a connect error caused by the certificate check', async () => {
     client = new RemotingClient({ logger: silentLogger, tls: true });
     const err: unknown = await client.invoke(server.addr, RemotingCommand.createRequest(105), 3000).then(
