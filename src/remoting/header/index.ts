@@ -69,3 +69,4 @@ export { PopMessageResponseHeader } from './pop-message-response-header';
 export { AckMessageRequestHeader } from './ack-message-request-header';
 export { ChangeInvisibleTimeRequestHeader } from './change-invisible-time-request-header';
 export { ChangeInvisibleTimeResponseHeader } from './change-invisible-time-response-header';
+export { LockBatchMqRequestHeader, UnlockBatchMqRequestHeader } from './lock-batch-mq-request-header';

@@ -10,6 +10,13 @@ import { MessageQueue } from '../../../../src/client/message-queue';
 import { encodeLockBatchRequestBody, parseLockBatchResponseBody } from '../../../../src/client/body/lock-batch-body';
 import { parseConsumerIdList } from '../../../../src/client/body/consumer-list-body';
 import {
+  encodeCheckClientRequestBody,
+  encodeQueryAssignmentRequestBody,
+  encodeSetMessageRequestModeRequestBody,
+  parseQueryAssignmentResponseBody,
+} from '../../../../src/client/body/assignment-body';
+import { buildSubscriptionData } from '../../../../src/client/subscription-data';
+import {
   AckMessageRequestHeader,
   ChangeInvisibleTimeRequestHeader,
   ConsumerSendMsgBackRequestHeader,
@@ -86,6 +93,15 @@ describe('LOCK_BATCH_MQ body', () => {
     expect(body.toString('hex')).toBe(e.bodyHex);
   });
 
+  it('UNLOCK_BATCH_MQ: the same body, HashSet order past a resize (20 queues, 3 brokers, 2 topics)', () => {
+    const e = expected('unlock-batch-mq-request-json');
+    expect(e.code).toBe(RequestCode.UNLOCK_BATCH_MQ);
+    const mqSet = Array.from({ length: 20 }, (_, i) =>
+      new MessageQueue(i % 2 === 0 ? 'TopicTest' : '%RETRY%my_consumer_group', `broker-${'abc'[i % 3]}`, i));
+    const body = encodeLockBatchRequestBody({ consumerGroup: 'my_consumer_group', clientId: '127.0.0.1@12345#81234567890123', mqSet });
+    expect(body.toString('hex')).toBe(e.bodyHex);
+  });
+
   it('parses the answer leniently and refuses a malformed one', () => {
     const ok = Buffer.from('{"lockOKMQSet":[{"brokerName":"b","queueId":1,"topic":"T","extra":1}],"more":true}');
     expect(parseLockBatchResponseBody(ok)).toEqual([new MessageQueue('T', 'b', 1)]);
@@ -101,5 +117,40 @@ describe('GET_CONSUMER_LIST_BY_GROUP body', () => {
     expect(() => parseConsumerIdList(Buffer.from('not json'))).toThrow(RemotingProtocolError);
     expect(() => parseConsumerIdList(undefined)).toThrow(RemotingProtocolError);
     expect(() => parseConsumerIdList(Buffer.from('{"consumerIdList":[1]}'))).toThrow(RemotingProtocolError);
+  });
+});
+
+describe('assignment and client-check bodies (5.x)', () => {
+  const client = '127.0.0.1@12345#81234567890123';
+  it('QUERY_ASSIGNMENT, SET_MESSAGE_REQUEST_MODE and CHECK_CLIENT_CONFIG bodies are byte-identical to Java', () => {
+    expect(
+      encodeQueryAssignmentRequestBody({ topic: 'TopicTest', consumerGroup: 'my_consumer_group', clientId: client, strategyName: 'AVG', messageModel: 'CLUSTERING' }).toString('hex'),
+    ).toBe(expected('query-assignment-request-json').bodyHex);
+    expect(encodeSetMessageRequestModeRequestBody({ topic: 'TopicTest', consumerGroup: 'my_consumer_group', mode: 'POP', popShareQueueNum: 2 }).toString('hex')).toBe(
+      expected('set-message-request-mode-request-json').bodyHex,
+    );
+    const sub = buildSubscriptionData('SqlTopic', "a > 5 AND b = 'x'", 'SQL92', 1700000000123);
+    expect(encodeCheckClientRequestBody({ clientId: client, group: 'my_consumer_group', subscriptionData: sub }).toString('hex')).toBe(
+      expected('check-client-config-request-json').bodyHex,
+    );
+    for (const [name, code] of [
+      ['query-assignment-request-json', RequestCode.QUERY_ASSIGNMENT],
+      ['set-message-request-mode-request-json', RequestCode.SET_MESSAGE_REQUEST_MODE],
+      ['check-client-config-request-json', RequestCode.CHECK_CLIENT_CONFIG],
+    ] as const) {
+      expect(expected(name).code).toBe(code);
+    }
+  });
+
+  it('reads a QUERY_ASSIGNMENT answer leniently', () => {
+    const body = Buffer.from(
+      '{"messageQueueAssignments":[{"messageQueue":{"topic":"T","brokerName":"b","queueId":3},"mode":"POP","attachments":{}},' +
+        '{"messageQueue":{"topic":"T","brokerName":"b","queueId":4},"x":1}]}',
+    );
+    expect(parseQueryAssignmentResponseBody(body)).toEqual([
+      { messageQueue: new MessageQueue('T', 'b', 3), mode: 'POP', attachments: {} },
+      { messageQueue: new MessageQueue('T', 'b', 4), mode: 'PULL', attachments: {} },
+    ]);
+    expect(() => parseQueryAssignmentResponseBody(Buffer.from('{"messageQueueAssignments":[{"mode":"POP"}]}'))).toThrow(RemotingProtocolError);
   });
 });

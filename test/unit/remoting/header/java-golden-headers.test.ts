@@ -10,6 +10,8 @@ import {
   createRequestCommand,
   EndTransactionRequestHeader,
   GetConsumerListByGroupRequestHeader,
+  LockBatchMqRequestHeader,
+  UnlockBatchMqRequestHeader,
   PullMessageRequestHeader,
   QueryConsumerOffsetRequestHeader,
   UpdateConsumerOffsetRequestHeader,
@@ -51,6 +53,8 @@ const CASES: Array<[string, new () => object]> = [
   ['update-consumer-offset-request', UpdateConsumerOffsetRequestHeader],
   ['get-consumer-list-by-group-request', GetConsumerListByGroupRequestHeader],
   ['consumer-send-msg-back-request', ConsumerSendMsgBackRequestHeader],
+  ['lock-batch-mq-request', LockBatchMqRequestHeader],
+  ['unlock-batch-mq-request', UnlockBatchMqRequestHeader],
 ];
 
 const present = CASES.flatMap(([name, ctor]) =>
