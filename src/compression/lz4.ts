@@ -42,6 +42,9 @@ function corrupt(what: string): never {
   throw new RemotingProtocolError(`corrupt LZ4 frame: ${what}`);
 }
 
+/** Working memory of the encoder, reused across calls (JS runs one compression at a time). */
+let work: { table: Uint32Array; scratch: Uint8Array } | undefined;
+
 /** Compresses `src` into one LZ4 frame of independent 64 KiB blocks, readable by lz4-java. */
 export function lz4Compress(src: Uint8Array): Buffer {
   const { lz4, xxh32 } = lz4lib();
@@ -49,11 +52,15 @@ export function lz4Compress(src: Uint8Array): Buffer {
   const header = Buffer.from([0x04, 0x22, 0x4d, 0x18, FLG_VERSION | FLG_BLOCK_INDEPENDENCE, WRITE_BD, 0]);
   header[6] = (xxh32.hash(0, header, 4, 2) >>> 8) & 0xff;
   parts.push(header);
-  const table = new Uint32Array(1 << 16);
-  const scratch = new Uint8Array(WRITE_BLOCK_SIZE + (WRITE_BLOCK_SIZE >>> 8) + 16);
+  const { table, scratch } = (work ??= {
+    table: new Uint32Array(1 << 16),
+    scratch: new Uint8Array(WRITE_BLOCK_SIZE + (WRITE_BLOCK_SIZE >>> 8) + 16),
+  });
   for (let s = 0; s < src.length; s += WRITE_BLOCK_SIZE) {
     const len = Math.min(WRITE_BLOCK_SIZE, src.length - s);
-    table.fill(0); // independent blocks: no match may reach into an earlier block
+    // Independent blocks: no match may reach before the block, and a stale entry of an earlier call
+    // could even point at the current position (offset 0): start every block from an empty table.
+    table.fill(0);
     const n = lz4.compressBlock(src, scratch, s, len, table);
     const size = Buffer.alloc(4);
     if (n === 0 || n >= len) {

@@ -58,6 +58,19 @@ describe('LZ4 frames', () => {
     if (c.name === 'zeros-140000' || c.name === 'text-over-4k') expect(ours.length).toBeLessThan(c.input.length / 4);
   });
 
+  it('keeps no state between calls (the encoder reuses its working memory)', () => {
+    const inputs = [200_000, 5, 900, 70_000, 12, 5000, 64 * 1024, 64 * 1024 + 1].map((n, k) =>
+      Buffer.from(Array.from({ length: n }, (_, i) => 'xyzab'.charCodeAt((i * (k + 1)) % 5) ^ (i % 7 === 0 ? k : 0))),
+    );
+    for (let round = 0; round < 2; round++) {
+      for (const input of inputs) {
+        // twice in a row: a stale table would offer each position itself as a match
+        expect(lz4Decompress(lz4Compress(input), 64 * MB)).toEqual(input);
+        expect(lz4Decompress(lz4Compress(input), 64 * MB)).toEqual(input);
+      }
+    }
+  });
+
   it('refuses output beyond the cap, before inflating it', () => {
     const zeros = cases.find((c) => c.name === 'zeros-140000')!;
     expect(() => lz4Decompress(zeros.lz4, 100_000)).toThrow(RemotingProtocolError);
