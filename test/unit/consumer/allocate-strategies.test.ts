@@ -11,6 +11,7 @@ import {
   AllocateMachineRoomNearby,
   AllocateMessageQueueAveragely,
   AllocateMessageQueueAveragelyByCircle,
+  AllocateMessageQueueByConfig,
   AllocateMessageQueueByMachineRoom,
   AllocateMessageQueueConsistentHash,
   ConsistentHashRouter,
@@ -135,6 +136,18 @@ describe('input checks (Java AbstractAllocateMessageQueueStrategy.check)', () =>
     expect(() => new AllocateMessageQueueConsistentHash({ virtualNodeCnt: -1 })).toThrow(InvalidArgumentError);
     const nearby = new AllocateMachineRoomNearby(new AllocateMessageQueueAveragely(opts), { brokerDeployIn: () => '', consumerDeployIn: () => 'x' }, opts);
     expect(() => nearby.allocate('g', 'x@1', mqs([['T', 'b', 0]]), ['x@1'])).toThrow(/Machine room is null for mq/);
+  });
+});
+
+describe('AllocateMessageQueueByConfig', () => {
+  it('answers its configured queues whatever the group, as a copy', () => {
+    const list = mqs([['T', 'b', 1], ['T', 'b', 3]]);
+    const s = new AllocateMessageQueueByConfig(list);
+    expect(s.name).toBe('CONFIG');
+    const got = s.allocate();
+    expect(got).toEqual(list);
+    got.pop();
+    expect(s.allocate()).toHaveLength(2);
   });
 });
 
