@@ -1,3 +1,5 @@
+import * as lz4js from 'lz4js';
+import * as xxh32 from 'lz4js/xxh32.js';
 import { RemotingProtocolError } from '../errors';
 import { checkedCap, GrowableOutput } from './output-buffer';
 
@@ -6,7 +8,8 @@ import { checkedCap, GrowableOutput } from './output-buffer';
  * and reads with lz4-java's `LZ4FrameOutputStream` / `LZ4FrameInputStream`: magic, FLG/BD descriptor with
  * a header checksum, then blocks, then an end mark. Java writes independent 4 MiB blocks without
  * checksums or content size. The decoder is ours (bounds-checked, capped output, typed errors); the
- * encoder's block compressor and xxHash32 come from `lz4js`, loaded on first use.
+ * encoder's block compressor and xxHash32 come from `lz4js` (imported statically so that the ESM build
+ * works; its 5 MiB work buffer stays untouched, so unused, until something compresses).
  */
 
 const MAGIC = 0x184d2204;
@@ -23,21 +26,6 @@ const MIN_MATCH = 4;
 const WRITE_BLOCK_SIZE = 64 * 1024;
 const WRITE_BD = 4 << 4;
 
-interface Lz4js {
-  compressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, hashTable: Uint32Array): number;
-}
-interface Xxh32 {
-  hash(seed: number, src: Uint8Array, index: number, length: number): number;
-}
-
-let lib: { lz4: Lz4js; xxh32: Xxh32 } | undefined;
-function lz4lib(): { lz4: Lz4js; xxh32: Xxh32 } {
-  // Loaded lazily: lz4js allocates its working buffers when loaded, and only LZ4 producers need it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  lib ??= { lz4: require('lz4js') as Lz4js, xxh32: require('lz4js/xxh32.js') as Xxh32 };
-  return lib;
-}
-
 function corrupt(what: string): never {
   throw new RemotingProtocolError(`corrupt LZ4 frame: ${what}`);
 }
@@ -47,7 +35,6 @@ let work: { table: Uint32Array; scratch: Uint8Array } | undefined;
 
 /** Compresses `src` into one LZ4 frame of independent 64 KiB blocks, readable by lz4-java. */
 export function lz4Compress(src: Uint8Array): Buffer {
-  const { lz4, xxh32 } = lz4lib();
   const parts: Buffer[] = [];
   const header = Buffer.from([0x04, 0x22, 0x4d, 0x18, FLG_VERSION | FLG_BLOCK_INDEPENDENCE, WRITE_BD, 0]);
   header[6] = (xxh32.hash(0, header, 4, 2) >>> 8) & 0xff;
@@ -61,7 +48,7 @@ export function lz4Compress(src: Uint8Array): Buffer {
     // Independent blocks: no match may reach before the block, and a stale entry of an earlier call
     // could even point at the current position (offset 0): start every block from an empty table.
     table.fill(0);
-    const n = lz4.compressBlock(src, scratch, s, len, table);
+    const n = lz4js.compressBlock(src, scratch, s, len, table);
     const size = Buffer.alloc(4);
     if (n === 0 || n >= len) {
       size.writeUInt32LE((BLOCK_UNCOMPRESSED | len) >>> 0, 0);
@@ -143,7 +130,7 @@ function decodeFrame(src: Uint8Array, start: number, out: GrowableOutput): numbe
 }
 
 function lz4Xxh32(buf: Uint8Array, index: number, length: number): number {
-  return lz4lib().xxh32.hash(0, buf, index, length) >>> 0;
+  return xxh32.hash(0, buf, index, length) >>> 0;
 }
 
 /** One LZ4 block: sequences of literals and back-references; every length and offset is checked. */

@@ -1,4 +1,5 @@
 import * as zlib from 'node:zlib';
+import { Decompress } from 'fzstd';
 import { InvalidConfigError, RemotingProtocolError } from '../errors';
 import { checkedCap, GrowableOutput } from './output-buffer';
 
@@ -43,17 +44,10 @@ export function zstdDecompress(src: Uint8Array, maxOutputBytes: number, useNativ
   return fzstdDecompress(src, cap);
 }
 
-interface Fzstd {
-  Decompress: new (ondata: (chunk: Uint8Array, final?: boolean) => void) => { push(chunk: Uint8Array, final?: boolean): void };
-}
-let fzstd: Fzstd | undefined;
-
 function fzstdDecompress(src: Uint8Array, cap: number): Buffer {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  fzstd ??= require('fzstd') as Fzstd;
   const out = new GrowableOutput(cap, src.length * 4, 'ZSTD');
   // Streaming, so that the cap stops a bomb before it is fully inflated.
-  const stream = new fzstd.Decompress((chunk) => out.append(chunk, 0, chunk.length));
+  const stream = new Decompress((chunk) => out.append(chunk, 0, chunk.length));
   try {
     stream.push(src, true);
   } catch (e) {
