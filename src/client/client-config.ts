@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/protocol/frame-decoder';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from '../remoting/protocol/remoting-command';
-import { nameSrvAddrFromEndpoint, resolveNamespace } from './namespace';
+import { nameSrvAddrFromEndpoint, resolveNamespace } from '../message/namespace';
 
 /**
  * Client settings shared by every producer (Java `ClientConfig` plus the remoting settings of

@@ -17,6 +17,7 @@ export {
   createHeader,
   fastHeaderKeysOf,
   type CommandCustomHeader,
+  type HeaderFields,
   type HeaderValues,
 } from './header-codec';
 export {

@@ -54,3 +54,13 @@ for (const [n, c] of Object.entries(RequestCode)) names.set(c, n as RequestCodeN
 export function requestCodeName(code: number): string {
   return names.get(code) ?? String(code);
 }
+
+/** The name of a known request code, undefined for others. */
+export function requestCodeNameOf(code: number): RequestCodeName | undefined {
+  return names.get(code);
+}
+
+/** The code of a request name (`'SEND_MESSAGE_V2'` -> 310), undefined for a name this table lacks. */
+export function requestCodeOf(name: string): number | undefined {
+  return Object.hasOwn(RequestCode, name) ? RequestCode[name as RequestCodeName] : undefined;
+}

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../../src/errors';
 import { MessageQueue } from '../../../src/client/message-queue';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import {
   createRoundRobinSelector,
   javaHashCodeOf,
