@@ -15,5 +15,10 @@ const common = {
 };
 await build({ ...common, format: 'cjs', outfile: 'dist/cjs/index.js' });
 await build({ ...common, format: 'esm', outfile: 'dist/esm/index.mjs' });
+// rocketmq-ts/wire: the codec toolkit subpath.
+await build({ ...common, entryPoints: ['src/wire/index.ts'], format: 'cjs', outfile: 'dist/cjs/wire.js' });
+await build({ ...common, entryPoints: ['src/wire/index.ts'], format: 'esm', outfile: 'dist/esm/wire.mjs' });
+// The `rocketmq-ts` command (package.json `bin`).
+await build({ ...common, entryPoints: ['src/cli/main.ts'], format: 'cjs', outfile: 'dist/cli/rocketmq-ts.js', banner: { js: '#!/usr/bin/env node' } });
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 console.log('built dist/cjs, dist/esm, dist/types');

@@ -165,6 +165,13 @@ export class ClientStateError extends RocketMQError {
   }
 }
 
+/** Java `ClientErrorCode`: the `clientCode` values of `ClientError`. */
+export const ClientErrorCode = {
+  BROKER_NOT_EXIST_EXCEPTION: 10003,
+  NO_NAME_SERVER_EXCEPTION: 10004,
+  CREATE_REPLY_MESSAGE_EXCEPTION: 10007,
+} as const;
+
 /** A client-side failure that maps onto the Java MQClientException codes (10001..10007). */
 export class ClientError extends RocketMQError {
   readonly clientCode: number;

@@ -7,7 +7,7 @@ import { DEFAULT_HEADER_LIMITS } from '../remoting/protocol/header-limits';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from '../remoting/protocol/remoting-command';
 import { protectTlsOptions } from '../remoting/tls-secrets';
-import { nameSrvAddrFromEndpoint, resolveNamespace } from './namespace';
+import { nameSrvAddrFromEndpoint, resolveNamespace } from '../message/namespace';
 
 /**
  * Client settings shared by every producer (Java `ClientConfig` plus the remoting settings of

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { clientConfigShape, parseConfig, refineClientConfig } from '../client/client-config';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code';
-import { DEFAULT_COMPRESS_LEVEL } from './compression';
+import { DEFAULT_COMPRESS_LEVEL } from '../message/compression';
 import { DEFAULT_LATENCY_MAX_MS, DEFAULT_NOT_AVAILABLE_DURATION_MS } from './latency-fault-tolerance';
-import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from './validators';
+import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/validators';
 
 /**
  * Producer options: every client option (client-config.ts) plus Java `DefaultMQProducer`'s, strict,

@@ -17,7 +17,7 @@ import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/re
 import { RemotingClient } from '../../../src/remoting/remoting-client';
 import { silentLogger } from '../../../src/logger';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import { captureLogger, FakeRemotingServer } from '../../helpers/fake-remoting-server';
 import { startFakeCluster } from '../../helpers/fake-rocketmq';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidArgumentError } from '../../../src/errors';
 import { MessageQueue } from '../../../src/client/message-queue';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import {
   createRoundRobinSelector,
   javaHashCodeOf,

@@ -1,10 +1,10 @@
 import { ClientStateError, ClientError, InvalidArgumentError, RequestTimeoutError } from '../../../src/errors';
 import { silentLogger, type Logger } from '../../../src/logger';
-import { zlibCompress } from '../../../src/producer/compression';
+import { zlibCompress } from '../../../src/message/compression';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
-import { Message } from '../../../src/producer/message';
-import type { MessageExt } from '../../../src/producer/message-decoder';
-import { messageProperties2String, string2messageProperties } from '../../../src/producer/message-properties';
+import { Message } from '../../../src/message/message';
+import type { MessageExt } from '../../../src/message/message-decoder';
+import { messageProperties2String, string2messageProperties } from '../../../src/message/message-properties';
 import { createReplyMessage, getReplyToClient, request, requestWithCallback } from '../../../src/producer/request-reply';
 import { RequestFutureHolder, RequestResponseFuture } from '../../../src/producer/request-response-future';
 import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/remoting-command';

@@ -1,4 +1,4 @@
-import { validateInstanceEndpoint, nameSrvAddrFromEndpoint } from '../../../src/client/namespace';
+import { validateInstanceEndpoint, nameSrvAddrFromEndpoint } from '../../../src/message/namespace';
 import { parseJavaProperties } from '../../../src/client/session-credentials';
 import { isJavaDoubleText, parseJavaDouble } from '../../../src/remoting/header/java-values';
 
