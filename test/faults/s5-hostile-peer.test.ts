@@ -1,6 +1,9 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import type * as zlib from 'node:zlib';
 import { AclClientRPCHook } from '../../src/client/acl-client-rpc-hook';
+import { ClientRemotingProcessor } from '../../src/client/client-remoting-processor';
 import { parseClientConfig } from '../../src/client/client-config';
 import { buildMQClientId, MQClientInstance } from '../../src/client/mq-client-instance';
 import {
@@ -10,13 +13,15 @@ import {
   RemotingProtocolError,
   RemotingTimeoutError,
 } from '../../src/errors';
-import { FrameInflateBudget, inflateBody } from '../../src/message/inflate-off-loop';
+import { receiveReplyMessage } from '../../src/producer/reply-message-receiver';
+import { RequestFutureHolder, RequestResponseFuture } from '../../src/producer/request-response-future';
 import { RequestCode } from '../../src/remoting/protocol/request-code';
 import { ResponseCode } from '../../src/remoting/protocol/response-code';
 import { RemotingCommand } from '../../src/remoting/protocol/remoting-command';
 import { RemotingClient } from '../../src/remoting/remoting-client';
 import {
   HostilePeer,
+  type HostileConnection,
   deeplyNestedRouteBody,
   headerOverrunFrame,
   manyExtFieldsFrame,
@@ -33,6 +38,7 @@ import {
   truncatedFrame,
   unknownSerializeTypeFrame,
 } from '../helpers/hostile-peer';
+import { pushReplyCommand, SYSFLAG_COMPRESSED } from '../helpers/push-reply';
 import { CountingLogger } from './support/counting-logger';
 import { recordFigures } from './support/figures';
 import { FrameFuzzer, type FuzzFrame } from './support/frame-fuzzer';
@@ -54,6 +60,9 @@ let peer: HostilePeer;
 let client: RemotingClient;
 let logger: CountingLogger;
 const watch = new ProcessWatch();
+// The module object itself (a namespace import is a copy): the client calls zlib through it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zlibModule = require('node:zlib') as typeof zlib;
 
 function request(): RemotingCommand {
   return RemotingCommand.createRequest(CODE, Object.assign(Object.create(null) as Record<string, string>, { topic: 'T', queueId: '0' }));
@@ -78,6 +87,7 @@ afterEach(async () => {
   await client.shutdown();
   peer.onRequest = undefined;
   peer.onConnection = undefined;
+  peer.onResponse = undefined;
 });
 
 /** The call must fail with a connection-closed error whose cause is the protocol error. */
@@ -298,22 +308,73 @@ describe('scenario 5: hostile replies of the security audit', () => {
     expect(client.inflightCount).toBe(0);
   });
 
-  it('2: zlib bombs in reply bodies inflate off the loop and stop at the per-frame cap', async () => {
-    const bomb = deflateSync(Buffer.alloc(64 * 1024 * 1024 - 4096), { level: 9 }); // ~65 KB -> 64 MiB
-    peer.onRequest = (req, conn) => conn.write(responseWithBody(req.opaque, bomb));
+  it('2: zlib bombs in PUSH_REPLY frames: unmatched ones are never inflated, wanted ones inflate off the loop to the cap', async () => {
+    // Built before the attack (the peer shares this event loop): ~80 KB that inflates past the 64 MiB cap.
+    const bomb = deflateSync(Buffer.alloc(80 * 1024 * 1024), { level: 9 });
     const rounds = 10;
-    let refused = 0;
-    for (let i = 0; i < rounds; i++) {
-      const res = await client.invoke(peer.addr, request(), 5000);
-      // What the reply path does with a compressed body (wiring into the processor is separate work).
-      await inflateBody(res.body!, { budget: new FrameInflateBudget(16 * 1024 * 1024) }).catch((e: unknown) => {
-        expect(e).toBeInstanceOf(RemotingProtocolError);
-        refused++;
+    const frame = (correlationId: string, body: Buffer, opaque: number): { opaque: number; bytes: Buffer } => ({
+      opaque,
+      bytes: pushReplyCommand(correlationId, body, SYSFLAG_COMPRESSED, opaque).encode(),
+    });
+    const unmatched = Array.from({ length: rounds }, (_, i) => frame(`nobody-${i}`, bomb, 1_000_000 + i));
+    const futures = Array.from({ length: rounds }, (_, i) => new RequestResponseFuture(`waiting-${i}`, 60_000));
+    const wanted = futures.map((f, i) => frame(f.correlationId, bomb, 2_000_000 + i));
+    const goodBody = cryptoRandomBytes(20_000);
+    const good = new RequestResponseFuture('waiting-good', 60_000);
+    const goodFrame = frame(good.correlationId, deflateSync(goodBody), 3_000_000);
+    // What a started producer registers for code 326.
+    new ClientRemotingProcessor(client).registerHandler(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, (req, ctx) => receiveReplyMessage(logger, req, ctx));
+    let conn: HostileConnection | undefined;
+    peer.onRequest = (req, c) => {
+      conn = c;
+      c.write(responseFrame(req.opaque, 0));
+    };
+    await client.invoke(peer.addr, request(), 5000);
+    const answers = new Map<number, (res: RemotingCommand) => void>();
+    peer.onResponse = (res) => answers.get(res.opaque)?.(res);
+    /** Sends one frame to the client; resolves with the client's answer to it. */
+    const push = (f: { opaque: number; bytes: Buffer }): Promise<RemotingCommand> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer to the PUSH_REPLY frame ${f.opaque}`)), 5000);
+        answers.set(f.opaque, (res) => {
+          clearTimeout(timer);
+          resolve(res);
+        });
+        conn!.write(f.bytes);
       });
+    const holder = RequestFutureHolder.getInstance();
+    const inflate = jest.spyOn(zlibModule, 'inflate');
+    const inflateSync = jest.spyOn(zlibModule, 'inflateSync');
+    try {
+      loop.reset();
+      // Ten unmatched bombs at once (once 805 ms of blocked loop): answered SUCCESS, bodies never read.
+      const rssBefore = process.memoryUsage().rss;
+      const first = await Promise.all(unmatched.map(push));
+      expect(first.map((r) => r.code)).toEqual(Array(rounds).fill(ResponseCode.SUCCESS));
+      expect(inflate.mock.calls.length + inflateSync.mock.calls.length).toBe(0);
+      const rssGrowthMiB = Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20);
+      const unmatchedLoop = loopFigures('zlibBombPushReplyUnmatched', { rounds, compressedBytes: bomb.length, rssGrowthMiB });
+      expect(unmatchedLoop.p99Ms).toBeLessThan(20);
+      // Ten bombs for requests that wait: inflated in the thread pool, stopped at the 64 MiB cap.
+      loop.reset();
+      loop.enable();
+      for (const f of futures) holder.put(f);
+      for (const w of wanted) expect((await push(w)).code).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(inflate).toHaveBeenCalledTimes(rounds);
+      expect(inflateSync).not.toHaveBeenCalled();
+      expect(futures.every((f) => !f.isDone && holder.get(f.correlationId) === f)).toBe(true);
+      // The connection still serves a legitimate compressed reply.
+      holder.put(good);
+      expect((await push(goodFrame)).code).toBe(ResponseCode.SUCCESS);
+      expect(good.responseMsg?.body.equals(goodBody)).toBe(true);
+      const wantedLoop = loopFigures('zlibBombPushReplyWanted', { rounds, compressedBytes: bomb.length, perFrameCapMiB: 64 });
+      expect(wantedLoop.p99Ms).toBeLessThan(20);
+    } finally {
+      inflate.mockRestore();
+      inflateSync.mockRestore();
+      for (const f of [...futures, good]) holder.remove(f.correlationId);
     }
-    expect(refused).toBe(rounds);
-    const { p99Ms } = loopFigures('zlibBomb64MiB', { rounds, compressedBytes: bomb.length, perFrameCapMiB: 16 });
-    expect(p99Ms).toBeLessThan(20);
+    expect(logger.recent.filter((l) => l.level === 'warn' && String(l.fields?.err).includes('more than 67108864 bytes'))).toHaveLength(rounds);
   });
 
   it('3: 1.3 M ext fields in a 15 MB header close the connection with a protocol error', async () => {

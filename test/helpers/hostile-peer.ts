@@ -33,6 +33,8 @@ export interface HostilePeerOptions {
   onRequest?: HostileRequestHandler;
   /** Called when a client connects, before any request. */
   onConnection?: (conn: HostileConnection) => void;
+  /** Called for each answer the client writes to a request the peer sent it. */
+  onResponse?: HostileRequestHandler;
   port?: number;
 }
 
@@ -45,10 +47,12 @@ export class HostilePeer {
   readonly counts = { connections: 0, requests: 0, framesSent: 0, bytesSent: 0, clientClosed: 0 };
   onRequest: HostileRequestHandler | undefined;
   onConnection: ((conn: HostileConnection) => void) | undefined;
+  onResponse: HostileRequestHandler | undefined;
 
   private constructor(options: HostilePeerOptions) {
     this.onRequest = options.onRequest;
     this.onConnection = options.onConnection;
+    this.onResponse = options.onResponse;
     this.server = net.createServer({ noDelay: true }, (s) => this.accept(s));
     this.server.on('error', () => {});
   }
@@ -131,7 +135,10 @@ export class HostilePeer {
         requests++;
         this.counts.requests++;
         // The client's own answers to our server-initiated requests are not requests.
-        if (req.isResponse) continue;
+        if (req.isResponse) {
+          this.onResponse?.(req, conn);
+          continue;
+        }
         this.onRequest?.(req, conn);
       }
     });
