@@ -251,3 +251,19 @@ export class RequestTimeoutError extends ClientError {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/**
+ * The broker does not know the request: it answered REQUEST_CODE_NOT_SUPPORTED (3), as a 4.9 broker
+ * answers POP_MESSAGE, ACK_MESSAGE and CHANGE_MESSAGE_INVISIBLETIME (pop consumption is 5.x only).
+ * Not retriable: the same broker answers the same way until it is upgraded.
+ */
+export class BrokerFeatureNotSupportedError extends BrokerResponseError {
+  /** The feature, e.g. `POP_MESSAGE`. */
+  readonly feature: string;
+  constructor(feature: string, remark: string | undefined, brokerAddr: string | undefined, options: RocketMQErrorOptions = {}) {
+    super(3, remark, brokerAddr, { retriable: false, ...options });
+    (this as { code: string }).code = 'ERR_BROKER_FEATURE_NOT_SUPPORTED';
+    this.feature = feature;
+    this.message = `${feature} is not supported by the broker${brokerAddr ? ` at ${brokerAddr}` : ''} (pop consumption needs RocketMQ 5.x): CODE: 3 DESC: ${boundPeerText(remark ?? '')}`;
+  }
+}

@@ -58,3 +58,8 @@ export type { RequestCallback } from './producer/request-response-future';
 export { AclClientRPCHook } from './client/acl-client-rpc-hook';
 export { SessionCredentials } from './client/session-credentials';
 export type { SessionCredentialsInit } from './client/session-credentials';
+// Pop consumption (RocketMQ 5.x).
+export { SimpleConsumer } from './consumer/pop/simple-consumer';
+export { MessageView } from './consumer/pop/message-view';
+export type { SimpleConsumerOptions, FilterExpression } from './consumer/pop/simple-consumer-config';
+export { BrokerFeatureNotSupportedError } from './errors';

@@ -6,7 +6,7 @@ import type { RPCHook } from '../remoting/rpc-hook';
 import { getDefaultLogger } from '../logger';
 import { effectiveNamespace, effectiveTls, type ClientConfig } from './client-config';
 import { ClientRemotingProcessor } from './client-remoting-processor';
-import { createHeartbeatData, type HeartbeatData } from './heartbeat-data';
+import { createHeartbeatData, type ConsumerData, type HeartbeatData } from './heartbeat-data';
 import type { MessageQueue } from './message-queue';
 import type { MQConsumerInner } from './mq-consumer-inner';
 import type { MQProducerInner } from './mq-producer-inner';
@@ -182,12 +182,28 @@ export class MQClientInstance {
     );
   }
 
+  /** Java `registerConsumer`: false when the group is already registered in this instance. */
+  registerConsumer(group: string, consumer: MQConsumerInner): boolean {
+    if (this.consumerTable.has(group)) {
+      this.log.warn('the consumer group exist already', { group });
+      return false;
+    }
+    this.consumerTable.set(group, consumer);
+    return true;
+  }
+
+  /** Removes the group and sends UNREGISTER_CLIENT for it to every known broker address. */
+  async unregisterConsumer(group: string): Promise<void> {
+    this.consumerTable.delete(group);
+    await this.unregisterClient(undefined, group);
+  }
+
   /**
    * Java `MQClientInstance.shutdown`: only once no producer but the inner one is left. Unregisters the
    * inner producer, stops every timer, closes every connection and leaves the registry.
    */
   shutdown(): Promise<void> {
-    if (this.producerTable.size > 1) return Promise.resolve();
+    if (this.producerTable.size > 1 || this.consumerTable.size > 0) return Promise.resolve();
     if (this.state !== 'RUNNING') return this.shutdownPromise ?? Promise.resolve();
     this.state = 'SHUTDOWN_ALREADY';
     // Leave the registry at once, so a producer started meanwhile gets a fresh instance.
@@ -211,6 +227,7 @@ export class MQClientInstance {
   async updateAllTopicRouteInfoFromNameServer(): Promise<void> {
     const topics = new Set<string>();
     for (const p of this.producerTable.values()) for (const t of p.getPublishTopicList()) topics.add(t);
+    for (const c of this.consumerTable.values()) for (const sd of c.subscriptions()) topics.add(sd.topic);
     // Like Java, a transport failure aborts the rest of this round (the scheduler logs it).
     for (const topic of topics) await this.updateTopicRouteInfoFromNameServer(topic);
   }
@@ -318,7 +335,15 @@ export class MQClientInstance {
   // ------------------------------------------------------------ heartbeats
 
   private prepareHeartbeatData(): HeartbeatData {
-    return createHeartbeatData(this.clientId, this.producerTable.keys());
+    const consumers: ConsumerData[] = [...this.consumerTable.values()].map((c) => ({
+      groupName: c.groupName(),
+      consumeType: c.consumeType(),
+      messageModel: c.messageModel(),
+      consumeFromWhere: c.consumeFromWhere(),
+      subscriptionDataSet: [...c.subscriptions()],
+      unitMode: c.isUnitMode(),
+    }));
+    return createHeartbeatData(this.clientId, this.producerTable.keys(), consumers);
   }
 
   /**

@@ -36,6 +36,9 @@ const EXPECTED_EXPORTS = [
   'selectMessageQueueByHash',
   'selectMessageQueueByRandom',
   'silentLogger',
+  'SimpleConsumer',
+  'MessageView',
+  'BrokerFeatureNotSupportedError',
 ];
 
 test('src/index.ts exports exactly the public API', () => {
