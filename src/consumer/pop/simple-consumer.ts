@@ -11,6 +11,7 @@ import type { ServiceState } from '../../client/service-state';
 import { buildSubscriptionData, type SubscriptionData } from '../../client/subscription-data';
 import { wrapNamespace } from '../../message/namespace';
 import { checkGroup, checkTopic } from '../../message/validators';
+import { parseReceiptHandle } from './extra-info';
 import { ackMessage, changeInvisibleTime, ConsumeInitMode, popMessage, type AckTarget } from './pop-api';
 import { MessageView } from './message-view';
 import { filterExpressionSchema, parseSimpleConsumerOptions, type FilterExpression, type SimpleConsumerConfig, type SimpleConsumerOptions } from './simple-consumer-config';
@@ -250,7 +251,7 @@ export class SimpleConsumer implements MQConsumerInner {
   private async ackTarget(factory: MQClientInstance, message: MessageView): Promise<AckTarget> {
     if (!(message instanceof MessageView)) throw new InvalidArgumentError('expected a message received by SimpleConsumer');
     const receiptHandle = message.receiptHandle;
-    const brokerName = receiptHandle.split(' ')[5] ?? '';
+    const { brokerName } = parseReceiptHandle(receiptHandle);
     let brokerAddr = factory.findBrokerAddressInPublish(brokerName);
     if (brokerAddr === undefined) {
       await factory.updateTopicRouteInfoFromNameServer(message.wireTopic);

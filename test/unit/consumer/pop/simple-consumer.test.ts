@@ -215,6 +215,33 @@ describe('SimpleConsumer against fake brokers', () => {
     expect(err).toMatchObject({ responseCode: 3, feature: 'POP_MESSAGE', brokerAddr: brokers[0]!.addr });
   });
 
+  test('ack and changeInvisibleDuration answered REQUEST_CODE_NOT_SUPPORTED reject with BrokerFeatureNotSupportedError', async () => {
+    servePop(brokers[0]!, (ctx) => {
+      if (ctx.request.code === RequestCode.POP_MESSAGE) popAnswer(ctx, [record('TopicPop', 2, 10n, 'TagA')]);
+      else ctx.respond({ code: 3, remark: ` request type ${ctx.request.code} not supported` });
+    });
+    const c = consumer();
+    await c.start();
+    const [m] = await c.receive(1, 15_000);
+    await expect(c.ack(m!)).rejects.toMatchObject({ code: 'ERR_BROKER_FEATURE_NOT_SUPPORTED', feature: 'ACK_MESSAGE' });
+    await expect(c.changeInvisibleDuration(m!, 5000)).rejects.toMatchObject({ feature: 'CHANGE_MESSAGE_INVISIBLETIME' });
+    expect(m!.receiptHandle).toBe('10 1700000000000 15000 1 0 broker-a 2 10');
+  });
+
+  test('a receipt handle that is not one is refused before any I/O', async () => {
+    servePop(brokers[0]!, (ctx) => popAnswer(ctx, [record('TopicPop', 2, 10n, 'TagA')]));
+    const c = consumer();
+    await c.start();
+    const [m] = await c.receive(1, 15_000);
+    const routeLookups = ns.routeRequests('TopicPop').length;
+    m!.receiptHandle = 'garbage';
+    await expect(c.ack(m!)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(c.changeInvisibleDuration(m!, 5000)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(c.ack({} as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(requests(brokers[0]!, RequestCode.ACK_MESSAGE)).toHaveLength(0);
+    expect(ns.routeRequests('TopicPop')).toHaveLength(routeLookups);
+  });
+
   test('shutdown() ends a waiting long poll with RequestAbortedError', async () => {
     servePop(brokers[0]!, () => {
       /* hold: the broker long-polls */
