@@ -1,6 +1,7 @@
 import type * as tls from 'node:tls';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from '../errors';
+import { lazy, zod } from '../lazy-zod';
 import type { Logger } from '../logger';
 import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/protocol/frame-decoder';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
@@ -40,7 +41,6 @@ import { nameSrvAddrFromEndpoint, resolveNamespace } from './namespace';
  */
 
 const INT32_MAX = 0x7fffffff;
-const positiveMs = (def: number) => z.number().int().min(1).max(INT32_MAX).default(def);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,73 +60,76 @@ function isHostPort(addr: string): boolean {
   return /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
 }
 
-/**
- * Name servers as `'a:9876;b:9876'` or `['a:9876', 'b:9876']`; absent means env `NAMESRV_ADDR`.
- * Java's `http://` endpoint rule applies (the text after the last `/`). Output: the list.
- */
-const namesrvAddrSchema = z
-  .union([z.string(), z.array(z.string())])
-  .default(() => process.env.NAMESRV_ADDR ?? [])
-  .transform((v, ctx) => {
-    const raw = Array.isArray(v) ? v.join(';') : v;
-    const list = nameSrvAddrFromEndpoint(raw.trim())
-      .split(';')
-      .map((a) => a.trim())
-      .filter((a) => a.length > 0);
-    for (const a of list) {
-      if (!isHostPort(a)) ctx.issues.push({ code: 'custom', message: `"${a}" is not host:port`, input: v });
-    }
-    return list;
-  })
-  .describe("Name servers, 'host:port;host:port' or an array; default env NAMESRV_ADDR");
-
-/** The fields of ClientConfigSchema, for schemas that extend it. */
-export const clientConfigShape = {
-  namesrvAddr: namesrvAddrSchema,
-  clientIP: z.string().min(1).optional().describe('IP in the clientId; default chosen like Java NetworkUtil'),
-  instanceName: z.string().min(1).default('DEFAULT').describe("'DEFAULT' becomes 'pid#hrtime' when a producer starts"),
-  unitMode: z.boolean().default(false),
-  unitName: z.string().optional(),
-  namespace: z.string().optional().describe('Deprecated client-side namespace: resources go as ns%resource'),
-  namespaceV2: z.string().optional().describe('Server-side namespace: sent as ns/nsd ext fields on every request'),
-  pollNameServerIntervalMs: positiveMs(30_000),
-  heartbeatBrokerIntervalMs: positiveMs(30_000),
-  mqClientApiTimeoutMs: positiveMs(3000).describe('Timeout of name-server and admin calls'),
-  vipChannelEnabled: z.boolean().default(false).describe('Send to the broker VIP port (listen port - 2)'),
-  useTLS: z.boolean().default(false),
-  tls: z
-    .custom<boolean | tls.ConnectionOptions>((v) => typeof v === 'boolean' || isPlainObject(v), {
-      error: 'expected a boolean or a node:tls options object',
+/** The fields of ClientConfigSchema, for schemas that extend it (built on first use: see lazy-zod.ts). */
+export const clientConfigShape = lazy(() => {
+  const z = zod();
+  const positiveMs = (def: number) => z.number().int().min(1).max(INT32_MAX).default(def);
+  /**
+   * Name servers as `'a:9876;b:9876'` or `['a:9876', 'b:9876']`; absent means env `NAMESRV_ADDR`.
+   * Java's `http://` endpoint rule applies (the text after the last `/`). Output: the list.
+   */
+  const namesrvAddrSchema = z
+    .union([z.string(), z.array(z.string())])
+    .default(() => process.env.NAMESRV_ADDR ?? [])
+    .transform((v, ctx) => {
+      const raw = Array.isArray(v) ? v.join(';') : v;
+      const list = nameSrvAddrFromEndpoint(raw.trim())
+        .split(';')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0);
+      for (const a of list) {
+        if (!isHostPort(a)) ctx.issues.push({ code: 'custom', message: `"${a}" is not host:port`, input: v });
+      }
+      return list;
     })
-    .optional()
-    .describe("true or node:tls connect options; implies useTLS. Certificates are verified unless rejectUnauthorized is false"),
-  enableHeartbeatChannelEventListener: z.boolean().default(true),
-  sendLatencyFaultEnable: z.boolean().default(false).describe('Isolate slow or failing brokers when choosing a queue'),
-  startDetectorEnable: z.boolean().default(false),
-  detectTimeoutMs: positiveMs(200),
-  detectIntervalMs: positiveMs(2000),
-  connectTimeoutMs: positiveMs(3000),
-  maxAsyncInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
-  maxOnewayInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
-  idleTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(120_000).describe('0 disables'),
-  closeSocketIfTimeout: z.boolean().default(true),
-  maxFrameBytes: z.number().int().min(64).max(INT32_MAX).default(DEFAULT_MAX_FRAME_BYTES),
-  serializeType: z.enum(['JSON', 'ROCKETMQ']).default('JSON'),
-  language: z
-    .custom<LanguageName>((v) => typeof v === 'string' && Object.hasOwn(LanguageCode, v), {
-      error: `expected one of ${Object.keys(LanguageCode).join(', ')}`,
-    })
-    .default(DEFAULT_LANGUAGE),
-  version: z.number().int().min(-32768).max(INT32_MAX).default(DEFAULT_REMOTING_VERSION),
-  logger: z.custom<Logger>(isLogger, { error: 'expected a Logger (debug, info, warn, error, child)' }).optional(),
-};
+    .describe("Name servers, 'host:port;host:port' or an array; default env NAMESRV_ADDR");
+  return {
+    namesrvAddr: namesrvAddrSchema,
+    clientIP: z.string().min(1).optional().describe('IP in the clientId; default chosen like Java NetworkUtil'),
+    instanceName: z.string().min(1).default('DEFAULT').describe("'DEFAULT' becomes 'pid#hrtime' when a producer starts"),
+    unitMode: z.boolean().default(false),
+    unitName: z.string().optional(),
+    namespace: z.string().optional().describe('Deprecated client-side namespace: resources go as ns%resource'),
+    namespaceV2: z.string().optional().describe('Server-side namespace: sent as ns/nsd ext fields on every request'),
+    pollNameServerIntervalMs: positiveMs(30_000),
+    heartbeatBrokerIntervalMs: positiveMs(30_000),
+    mqClientApiTimeoutMs: positiveMs(3000).describe('Timeout of name-server and admin calls'),
+    vipChannelEnabled: z.boolean().default(false).describe('Send to the broker VIP port (listen port - 2)'),
+    useTLS: z.boolean().default(false),
+    tls: z
+      .custom<boolean | tls.ConnectionOptions>((v) => typeof v === 'boolean' || isPlainObject(v), {
+        error: 'expected a boolean or a node:tls options object',
+      })
+      .optional()
+      .describe("true or node:tls connect options; implies useTLS. Certificates are verified unless rejectUnauthorized is false"),
+    enableHeartbeatChannelEventListener: z.boolean().default(true),
+    sendLatencyFaultEnable: z.boolean().default(false).describe('Isolate slow or failing brokers when choosing a queue'),
+    startDetectorEnable: z.boolean().default(false),
+    detectTimeoutMs: positiveMs(200),
+    detectIntervalMs: positiveMs(2000),
+    connectTimeoutMs: positiveMs(3000),
+    maxAsyncInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
+    maxOnewayInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
+    idleTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(120_000).describe('0 disables'),
+    closeSocketIfTimeout: z.boolean().default(true),
+    maxFrameBytes: z.number().int().min(64).max(INT32_MAX).default(DEFAULT_MAX_FRAME_BYTES),
+    serializeType: z.enum(['JSON', 'ROCKETMQ']).default('JSON'),
+    language: z
+      .custom<LanguageName>((v) => typeof v === 'string' && Object.hasOwn(LanguageCode, v), {
+        error: `expected one of ${Object.keys(LanguageCode).join(', ')}`,
+      })
+      .default(DEFAULT_LANGUAGE),
+    version: z.number().int().min(-32768).max(INT32_MAX).default(DEFAULT_REMOTING_VERSION),
+    logger: z.custom<Logger>(isLogger, { error: 'expected a Logger (debug, info, warn, error, child)' }).optional(),
+  };
+});
 
-export const ClientConfigSchema = z.strictObject(clientConfigShape);
+export const ClientConfigSchema = lazy(() => zod().strictObject(clientConfigShape()));
 
 /** What users pass (every key optional). */
-export type ClientConfigInput = z.input<typeof ClientConfigSchema>;
+export type ClientConfigInput = z.input<ReturnType<typeof ClientConfigSchema>>;
 /** The validated settings, defaults filled in. */
-export type ClientConfig = z.output<typeof ClientConfigSchema>;
+export type ClientConfig = z.output<ReturnType<typeof ClientConfigSchema>>;
 
 /** Java `ClientConfig.getNamespace`: the namespace option, else the id of an `MQ_INST_` name-server endpoint. */
 export function effectiveNamespace(config: Pick<ClientConfig, 'namespace' | 'namesrvAddr'>): string | undefined {
@@ -180,7 +183,7 @@ function describeIssue(issue: z.core.$ZodIssue, path: string): string {
 export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, what = 'options'): z.output<S> {
   const r = schema.safeParse(input === undefined ? {} : input);
   if (r.success) return r.data;
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [];
+  const known = schema instanceof zod().ZodObject ? Object.keys(schema.shape as object) : [];
   const issues: ConfigIssue[] = [];
   const messages: string[] = [];
   for (const issue of r.error.issues) {
@@ -207,5 +210,5 @@ function throwConfig(what: string, messages: string[], issues: ConfigIssue[]): n
 
 /** `ClientConfigSchema` through `parseConfig`. */
 export function parseClientConfig(input: unknown): ClientConfig {
-  return parseConfig(ClientConfigSchema, input, 'client options');
+  return parseConfig(ClientConfigSchema(), input, 'client options');
 }

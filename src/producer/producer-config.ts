@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazy, zod } from '../lazy-zod';
 import { clientConfigShape, parseConfig } from '../client/client-config';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code';
@@ -43,69 +44,74 @@ function isRpcHook(v: unknown): v is RPCHook {
   return typeof h.doBeforeRequest === 'function' && typeof h.doAfterResponse === 'function';
 }
 
-const msArray = z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1);
+/** The producer's own fields (built on first use: see lazy-zod.ts). */
+export const producerConfigShape = lazy(() => {
+  const z = zod();
+  const msArray = z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1);
+  return {
+    producerGroup: z.string().default(DEFAULT_PRODUCER_GROUP),
+    topics: z.array(z.string().min(1)).optional().describe('Topics whose routes are fetched at start'),
+    createTopicKey: z.string().min(1).default(AUTO_CREATE_TOPIC_KEY_TOPIC),
+    defaultTopicQueueNums: z.number().int().min(1).max(INT32_MAX).default(4),
+    sendMsgTimeoutMs: z.number().int().min(1).max(INT32_MAX).default(3000).describe('Total budget of one send, retries included'),
+    sendMsgMaxTimeoutPerRequestMs: z
+      .number()
+      .int()
+      .min(-1)
+      .max(INT32_MAX)
+      .refine((v) => v !== 0, { error: 'expected -1 (off) or a positive number' })
+      .default(-1),
+    compressMsgBodyOverBytes: z.number().int().min(0).max(INT32_MAX).default(4096),
+    compressLevel: z.number().int().min(-1).max(9).default(DEFAULT_COMPRESS_LEVEL),
+    compressType: z
+      .enum(['ZLIB', 'LZ4', 'ZSTD'])
+      .refine((v) => v === 'ZLIB', { error: 'LZ4 and ZSTD are not supported by rocketmq-ts; use ZLIB' })
+      .default('ZLIB'),
+    retryTimesWhenSendFailed: z.number().int().min(0).max(1000).default(2),
+    retryTimesWhenSendAsyncFailed: z.number().int().min(0).max(1000).default(2),
+    retryAnotherBrokerWhenNotStoreOK: z.boolean().default(false),
+    retryResponseCodes: z
+      .union([z.array(z.number().int()), z.set(z.number().int())])
+      .default(() => [...DEFAULT_RETRY_RESPONSE_CODES])
+      .transform((v): ReadonlySet<number> => new Set(v))
+      .describe('Broker response codes a sync send retries'),
+    maxMessageSize: z.number().int().min(1).max(INT32_MAX).default(4 * 1024 * 1024),
+    enableBackpressureForAsyncMode: z.boolean().default(false),
+    backPressureForAsyncSendNum: z.number().int().min(10).max(INT32_MAX).default(10000),
+    backPressureForAsyncSendSizeBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(INT32_MAX)
+      .default(100 * 1024 * 1024),
+    latencyMaxMs: msArray.default(() => [...DEFAULT_LATENCY_MAX_MS]),
+    notAvailableDurationMs: msArray.default(() => [...DEFAULT_NOT_AVAILABLE_DURATION_MS]),
+    rpcHook: z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
+    enableTrace: z.boolean().default(false).describe('Send a Pub (and EndTransaction) trace record per send to the trace topic'),
+    traceTopic: z.string().optional().describe('Trace topic; blank or absent means RMQ_SYS_TRACE_TOPIC'),
+  };
+});
 
-export const producerConfigShape = {
-  producerGroup: z.string().default(DEFAULT_PRODUCER_GROUP),
-  topics: z.array(z.string().min(1)).optional().describe('Topics whose routes are fetched at start'),
-  createTopicKey: z.string().min(1).default(AUTO_CREATE_TOPIC_KEY_TOPIC),
-  defaultTopicQueueNums: z.number().int().min(1).max(INT32_MAX).default(4),
-  sendMsgTimeoutMs: z.number().int().min(1).max(INT32_MAX).default(3000).describe('Total budget of one send, retries included'),
-  sendMsgMaxTimeoutPerRequestMs: z
-    .number()
-    .int()
-    .min(-1)
-    .max(INT32_MAX)
-    .refine((v) => v !== 0, { error: 'expected -1 (off) or a positive number' })
-    .default(-1),
-  compressMsgBodyOverBytes: z.number().int().min(0).max(INT32_MAX).default(4096),
-  compressLevel: z.number().int().min(-1).max(9).default(DEFAULT_COMPRESS_LEVEL),
-  compressType: z
-    .enum(['ZLIB', 'LZ4', 'ZSTD'])
-    .refine((v) => v === 'ZLIB', { error: 'LZ4 and ZSTD are not supported by rocketmq-ts; use ZLIB' })
-    .default('ZLIB'),
-  retryTimesWhenSendFailed: z.number().int().min(0).max(1000).default(2),
-  retryTimesWhenSendAsyncFailed: z.number().int().min(0).max(1000).default(2),
-  retryAnotherBrokerWhenNotStoreOK: z.boolean().default(false),
-  retryResponseCodes: z
-    .union([z.array(z.number().int()), z.set(z.number().int())])
-    .default(() => [...DEFAULT_RETRY_RESPONSE_CODES])
-    .transform((v): ReadonlySet<number> => new Set(v))
-    .describe('Broker response codes a sync send retries'),
-  maxMessageSize: z.number().int().min(1).max(INT32_MAX).default(4 * 1024 * 1024),
-  enableBackpressureForAsyncMode: z.boolean().default(false),
-  backPressureForAsyncSendNum: z.number().int().min(10).max(INT32_MAX).default(10000),
-  backPressureForAsyncSendSizeBytes: z
-    .number()
-    .int()
-    .min(1024 * 1024)
-    .max(INT32_MAX)
-    .default(100 * 1024 * 1024),
-  latencyMaxMs: msArray.default(() => [...DEFAULT_LATENCY_MAX_MS]),
-  notAvailableDurationMs: msArray.default(() => [...DEFAULT_NOT_AVAILABLE_DURATION_MS]),
-  rpcHook: z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
-  enableTrace: z.boolean().default(false).describe('Send a Pub (and EndTransaction) trace record per send to the trace topic'),
-  traceTopic: z.string().optional().describe('Trace topic; blank or absent means RMQ_SYS_TRACE_TOPIC'),
-};
-
-export const ProducerOptionsSchema = z
-  .strictObject({ ...clientConfigShape, ...producerConfigShape })
-  .superRefine((o, ctx) => {
-    if (o.latencyMaxMs.length !== o.notAvailableDurationMs.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['notAvailableDurationMs'],
-        message: `must have as many entries as latencyMaxMs (${o.latencyMaxMs.length})`,
-      });
-    }
-  });
+export const ProducerOptionsSchema = lazy(() =>
+  zod()
+    .strictObject({ ...clientConfigShape(), ...producerConfigShape() })
+    .superRefine((o, ctx) => {
+      if (o.latencyMaxMs.length !== o.notAvailableDurationMs.length) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['notAvailableDurationMs'],
+          message: `must have as many entries as latencyMaxMs (${o.latencyMaxMs.length})`,
+        });
+      }
+    }),
+);
 
 /** What users pass to the producer (every key optional). */
-export type ProducerOptions = z.input<typeof ProducerOptionsSchema>;
+export type ProducerOptions = z.input<ReturnType<typeof ProducerOptionsSchema>>;
 /** The validated producer settings, defaults filled in. */
-export type ProducerConfig = z.output<typeof ProducerOptionsSchema>;
+export type ProducerConfig = z.output<ReturnType<typeof ProducerOptionsSchema>>;
 
 /** `ProducerOptionsSchema` through `parseConfig`: an `InvalidConfigError` naming every bad or unknown key. */
 export function parseProducerOptions(input: unknown): ProducerConfig {
-  return parseConfig(ProducerOptionsSchema, input, 'producer options');
+  return parseConfig(ProducerOptionsSchema(), input, 'producer options');
 }

@@ -107,7 +107,7 @@ describe('ClientConfigSchema', () => {
   });
 
   it('parseConfig works with any strict schema', () => {
-    expect(parseConfig(ClientConfigSchema, { instanceName: 'x' }).instanceName).toBe('x');
-    expect(() => parseConfig(ClientConfigSchema, { instanceName: '' }, 'my options')).toThrow(/^Invalid my options: instanceName:/);
+    expect(parseConfig(ClientConfigSchema(), { instanceName: 'x' }).instanceName).toBe('x');
+    expect(() => parseConfig(ClientConfigSchema(), { instanceName: '' }, 'my options')).toThrow(/^Invalid my options: instanceName:/);
   });
 });
