@@ -2,7 +2,7 @@ import type * as tls from 'node:tls';
 import type { z } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from '../errors';
 import { lazy, zod } from '../lazy-zod';
-import type { Logger } from '../logger';
+import { adaptLogger, isLoggerLike, type LoggerLike } from '../logger';
 import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/protocol/frame-decoder';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from '../remoting/protocol/remoting-command';
@@ -44,12 +44,6 @@ const INT32_MAX = 0x7fffffff;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isLogger(v: unknown): v is Logger {
-  if (typeof v !== 'object' || v === null) return false;
-  const l = v as Record<string, unknown>;
-  return ['debug', 'info', 'warn', 'error', 'child'].every((m) => typeof l[m] === 'function');
 }
 
 /** `host:port` with a port in 1..65535 (an IPv6 host may be bracketed). */
@@ -120,7 +114,10 @@ export const clientConfigShape = lazy(() => {
       })
       .default(DEFAULT_LANGUAGE),
     version: z.number().int().min(-32768).max(INT32_MAX).default(DEFAULT_REMOTING_VERSION),
-    logger: z.custom<Logger>(isLogger, { error: 'expected a Logger (debug, info, warn, error, child)' }).optional(),
+    logger: z
+      .custom<LoggerLike>(isLoggerLike, { error: 'expected a logger (debug, info, warn, error): rocketmq-ts, pino, winston or console' })
+      .transform((l) => adaptLogger(l))
+      .optional(),
   };
 });
 
