@@ -20,11 +20,12 @@ export {
   AccessDeniedError,
   RequestTimeoutError,
 } from './errors';
-export type { Logger, LogLevel, LogFields } from './logger';
+export type { Logger, LoggerLike, LogLevel, LogFields } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
 
 export { DefaultMQProducer } from './producer/default-mq-producer';
-export type { ProducerOptions } from './producer/producer-config';
+export type { ProducerOptions } from './producer/producer-options';
+export type { ClientOptions } from './client/client-options';
 export type { SendOptions } from './producer/send-options';
 export { Message } from './producer/message';
 export type { MessageBody, MessageOptions } from './producer/message';

@@ -11,33 +11,8 @@ import { nameSrvAddrFromEndpoint, resolveNamespace } from './namespace';
 /**
  * Client settings shared by every producer (Java `ClientConfig` plus the remoting settings of
  * `NettyClientConfig`), validated once with zod. Strict: an unknown or misspelt key is an error that
- * names it. Durations end in `Ms`, sizes in `Bytes`.
- *
- * Java 5.3.3 defaults, checked against `ClientConfig`, `NettyClientConfig` and `NettySystemConfig`:
- * | option | default | Java |
- * |---|---|---|
- * | namesrvAddr | env `NAMESRV_ADDR` | system property `rocketmq.namesrv.addr`, then env `NAMESRV_ADDR` |
- * | instanceName | `DEFAULT` | system property `rocketmq.client.name`, then `DEFAULT` |
- * | clientIP | computed by the client instance | `NetworkUtil.getLocalAddress()` |
- * | unitMode / unitName | false / none | same |
- * | namespace (deprecated) / namespaceV2 | none | same |
- * | pollNameServerIntervalMs | 30000 | `pollNameServerInterval` |
- * | heartbeatBrokerIntervalMs | 30000 | `heartbeatBrokerInterval` |
- * | mqClientApiTimeoutMs | 3000 | `mqClientApiTimeout` |
- * | vipChannelEnabled | false | `com.rocketmq.sendMessageWithVIPChannel` |
- * | useTLS | false | `tls.enable` |
- * | enableHeartbeatChannelEventListener | true | same |
- * | sendLatencyFaultEnable | false | `sendLatencyEnable` (`com.rocketmq.sendLatencyEnable`) |
- * | startDetectorEnable | false | `com.rocketmq.startDetectorEnable` |
- * | detectTimeoutMs / detectIntervalMs | 200 / 2000 | `detectTimeout` / `detectInterval` |
- * | connectTimeoutMs | 3000 | `connectTimeoutMillis` |
- * | maxAsyncInflight / maxOnewayInflight | 65535 / 65535 | `clientAsyncSemaphoreValue` / `clientOnewaySemaphoreValue` |
- * | idleTimeoutMs | 120000 | `clientChannelMaxIdleTimeSeconds` 120 |
- * | closeSocketIfTimeout | true | `clientCloseSocketIfTimeout` |
- * | maxFrameBytes | 16 MiB | `NettyDecoder.FRAME_MAX_LENGTH` |
- * | serializeType | `JSON` | `rocketmq.serialize.type` |
- * | language | `OTHER` | Java sends `JAVA`; OTHER is known to every broker version (NODE_JS only to 5.3.2+) |
- * | version | 479 | `MQVersion.CURRENT_VERSION` of 5.3.3 |
+ * names it. What each option means, its unit, default and Java name: `ClientOptions` (client-options.ts) and
+ * docs/options.md, generated from both.
  */
 
 const INT32_MAX = 0x7fffffff;
@@ -75,36 +50,34 @@ export const clientConfigShape = lazy(() => {
         if (!isHostPort(a)) ctx.issues.push({ code: 'custom', message: `"${a}" is not host:port`, input: v });
       }
       return list;
-    })
-    .describe("Name servers, 'host:port;host:port' or an array; default env NAMESRV_ADDR");
+    });
   return {
     namesrvAddr: namesrvAddrSchema,
-    clientIP: z.string().min(1).optional().describe('IP in the clientId; default chosen like Java NetworkUtil'),
-    instanceName: z.string().min(1).default('DEFAULT').describe("'DEFAULT' becomes 'pid#hrtime' when a producer starts"),
+    clientIP: z.string().min(1).optional(),
+    instanceName: z.string().min(1).default('DEFAULT'),
     unitMode: z.boolean().default(false),
     unitName: z.string().optional(),
-    namespace: z.string().optional().describe('Deprecated client-side namespace: resources go as ns%resource'),
-    namespaceV2: z.string().optional().describe('Server-side namespace: sent as ns/nsd ext fields on every request'),
+    namespace: z.string().optional(),
+    namespaceV2: z.string().optional(),
     pollNameServerIntervalMs: positiveMs(30_000),
     heartbeatBrokerIntervalMs: positiveMs(30_000),
-    mqClientApiTimeoutMs: positiveMs(3000).describe('Timeout of name-server and admin calls'),
-    vipChannelEnabled: z.boolean().default(false).describe('Send to the broker VIP port (listen port - 2)'),
+    mqClientApiTimeoutMs: positiveMs(3000),
+    vipChannelEnabled: z.boolean().default(false),
     useTLS: z.boolean().default(false),
     tls: z
       .custom<boolean | tls.ConnectionOptions>((v) => typeof v === 'boolean' || isPlainObject(v), {
         error: 'expected a boolean or a node:tls options object',
       })
-      .optional()
-      .describe("true or node:tls connect options; implies useTLS. Certificates are verified unless rejectUnauthorized is false"),
+      .optional(),
     enableHeartbeatChannelEventListener: z.boolean().default(true),
-    sendLatencyFaultEnable: z.boolean().default(false).describe('Isolate slow or failing brokers when choosing a queue'),
+    sendLatencyFaultEnable: z.boolean().default(false),
     startDetectorEnable: z.boolean().default(false),
     detectTimeoutMs: positiveMs(200),
     detectIntervalMs: positiveMs(2000),
     connectTimeoutMs: positiveMs(3000),
     maxAsyncInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
     maxOnewayInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
-    idleTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(120_000).describe('0 disables'),
+    idleTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(120_000),
     closeSocketIfTimeout: z.boolean().default(true),
     maxFrameBytes: z.number().int().min(64).max(INT32_MAX).default(DEFAULT_MAX_FRAME_BYTES),
     serializeType: z.enum(['JSON', 'ROCKETMQ']).default('JSON'),

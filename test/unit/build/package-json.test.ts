@@ -36,3 +36,13 @@ test('license, keywords, files', () => {
   expect(pkg.keywords).toEqual(expect.arrayContaining(['rocketmq']));
   expect(pkg.files).toEqual(['dist']);
 });
+
+test("README's first screen: how to install, what it covers, the docs, the global Reflect patch", () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const firstScreen = readme.split('\n').slice(0, 45).join('\n');
+  expect(firstScreen).toContain('npm install rocketmq-ts');
+  expect(firstScreen).toMatch(/What it covers today/);
+  expect(firstScreen).toContain('(docs/options.md)');
+  expect(firstScreen).toContain('(docs/compatibility.md)');
+  expect(firstScreen).toMatch(/reflect-metadata[\s\S]*global `Reflect`/);
+});
