@@ -3,7 +3,8 @@
  * Prints one JSON line per case, then nothing else.
  *
  * Each round starts one fresh process per case, interleaved, so all cases see the same machine conditions:
- *   - `node -e 0`: the peer, Node's own start-up (wall time and RSS with nothing loaded)
+ *   - `node -e 0`: the peer, Node's own start-up (wall time and RSS with nothing loaded), and the first import()
+ *     of an empty ES module (the ES-module loader's own cost, which the import form includes)
  *   - `require('./dist/cjs/index.js')` and `import('./dist/esm/index.mjs')`: the package, both forms
  * For each: wall time of the whole process, time spent inside the require/import (hrtime around it), RSS after
  * it and the RSS it added, and how many modules it loaded. A case's figures are medians over the rounds.
@@ -42,6 +43,8 @@ Promise.resolve(${load}).then(() => {
 
 const CASES: Record<string, string> = {
   'node -e 0 (peer)': PROBE('0'),
+  // the ES-module loader's own start-up, which any first import() pays
+  "import() of an empty ES module (peer)": PROBE(`import('data:text/javascript,export default 1')`),
   "require('rocketmq-ts') (dist/cjs)": PROBE(`require(${JSON.stringify(path.join(ROOT, 'dist/cjs/index.js'))})`),
   "import('rocketmq-ts') (dist/esm)": PROBE(`import(${JSON.stringify(path.join(ROOT, 'dist/esm/index.mjs'))})`),
 };
