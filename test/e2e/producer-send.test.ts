@@ -75,7 +75,7 @@ interface Sent {
    * UNIQ_KEY as stored. For a batch member this is the batch's own UNIQ_KEY (result.transactionId), not the
    * member's: the broker appends the batch's properties to each member's, and the later UNIQ_KEY wins. The Java
    * 5.3.3 producer gets exactly the same from a 5.3.3 broker (checked with the Java client while writing this).
-   * A 4.9 broker returns no transactionId for a batch; its members keep their own UNIQ_KEY.
+   * A 4.9 broker stores batches the same way but returns no transactionId: the key is then read back.
    */
   storedUniqKey: string;
   batchIndex?: number;
@@ -149,6 +149,12 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
     const batchResult = await producer.send(members.map((m) => m.msg));
     const offsetIds = batchResult.offsetMsgId.split(',');
     const msgIds = batchResult.msgId.split(',');
+    // A 4.9 broker returns no transactionId for a batch (Java's 4.9 client gets none either): ask the broker
+    // which UNIQ_KEY the members were stored under.
+    const batchUniqKey =
+      batchResult.transactionId ??
+      parseJavaMap(parseViews(await queryMsgById(TOPIC, [offsetIds[0]!]))[0]?.['Properties'] ?? '')['UNIQ_KEY'] ??
+      '';
     for (const m of members) {
       sent.push({
         name: `batch${m.i}`,
@@ -160,8 +166,7 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
         result: batchResult,
         offsetMsgId: offsetIds[m.i] ?? '',
         msgId: msgIds[m.i] ?? '',
-        // 4.9 brokers return no transactionId for a batch and store each member's own UNIQ_KEY
-        storedUniqKey: batchResult.transactionId ?? msgIds[m.i] ?? '',
+        storedUniqKey: batchUniqKey,
         batchIndex: m.i,
       });
     }
