@@ -75,7 +75,7 @@ interface Sent {
    * UNIQ_KEY as stored. For a batch member this is the batch's own UNIQ_KEY (result.transactionId), not the
    * member's: the broker appends the batch's properties to each member's, and the later UNIQ_KEY wins. The Java
    * 5.3.3 producer gets exactly the same from a 5.3.3 broker (checked with the Java client while writing this).
-   * A 4.9 broker stores batches the same way but returns no transactionId: the key is then read back.
+   * Other versions differ (see the batch send below), so for batch members it is read back from the broker.
    */
   storedUniqKey: string;
   batchIndex?: number;
@@ -87,6 +87,9 @@ function bigBody(): Buffer {
   for (let i = 0; parts.join('').length < 12 * 1024; i++) parts.push(`line ${i}: the quick brown fox ${i * 7919}\n`);
   return Buffer.from(parts.join(''), 'utf8');
 }
+
+/** 4.9.7 brokers store no WAIT property (the same client sends WAIT=true to every version; 5.x stores it). */
+const STORES_WAIT = !rocketmqVersion().startsWith('4.');
 
 /** mqadmin queryMsgById: 4.9's has no -t (topic) or -f (body charset) option and exits 1 when given them. */
 function queryMsgById(topic: string, ids: string[], utf8Body = false): Promise<string> {
@@ -149,12 +152,11 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
     const batchResult = await producer.send(members.map((m) => m.msg));
     const offsetIds = batchResult.offsetMsgId.split(',');
     const msgIds = batchResult.msgId.split(',');
-    // A 4.9 broker returns no transactionId for a batch (Java's 4.9 client gets none either): ask the broker
-    // which UNIQ_KEY the members were stored under.
-    const batchUniqKey =
-      batchResult.transactionId ??
-      parseJavaMap(parseViews(await queryMsgById(TOPIC, [offsetIds[0]!]))[0]?.['Properties'] ?? '')['UNIQ_KEY'] ??
-      '';
+    // The UNIQ_KEY a batch member is stored under depends on the broker: 5.3.3 stores the batch's own (and returns
+    // it as transactionId), 4.9.7 the batch's too but returns none, 5.5.0 the member's own. Read it back.
+    const memberViews = parseViews(await queryMsgById(TOPIC, offsetIds));
+    const storedKey = (offsetId: string | undefined): string =>
+      parseJavaMap(memberViews.find((v) => v['OffsetID'] === offsetId)?.['Properties'] ?? '')['UNIQ_KEY'] ?? '';
     for (const m of members) {
       sent.push({
         name: `batch${m.i}`,
@@ -166,7 +168,7 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
         result: batchResult,
         offsetMsgId: offsetIds[m.i] ?? '',
         msgId: msgIds[m.i] ?? '',
-        storedUniqKey: batchUniqKey,
+        storedUniqKey: storedKey(offsetIds[m.i]),
         batchIndex: m.i,
       });
     }
@@ -215,7 +217,7 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
         tags: `[${s.tags}]`,
         keys: `[${s.keys.join(' ')}]`,
         uniqKey: s.storedUniqKey,
-        wait: 'true',
+        wait: STORES_WAIT ? 'true' : undefined,
         user: s.props,
         queueId: s.result.messageQueue.queueId,
         queueOffset: expectedQueueOffset(s),
@@ -261,7 +263,8 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
       const out = await admin('queryMsgByKey', '-t', TOPIC, '-k', key);
       const rows = out
         .split('\n')
-        .map((l) => /^([0-9A-F]{32,56})\s+(\d+)\s+(\d+)$/.exec(l.trim()))
+        // 5.5 adds an #IndexKey column
+        .map((l) => /^([0-9A-F]{32,56})\s+(\d+)\s+(\d+)(\s+\S+)?$/.exec(l.trim()))
         .filter((m): m is RegExpExecArray => m !== null)
         .map((m) => ({ id: m[1], queueId: Number(m[2]), offset: BigInt(m[3]!) }));
       const s = byName(name);
@@ -322,7 +325,7 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
         msgId: s.storedUniqKey,
         body: s.body.toString('base64'),
         userProperties: s.props,
-        waitStoreMsgOK: 'true',
+        waitStoreMsgOK: STORES_WAIT ? 'true' : null,
         queueId: s.result.messageQueue.queueId,
         queueOffset: expectedQueueOffset(s),
         zlib: s.name === 'compressed',
