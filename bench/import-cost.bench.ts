@@ -10,17 +10,20 @@
  * it and the RSS it added, and how many modules it loaded. A case's figures are medians over the rounds.
  *
  *   npm run bench:import            (builds first)
- *   node -r ./scripts/ts-register.cjs bench/import-cost.bench.ts [--rounds 10]
+ *   node -r ./scripts/ts-register.cjs bench/import-cost.bench.ts [--rounds 10] [--dist DIR]
+ *   (--dist: measure another build's dist/, e.g. an older commit's, in the same run conditions)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
-const ROUNDS = (() => {
-  const i = process.argv.indexOf('--rounds');
-  return i >= 0 ? Number(process.argv[i + 1]) : 10;
-})();
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+const ROUNDS = Number(arg('rounds') ?? 10);
+const DIST = path.resolve(arg('dist') ?? path.join(ROOT, 'dist'));
 
 interface Sample {
   wallMs: number;
@@ -45,8 +48,8 @@ const CASES: Record<string, string> = {
   'node -e 0 (peer)': PROBE('0'),
   // the ES-module loader's own start-up, which any first import() pays
   "import() of an empty ES module (peer)": PROBE(`import('data:text/javascript,export default 1')`),
-  "require('rocketmq-ts') (dist/cjs)": PROBE(`require(${JSON.stringify(path.join(ROOT, 'dist/cjs/index.js'))})`),
-  "import('rocketmq-ts') (dist/esm)": PROBE(`import(${JSON.stringify(path.join(ROOT, 'dist/esm/index.mjs'))})`),
+  "require('rocketmq-ts') (dist/cjs)": PROBE(`require(${JSON.stringify(path.join(DIST, 'cjs/index.js'))})`),
+  "import('rocketmq-ts') (dist/esm)": PROBE(`import(${JSON.stringify(path.join(DIST, 'esm/index.mjs'))})`),
 };
 
 function sample(code: string): Sample {
@@ -64,7 +67,7 @@ function median(xs: number[]): number {
 }
 
 function main(): void {
-  if (!existsSync(path.join(ROOT, 'dist/cjs/index.js'))) throw new Error('no dist/: run `npm run build` first');
+  if (!existsSync(path.join(DIST, 'cjs/index.js'))) throw new Error(`no ${DIST}/cjs/index.js: run \`npm run build\` first`);
   const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(CASES).map((k) => [k, []]));
   for (let round = 0; round < ROUNDS; round++) {
     const names = Object.keys(CASES);
@@ -88,6 +91,7 @@ function main(): void {
         rssMBMedian: pick('rssMB'),
         rssAddedMBMedian: pick('rssAddedMB'),
         modules: pick('modules'),
+        dist: path.relative(ROOT, DIST) || '.',
         node: process.version,
       }),
     );
