@@ -88,8 +88,11 @@ function bigBody(): Buffer {
   return Buffer.from(parts.join(''), 'utf8');
 }
 
-/** 4.9.7 brokers store no WAIT property (the same client sends WAIT=true to every version; 5.x stores it). */
-const STORES_WAIT = !rocketmqVersion().startsWith('4.');
+/**
+ * Whether the stored message keeps WAIT=true: a 4.9.7 broker drops it from a single message (the same client sends
+ * it to every version; 5.x stores it), while batch members get it from the batch's properties appended to theirs.
+ */
+const storesWait = (s: { batchIndex?: number }): boolean => !rocketmqVersion().startsWith('4.') || s.batchIndex !== undefined;
 
 /** mqadmin queryMsgById: 4.9's has no -t (topic) or -f (body charset) option and exits 1 when given them. */
 function queryMsgById(topic: string, ids: string[], utf8Body = false): Promise<string> {
@@ -217,7 +220,7 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
         tags: `[${s.tags}]`,
         keys: `[${s.keys.join(' ')}]`,
         uniqKey: s.storedUniqKey,
-        wait: STORES_WAIT ? 'true' : undefined,
+        wait: storesWait(s) ? 'true' : undefined,
         user: s.props,
         queueId: s.result.messageQueue.queueId,
         queueOffset: expectedQueueOffset(s),
@@ -325,7 +328,7 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
         msgId: s.storedUniqKey,
         body: s.body.toString('base64'),
         userProperties: s.props,
-        waitStoreMsgOK: STORES_WAIT ? 'true' : null,
+        waitStoreMsgOK: storesWait(s) ? 'true' : null,
         queueId: s.result.messageQueue.queueId,
         queueOffset: expectedQueueOffset(s),
         zlib: s.name === 'compressed',
