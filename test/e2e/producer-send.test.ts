@@ -229,6 +229,10 @@ describeBroker('messages produced by rocketmq-ts, read back by the broker and th
       if (s.batchIndex === undefined) {
         // The admin tool writes the (inflated) body to a file named after the UNIQ_KEY and prints its path.
         expect(readFileSync(v['Message Body Path'] ?? '')).toEqual(s.body);
+      } else if (rocketmqVersion().startsWith('4.')) {
+        // Batch members share that file name (same stored UNIQ_KEY), and 4.9's queryMsgById cannot print bodies
+        // (no -f): their bodies are checked by the Java consumer test.
+        expect(v['Message Body Path']).toBeDefined();
       } else {
         // Batch members share that file name (same stored UNIQ_KEY): use the printed body instead.
         expect(v['Message Body']).toBe(s.body.toString('utf8'));
