@@ -9,6 +9,8 @@ const CORE = './dist/cjs/core.js';
 
 const ENTRIES = [
   { subpath: '.', src: 'src/index.ts' },
+  { subpath: './wire', src: 'src/wire/index.ts' },
+  { bin: 'rocketmq-ts', src: 'src/cli/main.ts' },
 ];
 
 /** `src/a/b.ts` -> `a/b` */

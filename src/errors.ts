@@ -1,3 +1,5 @@
+import { boundPeerText } from './peer-text';
+
 /**
  * One typed error tree for the whole client. Every error has a stable `code`, a `retriable`
  * flag the producer's retry policy reads, and an optional ES2022 `cause`.
@@ -121,7 +123,7 @@ export class BrokerResponseError extends RocketMQError {
   ) {
     super(
       'ERR_BROKER_RESPONSE',
-      `CODE: ${responseCode} DESC: ${remark ?? ''}${brokerAddr ? ` BROKER: ${brokerAddr}` : ''}`,
+      `CODE: ${responseCode} DESC: ${boundPeerText(remark ?? '')}${brokerAddr ? ` BROKER: ${brokerAddr}` : ''}`,
       options,
     );
     this.responseCode = responseCode;
@@ -162,6 +164,13 @@ export class ClientStateError extends RocketMQError {
     this.state = state;
   }
 }
+
+/** Java `ClientErrorCode`: the `clientCode` values of `ClientError`. */
+export const ClientErrorCode = {
+  BROKER_NOT_EXIST_EXCEPTION: 10003,
+  NO_NAME_SERVER_EXCEPTION: 10004,
+  CREATE_REPLY_MESSAGE_EXCEPTION: 10007,
+} as const;
 
 /** A client-side failure that maps onto the Java MQClientException codes (10001..10007). */
 export class ClientError extends RocketMQError {
@@ -224,7 +233,7 @@ export class AccessDeniedError extends BrokerResponseError {
     this.reason = reason;
     this.accessKey = accessKey;
     const what = reason === 'AUTHENTICATION' ? 'authentication failed' : 'authorization failed';
-    this.message = `${what} for access key "${accessKey}"${brokerAddr ? ` at ${brokerAddr}` : ''}: ${remark ?? '(no remark)'} (CODE: 16)`;
+    this.message = `${what} for access key "${accessKey}"${brokerAddr ? ` at ${brokerAddr}` : ''}: ${remark === undefined ? '(no remark)' : boundPeerText(remark)} (CODE: 16)`;
   }
 }
 

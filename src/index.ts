@@ -27,8 +27,8 @@ export { DefaultMQProducer } from './producer/default-mq-producer';
 export type { ProducerOptions } from './producer/producer-options';
 export type { ClientOptions } from './client/client-options';
 export type { SendOptions } from './producer/send-options';
-export { Message } from './producer/message';
-export type { MessageBody, MessageOptions } from './producer/message';
+export { Message } from './message/message';
+export type { MessageBody, MessageOptions } from './message/message';
 export { MessageQueue } from './client/message-queue';
 export type { SendResult, SendStatus, SendCallback } from './producer/send-result';
 export { selectMessageQueueByHash, selectMessageQueueByRandom, createRoundRobinSelector } from './producer/queue-selector';
@@ -52,7 +52,7 @@ export type {
   EndTransactionHook,
   EndTransactionContext,
 } from './producer/transaction-listener';
-export type { MessageExt } from './producer/message-decoder';
+export type { MessageExt } from './message/message-decoder';
 export { createReplyMessage, getReplyToClient } from './producer/request-reply';
 export type { RequestOptions } from './producer/request-reply';
 export type { RequestCallback } from './producer/request-response-future';

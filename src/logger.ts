@@ -1,3 +1,6 @@
+import { REDACTED, REDACTED_EXT_FIELDS } from './redaction';
+import { boundPeerText } from './peer-text';
+
 /**
  * Injectable logging. The default is quiet (warn and above to stderr); `ROCKETMQ_LOG_LEVEL`
  * (debug|info|warn|error|silent) overrides it. Pass `logger` in the options to route logs elsewhere: a
@@ -27,6 +30,9 @@ export interface LoggerLike {
   child?: unknown;
 }
 
+/** Characters of one string field (or error message) a log line keeps. */
+const MAX_LOGGED_CHARS = 2048;
+
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 function levelFromEnv(): LogLevel {
@@ -39,7 +45,10 @@ function render(fields: LogFields | undefined): string {
   try {
     return ' ' + JSON.stringify(fields, (_k, v: unknown) => {
       if (typeof v === 'bigint') return v.toString();
-      if (v instanceof Error) return { name: v.name, message: v.message };
+      if (REDACTED_EXT_FIELDS.includes(_k) && typeof v === 'string') return REDACTED;
+      // Field values may be peer text (remarks, names from route bodies): bounded, length noted.
+      if (typeof v === 'string') return boundPeerText(v, MAX_LOGGED_CHARS);
+      if (v instanceof Error) return { name: v.name, message: boundPeerText(v.message, MAX_LOGGED_CHARS) };
       return v;
     });
   } catch {
@@ -51,7 +60,7 @@ export function createConsoleLogger(level: LogLevel = levelFromEnv(), namespace 
   const min = ORDER[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void => {
     if (ORDER[lvl] < min) return;
-    process.stderr.write(`${new Date().toISOString()} ${lvl.toUpperCase()} [${namespace}] ${msg}${render(fields)}\n`);
+    process.stderr.write(`${new Date().toISOString()} ${lvl.toUpperCase()} [${namespace}] ${boundPeerText(msg, MAX_LOGGED_CHARS)}${render(fields)}\n`);
   };
   return {
     debug: (m, f) => emit('debug', m, f),

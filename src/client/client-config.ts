@@ -4,9 +4,11 @@ import { InvalidConfigError, type ConfigIssue } from '../errors';
 import { lazy, zod } from '../lazy-zod';
 import { adaptLogger, isLoggerLike, type LoggerLike } from '../logger';
 import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/protocol/frame-decoder';
+import { DEFAULT_HEADER_LIMITS } from '../remoting/protocol/header-limits';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from '../remoting/protocol/remoting-command';
-import { nameSrvAddrFromEndpoint, resolveNamespace } from './namespace';
+import { protectTlsOptions } from '../remoting/tls-secrets';
+import { nameSrvAddrFromEndpoint, resolveNamespace } from '../message/namespace';
 
 /**
  * Client settings shared by every producer (Java `ClientConfig` plus the remoting settings of
@@ -68,6 +70,7 @@ export const clientConfigShape = lazy(() => {
       .custom<boolean | tls.ConnectionOptions>((v) => typeof v === 'boolean' || isPlainObject(v), {
         error: 'expected a boolean or a node:tls options object',
       })
+      .transform((v) => (typeof v === 'boolean' ? v : protectTlsOptions(v)))
       .optional(),
     enableHeartbeatChannelEventListener: z.boolean().default(true),
     sendLatencyFaultEnable: z.boolean().default(false),
@@ -80,6 +83,8 @@ export const clientConfigShape = lazy(() => {
     idleTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(120_000),
     closeSocketIfTimeout: z.boolean().default(true),
     maxFrameBytes: z.number().int().min(64).max(INT32_MAX).default(DEFAULT_MAX_FRAME_BYTES),
+    maxExtFields: z.number().int().min(1).max(INT32_MAX).default(DEFAULT_HEADER_LIMITS.maxExtFields),
+    maxExtFieldsBytes: z.number().int().min(1).max(INT32_MAX).default(DEFAULT_HEADER_LIMITS.maxExtFieldsBytes),
     serializeType: z.enum(['JSON', 'ROCKETMQ']).default('JSON'),
     language: z
       .custom<LanguageName>((v) => typeof v === 'string' && Object.hasOwn(LanguageCode, v), {
@@ -94,7 +99,17 @@ export const clientConfigShape = lazy(() => {
   };
 });
 
-export const ClientConfigSchema = lazy(() => zod().strictObject(clientConfigShape()));
+/**
+ * Cross-field rules of the client options: `useTLS: true` with `tls: false` asks for TLS and for
+ * plaintext at once; picking one silently (plaintext, before) is how credentials leak.
+ */
+export function refineClientConfig(o: { useTLS: boolean; tls?: unknown }, ctx: z.RefinementCtx): void {
+  if (o.useTLS && o.tls === false) {
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'is false while useTLS is true: choose TLS or plaintext' });
+  }
+}
+
+export const ClientConfigSchema = lazy(() => zod().strictObject(clientConfigShape()).superRefine(refineClientConfig));
 
 /** What users pass (every key optional). */
 export type ClientConfigInput = z.input<ReturnType<typeof ClientConfigSchema>>;
@@ -108,7 +123,14 @@ export function effectiveNamespace(config: Pick<ClientConfig, 'namespace' | 'nam
 
 /** Whether connections use TLS, and with which options. */
 export function effectiveTls(config: Pick<ClientConfig, 'useTLS' | 'tls'>): tls.ConnectionOptions | undefined {
-  if (config.tls === false) return undefined;
+  if (config.tls === false) {
+    if (config.useTLS) {
+      throw new InvalidConfigError('Invalid client options: tls is false while useTLS is true', [
+        { path: 'tls', message: 'is false while useTLS is true: choose TLS or plaintext' },
+      ]);
+    }
+    return undefined;
+  }
   if (config.tls === true) return {};
   if (config.tls !== undefined) return config.tls;
   return config.useTLS ? {} : undefined;

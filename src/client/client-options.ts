@@ -158,6 +158,20 @@ export interface ClientOptions {
    */
   maxFrameBytes?: number;
   /**
+   * Most ext fields a received header may carry; a header with more closes the connection with
+   * `RemotingProtocolError` (a broker sends a few dozen).
+   * @defaultValue `4096`
+   * @java none (Java has no such bound)
+   */
+  maxExtFields?: number;
+  /**
+   * Most bytes of ext fields (keys and values) a received header may carry; more closes the connection
+   * with `RemotingProtocolError`.
+   * @defaultValue `4194304` (4 MiB)
+   * @java none (Java has no such bound)
+   */
+  maxExtFieldsBytes?: number;
+  /**
    * Header encoding of requests: `JSON` or `ROCKETMQ` (binary). Responses are decoded in either.
    * @defaultValue `JSON`
    * @java system property `rocketmq.serialize.type`

@@ -1,45 +1,22 @@
 import { BrokerResponseError, RemotingProtocolError } from '../errors';
-import type { TopicFilterType } from '../remoting/header';
 import type { LanguageName } from '../remoting/protocol/language-code';
 import { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { RequestCode } from '../remoting/protocol/request-code';
 import { ResponseCode } from '../remoting/protocol/response-code';
 import type { RemotingClient } from '../remoting/remoting-client';
-import type { Message } from '../producer/message';
-import { MessageBatch } from '../producer/message-batch';
-import { getUniqId } from '../producer/message-id';
-import { DEFAULT_REGION_ID, sendStatusFromResponseCode, type SendResult } from '../producer/send-result';
+import { AUTO_CREATE_TOPIC_KEY_TOPIC } from '../message/validators';
 import { encodeHeartbeatData, type HeartbeatData } from './heartbeat-data';
-import { MessageQueue } from './message-queue';
-import { withoutNamespace } from './namespace';
-import { AUTO_CREATE_TOPIC_KEY_TOPIC_NAME, buildHeader, parseSendResponseHeader, type SendMessageHeaderFields } from './request-builders';
+import { buildHeader, type TopicConfigFields } from './request-builders';
 import { parseRouteBody } from './route/parse-route-body';
 import { decodeTopicRouteData, type TopicRouteData } from './route/topic-route-data';
-
-/** ext keys the broker adds to every send response (`MessageConst.PROPERTY_MSG_REGION` / `PROPERTY_TRACE_SWITCH`). */
-const PROPERTY_MSG_REGION = 'MSG_REGION';
-const PROPERTY_TRACE_SWITCH = 'TRACE_ON';
 
 export interface MQClientAPIConfig {
   /** `language` of HEART_BEAT requests (Java sets it from ClientConfig on that request only). */
   language: LanguageName;
-  /** Deprecated client-side namespace, stripped from `SendResult.messageQueue.topic`. */
+  /** Deprecated client-side namespace of the instance (the producer strips it from its results). */
   namespace: string | undefined;
   /** Java `vipChannelEnabled`: admin calls go to the broker's VIP port (port - 2). */
   vipChannelEnabled: boolean;
-}
-
-/** What UPDATE_AND_CREATE_TOPIC sends (Java `TopicConfig` as `MQAdminImpl.createTopic` fills it). */
-export interface TopicConfigFields {
-  topicName: string;
-  readQueueNums: number;
-  writeQueueNums: number;
-  perm: number;
-  topicFilterType: TopicFilterType;
-  topicSysFlag: number;
-  order: boolean;
-  /** Java `AttributeParser.parseToString`: '' or `+k=v,...`. */
-  attributes: string;
 }
 
 /** Java `ClusterInfo`: broker names per cluster and the address table of each broker. */
@@ -85,70 +62,19 @@ export class MQClientAPI {
 
   /** The route of TBW102, which a topic that does not exist yet borrows (`getDefaultTopicRouteInfoFromNameServer`). */
   getDefaultTopicRouteInfoFromNameServer(timeoutMs: number): Promise<TopicRouteData> {
-    return this.getTopicRouteInfoFromNameServer(AUTO_CREATE_TOPIC_KEY_TOPIC_NAME, timeoutMs);
+    return this.getTopicRouteInfoFromNameServer(AUTO_CREATE_TOPIC_KEY_TOPIC, timeoutMs);
   }
 
   /**
-   * The request for one send (Java `MQClientAPIImpl.sendMessage`): SEND_BATCH_MESSAGE (320) for a
-   * batch, SEND_REPLY_MESSAGE_V2 (325) for a reply, SEND_MESSAGE_V2 (310) otherwise, all with the
-   * single-letter V2 header; the body as given (already compressed when it applies).
+   * One send request (built by the producer) to a broker, answered with the broker's raw response: the
+   * producer maps it (`processSendResponse`). Transport errors pass through as the remoting client raises them.
    */
-  buildSendRequest(fields: SendMessageHeaderFields, body: Buffer, isBatch: boolean, isReply: boolean): RemotingCommand {
-    const code = isReply
-      ? RequestCode.SEND_REPLY_MESSAGE_V2
-      : isBatch
-        ? RequestCode.SEND_BATCH_MESSAGE
-        : RequestCode.SEND_MESSAGE_V2;
-    return buildHeader.sendMessageV2(code, fields, body);
-  }
-
-  /** Sends and waits for the answer; the response is mapped by `processSendResponse`. */
-  async sendMessageSync(
-    addr: string,
-    brokerName: string,
-    msg: Message,
-    topic: string,
-    request: RemotingCommand,
-    timeoutMs: number,
-    signal?: AbortSignal,
-  ): Promise<SendResult> {
-    const response = await this.remoting.invoke(addr, request, timeoutMs, signal ? { signal } : undefined);
-    return this.processSendResponse(brokerName, msg, topic, response, addr);
+  sendMessage(addr: string, request: RemotingCommand, timeoutMs: number, signal?: AbortSignal): Promise<RemotingCommand> {
+    return this.remoting.invoke(addr, request, timeoutMs, signal ? { signal } : undefined);
   }
 
   sendMessageOneway(addr: string, request: RemotingCommand, timeoutMs: number): Promise<void> {
     return this.remoting.invokeOneway(addr, request, timeoutMs);
-  }
-
-  /**
-   * Java `processSendResponse` (protocol.md 3.3, 4.3): SUCCESS, FLUSH_DISK_TIMEOUT, FLUSH_SLAVE_TIMEOUT
-   * and SLAVE_NOT_AVAILABLE give a SendResult; any other code throws `BrokerResponseError`.
-   * `topic` is the topic as sent; the result carries it without the client-side namespace.
-   */
-  processSendResponse(brokerName: string, msg: Message, topic: string, response: RemotingCommand, addr: string): SendResult {
-    const sendStatus = sendStatusFromResponseCode(response.code);
-    if (sendStatus === undefined) throw new BrokerResponseError(response.code, response.remark, addr);
-    const header = parseSendResponseHeader(response.extFields);
-    const userTopic = this.config.namespace ? withoutNamespace(topic, this.config.namespace) : topic;
-    const messageQueue = new MessageQueue(userTopic, brokerName, header.queueId);
-    let msgId = getUniqId(msg) ?? '';
-    if (msg instanceof MessageBatch && header.batchUniqId === undefined) {
-      msgId = msg.messages.map((m) => getUniqId(m) ?? '').join(',');
-    }
-    const ext = response.extFields;
-    const regionId = ext?.[PROPERTY_MSG_REGION];
-    const result: SendResult = {
-      sendStatus,
-      msgId,
-      offsetMsgId: header.msgId,
-      messageQueue,
-      queueOffset: header.queueOffset,
-      regionId: regionId ? regionId : DEFAULT_REGION_ID,
-      traceOn: ext?.[PROPERTY_TRACE_SWITCH] !== 'false',
-    };
-    if (header.transactionId !== undefined) result.transactionId = header.transactionId;
-    if (header.recallHandle !== undefined) result.recallHandle = header.recallHandle;
-    return result;
   }
 
   /** HEART_BEAT (34), answered with the broker's version. */

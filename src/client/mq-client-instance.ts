@@ -8,31 +8,22 @@ import { effectiveNamespace, effectiveTls, type ClientConfig } from './client-co
 import { ClientRemotingProcessor } from './client-remoting-processor';
 import { createHeartbeatData, type HeartbeatData } from './heartbeat-data';
 import type { MessageQueue } from './message-queue';
+import type { MQConsumerInner } from './mq-consumer-inner';
+import type { MQProducerInner } from './mq-producer-inner';
+import { AUTO_CREATE_TOPIC_KEY_TOPIC, CLIENT_INNER_PRODUCER_GROUP } from '../message/validators';
+import { RETRY_GROUP_TOPIC_PREFIX } from '../message/namespace';
 import { MQClientAPI } from './mq-client-api';
 import { NamespaceRpcHook } from './namespace-rpc-hook';
 import { topicRouteDataChanged } from './route/route-change';
-import { topicRouteData2TopicPublishInfo, type TopicPublishInfo } from './route/topic-publish-info';
+import { topicRouteData2TopicPublishInfo } from './route/topic-publish-info';
 import { cloneTopicRouteData, MASTER_ID, type TopicRouteData } from './route/topic-route-data';
 import { ScheduledTask } from './scheduled-task';
 import type { ServiceState } from './service-state';
 import { TimedLock } from './timed-lock';
 
-/** `MixAll.CLIENT_INNER_PRODUCER_GROUP`: the internal producer every started Java client registers. */
-export const CLIENT_INNER_PRODUCER_GROUP = 'CLIENT_INNER_PRODUCER';
-/** `TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`. */
-export const AUTO_CREATE_TOPIC_KEY_TOPIC = 'TBW102';
-/** `%RETRY%` prefix (`MixAll.RETRY_GROUP_TOPIC_PREFIX`). */
-const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
 /** Java `MQClientInstance.LOCK_TIMEOUT_MILLIS`. */
 const LOCK_TIMEOUT_MS = 3000;
 
-/** What a client instance needs to know of a registered producer (Java `MQProducerInner`). */
-export interface MQProducerInner {
-  getPublishTopicList(): Iterable<string>;
-  isPublishTopicNeedUpdate(topic: string): boolean;
-  updateTopicPublishInfo(topic: string, info: TopicPublishInfo): void;
-  isUnitMode(): boolean;
-}
 
 /**
  * The settings an instance runs with: the validated client options of the producer that created it
@@ -64,9 +55,13 @@ export class MQClientInstance {
   readonly config: Readonly<ClientInstanceConfig>;
   readonly remotingClient: RemotingClient;
   readonly api: MQClientAPI;
-  /** Broker-initiated requests: transaction checks (39) and request/reply answers (326), protocol.md 11.8. */
+  /** Broker-initiated requests (protocol.md 11.8), dispatched to the handlers producers and consumers register. */
   readonly clientRemotingProcessor: ClientRemotingProcessor;
+  /** Deprecated client-side namespace (resolved from the config), stripped from checked messages' topics. */
+  readonly namespace: string | undefined;
   readonly producerTable = new Map<string, MQProducerInner>();
+  /** Consumers register here the same way (the consumer issue fills this in). */
+  readonly consumerTable = new Map<string, MQConsumerInner>();
   readonly topicRouteTable = new Map<string, TopicRouteData>();
   /** brokerName -> (brokerId -> address). */
   readonly brokerAddrTable = new Map<string, Map<number, string>>();
@@ -100,6 +95,8 @@ export class MQClientInstance {
       version: config.version,
       connectTimeoutMs: config.connectTimeoutMs,
       maxFrameBytes: config.maxFrameBytes,
+      maxExtFields: config.maxExtFields,
+      maxExtFieldsBytes: config.maxExtFieldsBytes,
       maxAsyncInflight: config.maxAsyncInflight,
       maxOnewayInflight: config.maxOnewayInflight,
       idleTimeoutMs: config.idleTimeoutMs,
@@ -113,11 +110,8 @@ export class MQClientInstance {
       namespace: effectiveNamespace(config),
       vipChannelEnabled: config.vipChannelEnabled,
     });
-    this.clientRemotingProcessor = new ClientRemotingProcessor(
-      { producerTable: this.producerTable, namespace: effectiveNamespace(config) },
-      logger.child('ClientRemotingProcessor'),
-    );
-    this.clientRemotingProcessor.registerTo(this.remotingClient);
+    this.namespace = effectiveNamespace(config);
+    this.clientRemotingProcessor = new ClientRemotingProcessor(this.remotingClient);
     this.tasks = [
       new ScheduledTask('updateTopicRouteInfoFromNameServer', 10, config.pollNameServerIntervalMs, () =>
         this.updateAllTopicRouteInfoFromNameServer(),

@@ -9,33 +9,29 @@ import {
   GetMaxOffsetRequestHeader,
   GetRouteInfoRequestHeader,
   HeartbeatRequestHeader,
-  SendMessageRequestHeader,
+  type SendMessageRequestHeader,
+  type HeaderFields,
   SendMessageRequestHeaderV2,
   SendMessageResponseHeader,
   UnregisterClientRequestHeader,
 } from '../remoting/header';
-import type { TopicConfigFields } from './mq-client-api';
+import type { TopicFilterType } from '../remoting/header';
 
-/** `TopicValidator.AUTO_CREATE_TOPIC_KEY_TOPIC`. */
-export const AUTO_CREATE_TOPIC_KEY_TOPIC_NAME = 'TBW102';
-
-/** The fields of Java `SendMessageRequestHeader` as `DefaultMQProducerImpl.sendKernelImpl` fills them. */
-export interface SendMessageHeaderFields {
-  producerGroup: string;
-  topic: string;
-  defaultTopic: string;
-  defaultTopicQueueNums: number;
-  queueId: number;
-  sysFlag: number;
-  bornTimestamp: bigint;
-  flag: number;
-  properties: string;
-  reconsumeTimes: number;
-  unitMode: boolean;
-  maxReconsumeTimes?: number;
-  batch: boolean;
-  brokerName: string;
+/** What UPDATE_AND_CREATE_TOPIC sends (Java `TopicConfig` as `MQAdminImpl.createTopic` fills it). */
+export interface TopicConfigFields {
+  topicName: string;
+  readQueueNums: number;
+  writeQueueNums: number;
+  perm: number;
+  topicFilterType: TopicFilterType;
+  topicSysFlag: number;
+  order: boolean;
+  /** Java `AttributeParser.parseToString`: '' or `+k=v,...`. */
+  attributes: string;
 }
+
+/** The fields of Java `SendMessageRequestHeader`, as the header class declares them. */
+export type SendMessageHeaderFields = HeaderFields<SendMessageRequestHeader>;
 
 /** What a send response header carries (`SendMessageResponseHeader`), required fields checked. */
 export interface SendResponseHeader {
@@ -57,8 +53,7 @@ export const buildHeader = {
 
   /** V1 fields, converted as Java's `createSendMessageRequestHeaderV2` does (single-letter keys). */
   sendMessageV2(code: number, f: SendMessageHeaderFields, body: Buffer): RemotingCommand {
-    const v1 = createHeader(SendMessageRequestHeader, f);
-    return createRequestCommand(code, SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2(v1), body);
+    return createRequestCommand(code, SendMessageRequestHeaderV2.createSendMessageRequestHeaderV2(f), body);
   },
 
   heartbeat(body: Buffer): RemotingCommand {

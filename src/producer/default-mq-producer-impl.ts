@@ -1,42 +1,28 @@
-import {
-  AccessDeniedError,
-  BrokerResponseError,
-  ClientError,
-  ClientStateError,
-  InvalidArgumentError,
-  RemotingError,
-  RemotingTimeoutError,
-  RequestAbortedError,
-  RocketMQError,
-  RpcHookError,
-  SendRetriesExhaustedError,
-  TopicRouteNotFoundError,
-} from '../errors';
+import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError, RemotingTimeoutError, TopicRouteNotFoundError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { defaultClientIP } from '../client/client-ip';
 import { effectiveNamespace, type ClientConfig } from '../client/client-config';
 import { MessageQueue } from '../client/message-queue';
+import { registerProducerRequestHandlers } from './producer-request-handlers';
 import { MQClientManager } from '../client/mq-client-manager';
-import type { MQClientInstance, MQProducerInner } from '../client/mq-client-instance';
-import { withoutNamespace, wrapNamespace } from '../client/namespace';
+import type { MQClientInstance } from '../client/mq-client-instance';
+import type { MQProducerInner, TransactionCheckHandler } from '../client/mq-producer-inner';
+import { withoutNamespace, wrapNamespace } from '../message/namespace';
 import { ScheduledTask } from '../client/scheduled-task';
 import type { ServiceState } from '../client/service-state';
 import { createTopic, fetchPublishMessageQueues } from '../client/mq-admin';
 import { TopicPublishInfo } from '../client/route/topic-publish-info';
-import type { CompressionType } from './compression';
 import { MQFaultStrategy } from './latency-fault-tolerance';
-import type { Message } from './message';
 import type { ProducerConfig } from './producer-config';
 import type { MessageQueueSelector } from './queue-selector';
 import { AsyncSendBackpressure } from './send-backpressure';
 import type { CheckForbiddenHook, CommunicationMode, SendMessageHook } from './send-hooks';
-import { sendKernelImpl, type KernelHost, type KernelOutcome, type OutgoingMessage } from './send-kernel';
+import { SendHookRunner } from './send-hook-runner';
+import { SendPipeline, throwIfAborted, type SendOutcome } from './send-pipeline';
+import type { OutgoingMessage } from './send-request-builder';
 import type { SendResult } from './send-result';
-import { checkMessage, checkSystemTopic, checkTopic, CLIENT_INNER_PRODUCER_GROUP, checkProducerGroup } from './validators';
-
-/** `ClientErrorCode` values used by the send path. */
-const NO_NAME_SERVER_EXCEPTION = 10004;
+import { checkMessage, checkSystemTopic, checkTopic, CLIENT_INNER_PRODUCER_GROUP, checkProducerGroup } from '../message/validators';
 
 /** One send call's parameters after the public API has sorted out its overloads. */
 export interface SendParams {
@@ -54,16 +40,19 @@ export interface SendParams {
  *
  * @internal
  */
-export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
+export class DefaultMQProducerImpl implements MQProducerInner {
   readonly topicPublishInfoTable = new Map<string, TopicPublishInfo>();
   readonly sendMessageHooks: SendMessageHook[] = [];
   readonly checkForbiddenHooks: CheckForbiddenHook[] = [];
   readonly retryResponseCodes: Set<number>;
   readonly faultStrategy: MQFaultStrategy;
   readonly log: Logger;
+  /** Set by a transaction producer while it takes the broker's checks. */
+  transactionCheckHandler: TransactionCheckHandler | undefined;
   private state: ServiceState = 'CREATE_JUST';
   private mQClientFactory: MQClientInstance | undefined;
   private readonly backpressure: AsyncSendBackpressure | undefined;
+  private pipeline: SendPipeline | undefined;
   private detector: ScheduledTask | undefined;
   /** Mutable like Java's ClientConfig: start() rewrites instanceName and the group. */
   private instanceName: string;
@@ -90,37 +79,8 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
     }
   }
 
-  // ------------------------------------------------------------ KernelHost
-
   get namespace(): string | undefined {
     return effectiveNamespace(this.config);
-  }
-  get namesrvAddr(): readonly string[] {
-    return this.config.namesrvAddr;
-  }
-  get createTopicKey(): string {
-    return this.config.createTopicKey;
-  }
-  get defaultTopicQueueNums(): number {
-    return this.config.defaultTopicQueueNums;
-  }
-  get compressMsgBodyOverBytes(): number {
-    return this.config.compressMsgBodyOverBytes;
-  }
-  get compressType(): CompressionType {
-    return this.config.compressType;
-  }
-  get compressLevel(): number {
-    return this.config.compressLevel;
-  }
-  get unitMode(): boolean {
-    return this.config.unitMode;
-  }
-  get vipChannelEnabled(): boolean {
-    return this.config.vipChannelEnabled;
-  }
-  get retryTimesWhenSendAsyncFailed(): number {
-    return this.config.retryTimesWhenSendAsyncFailed;
   }
   get factory(): MQClientInstance {
     if (!this.mQClientFactory) throw new ClientStateError(this.state, `The producer service state not OK, ${this.state}`);
@@ -146,6 +106,10 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
   updateTopicPublishInfo(topic: string, info: TopicPublishInfo): void {
     this.topicPublishInfoTable.set(topic, info);
   }
+  getTransactionCheckHandler(): TransactionCheckHandler | undefined {
+    return this.transactionCheckHandler;
+  }
+
   isUnitMode(): boolean {
     return this.config.unitMode;
   }
@@ -174,6 +138,18 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
         `The producer group[${this.producerGroup}] has been created before, specify another name please.`,
       );
     }
+    registerProducerRequestHandlers(factory, this.log);
+    this.pipeline = new SendPipeline({
+      config: this.config,
+      producerGroup: this.producerGroup,
+      namespace: this.namespace,
+      factory,
+      faults: this.faultStrategy,
+      hooks: new SendHookRunner(this.sendMessageHooks, this.checkForbiddenHooks, this.log),
+      retryResponseCodes: this.retryResponseCodes,
+      log: this.log,
+      findRoute: (topic) => this.tryToFindTopicPublishInfo(topic),
+    });
     factory.start();
     await this.initTopicRoute();
     this.startDetector();
@@ -262,21 +238,10 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
     return this.topicPublishInfoTable.get(topic)!;
   }
 
-  selectOneMessageQueue(info: TopicPublishInfo, lastBrokerName: string | undefined, resetIndex: boolean): MessageQueue | undefined {
-    return this.faultStrategy.selectOneMessageQueue(info.messageQueueList, lastBrokerName, {
-      index: info.sendWhichQueue,
-      resetIndex,
-    });
-  }
-
-  updateFaultItem(brokerName: string, latencyMs: number, isolation: boolean, reachable: boolean): void {
-    this.faultStrategy.updateFaultItem(brokerName, latencyMs, isolation, reachable);
-  }
-
   /** Java `validateNameServerSetting`. */
   private validateNameServerSetting(): void {
     if (this.factory.remotingClient.getNameServerAddressList().length === 0) {
-      throw new ClientError(NO_NAME_SERVER_EXCEPTION, 'No name server address, please set it.');
+      throw new ClientError(ClientErrorCode.NO_NAME_SERVER_EXCEPTION, 'No name server address, please set it.');
     }
   }
 
@@ -305,23 +270,23 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
 
   /**
    * Every public send lands here. Sync and oneway return once done; async returns the pending
-   * completion (`KernelOutcome.completion`) as soon as the request is handed to the connection.
+   * completion (`SendOutcome.completion`) as soon as the request is handed to the connection.
    */
-  async send(out: OutgoingMessage, mode: CommunicationMode, p: SendParams): Promise<KernelOutcome> {
+  async send(out: OutgoingMessage, mode: CommunicationMode, p: SendParams): Promise<SendOutcome> {
     const begin = Date.now();
     this.check(out);
     throwIfAborted(p.signal);
     if (p.queue) {
       const mq = p.queue.withTopic(wrapNamespace(this.namespace, p.queue.topic));
       if (out.topic !== mq.topic) throw new InvalidArgumentError("message's topic not equal mq's topic");
-      return sendKernelImpl(this, { out, mq, mode, topicPublishInfo: undefined, timeoutMs: p.timeoutMs - (Date.now() - begin), signal: p.signal });
+      return this.sendPipeline.sendToQueue({ out, mq, mode, info: undefined, timeoutMs: p.timeoutMs - (Date.now() - begin), signal: p.signal });
     }
     if (p.selector) return this.sendSelectImpl(out, mode, p, begin);
     return this.sendDefaultImpl(out, mode, p, begin);
   }
 
   /** Java `sendSelectImpl`: one attempt to the queue the selector picks, no retries. */
-  private async sendSelectImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, begin: number): Promise<KernelOutcome> {
+  private async sendSelectImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, begin: number): Promise<SendOutcome> {
     const info = await this.requireRoute(out.topic);
     let picked: MessageQueue | undefined;
     try {
@@ -334,101 +299,40 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
     if (p.timeoutMs < cost) throw new RemotingTimeoutError({ addr: '', timeoutMs: p.timeoutMs }, 'sendSelectImpl call timeout');
     if (!picked) throw new ClientError(-1, 'select message queue return null.');
     const mq = picked.withTopic(wrapNamespace(this.namespace, picked.topic));
-    return sendKernelImpl(this, { out, mq, mode, topicPublishInfo: undefined, timeoutMs: p.timeoutMs - cost, signal: p.signal });
+    return this.sendPipeline.sendToQueue({ out, mq, mode, info: undefined, timeoutMs: p.timeoutMs - cost, signal: p.signal });
+  }
+
+  /** Java `sendDefaultImpl` (protocol.md 12.2), run by the send pipeline on the topic's publish info. */
+  private async sendDefaultImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, begin: number): Promise<SendOutcome> {
+    const info = await this.requireRoute(out.topic);
+    return this.sendPipeline.sendDefault(out, mode, info, p.timeoutMs, begin, p.signal);
+  }
+
+  private get sendPipeline(): SendPipeline {
+    if (!this.pipeline) throw new ClientStateError(this.state, `The producer service state not OK, ${this.state}`);
+    return this.pipeline;
   }
 
   /**
-   * Java `sendDefaultImpl` (protocol.md 12.2): 1 + retryTimesWhenSendFailed attempts for sync (one for
-   * async and oneway), each on a queue away from the previous broker, all inside one `timeoutMs`.
+   * Java's async `send(msg, callback)` up to the hand-over: state check, the backpressure permits
+   * (Java's BackpressureSendCallBack) and the budget check, then the send; settles with the broker's answer.
    */
-  private async sendDefaultImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, begin: number): Promise<KernelOutcome> {
-    const timeout = p.timeoutMs;
-    const info = await this.requireRoute(out.topic);
-    const timesTotal = mode === 'SYNC' ? 1 + this.config.retryTimesWhenSendFailed : 1;
-    const brokersSent: string[] = [];
-    const errors: unknown[] = [];
-    let mq: MessageQueue | undefined;
-    let result: SendResult | undefined;
-    let callTimeout = false;
-    let times = 0;
-    for (; times < timesTotal; times++) {
-      const selected = this.selectOneMessageQueue(info, mq?.brokerName, times > 0);
-      if (!selected) break;
-      mq = selected;
-      brokersSent[times] = mq.brokerName;
-      const attemptBegin = Date.now();
-      const cost = attemptBegin - begin;
-      if (timeout <= cost) {
-        callTimeout = true;
-        break;
-      }
-      let curTimeout = timeout - cost;
-      const maxPerRequest = this.config.sendMsgMaxTimeoutPerRequestMs;
-      if (maxPerRequest > -1 && times + 1 < timesTotal && curTimeout > maxPerRequest) curTimeout = maxPerRequest;
-      throwIfAborted(p.signal);
-      try {
-        const outcome = await sendKernelImpl(this, { out, mq, mode, topicPublishInfo: info, timeoutMs: curTimeout, signal: p.signal });
-        this.updateFaultItem(mq.brokerName, Date.now() - attemptBegin, false, true);
-        if (mode !== 'SYNC') return outcome;
-        result = outcome.result!;
-        if (result.sendStatus !== 'SEND_OK' && this.config.retryAnotherBrokerWhenNotStoreOK) continue;
-        return outcome;
-      } catch (err) {
-        const latency = Date.now() - attemptBegin;
-        errors.push(err);
-        this.log.warn('sendKernelImpl exception, resend at once', { latency, broker: mq.brokerName, err });
-        if (err instanceof RequestAbortedError) {
-          this.updateFaultItem(mq.brokerName, latency, false, true);
-          throw err;
-        }
-        if (err instanceof BrokerResponseError) {
-          this.updateFaultItem(mq.brokerName, latency, true, false);
-          // An ACL denial (AclClientRPCHook) would refuse the same credentials again: surface it as is.
-          if (err instanceof AccessDeniedError) throw err;
-          if (this.retryResponseCodes.has(err.responseCode)) continue;
-          if (result) return { result };
-          throw err;
-        }
-        if (err instanceof RemotingError) {
-          this.updateFaultItem(mq.brokerName, latency, true, !this.faultStrategy.startDetectorEnable);
-          continue;
-        }
-        // The broker answered (and maybe stored the message) before the user's hook threw: a resend
-        // would store it twice.
-        if (err instanceof RpcHookError && err.phase === 'doAfterResponse') {
-          this.updateFaultItem(mq.brokerName, latency, false, true);
-          throw err;
-        }
-        // Java's MQClientException branch (broker unknown, a check-forbidden veto): retried. An invalid
-        // argument would fail the same way again, so it is thrown at once.
-        this.updateFaultItem(mq.brokerName, latency, false, true);
-        if (err instanceof InvalidArgumentError || !(err instanceof RocketMQError || err instanceof Error)) throw err;
-        continue;
-      }
-    }
-    if (result) return { result };
-    if (callTimeout) {
-      throw new RemotingTimeoutError(
-        { addr: mq ? (this.factory.findBrokerAddressInPublish(mq.brokerName) ?? '') : '', timeoutMs: timeout },
-        'sendDefaultImpl call timeout',
-        { cause: errors[errors.length - 1] },
-      );
-    }
-    const message =
-      `Send [${times}] times, still failed, cost [${Date.now() - begin}]ms, Topic: ${out.topic}, ` +
-      `BrokersSent: [${brokersSent.join(', ')}]`;
-    throw new SendRetriesExhaustedError(message, errors, { retriable: lastRetriable(errors) });
-  }
-
-  /** Runs an async send's permits around it (Java's BackpressureSendCallBack). */
-  async withBackpressure<T>(msg: Message, timeoutMs: number, begin: number, run: () => Promise<T>): Promise<T> {
-    if (!this.backpressure) return run();
-    const ticket = await this.backpressure.acquire(msg.body.length, begin + timeoutMs);
+  async sendAsync(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
+    this.makeSureStateOK();
+    if (!this.backpressure) return this.sendAsyncInBudget(out, p, begin);
+    const ticket = await this.backpressure.acquire(out.msg.body.length, begin + p.timeoutMs);
     try {
-      return await run();
+      return await this.sendAsyncInBudget(out, p, begin);
     } finally {
       ticket.release();
     }
+  }
+
+  private async sendAsyncInBudget(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
+    const cost = Date.now() - begin;
+    if (p.timeoutMs <= cost) throw new RemotingTimeoutError({ addr: '', timeoutMs: p.timeoutMs }, 'DEFAULT ASYNC send call timeout');
+    const outcome = await this.send(out, 'ASYNC', { ...p, timeoutMs: p.timeoutMs - cost });
+    return outcome.completion!;
   }
 
   /** @internal For tests. */
@@ -452,13 +356,4 @@ export class DefaultMQProducerImpl implements MQProducerInner, KernelHost {
     if (!Number.isInteger(queueNum) || queueNum < 1) throw new InvalidArgumentError(`queueNum must be a positive integer, got ${queueNum}`);
     await createTopic(this.factory.api, key, newTopic, queueNum, topicSysFlag);
   }
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new RequestAbortedError('send aborted', { cause: signal.reason });
-}
-
-function lastRetriable(errors: readonly unknown[]): boolean {
-  const last = errors[errors.length - 1];
-  return last instanceof RocketMQError ? last.retriable : false;
 }

@@ -1,18 +1,18 @@
-import { InvalidArgumentError, RemotingTimeoutError } from '../errors';
+import { InvalidArgumentError } from '../errors';
 import type { MessageQueue } from '../client/message-queue';
 import type { MQClientInstance } from '../client/mq-client-instance';
-import { wrapNamespace } from '../client/namespace';
+import { wrapNamespace } from '../message/namespace';
 import type { ServiceState } from '../client/service-state';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DefaultMQProducerImpl } from './default-mq-producer-impl';
-import { Message } from './message';
-import type { MessageExt } from './message-decoder';
-import { createBatch } from './message-batch';
+import { Message } from '../message/message';
+import type { MessageExt } from '../message/message-decoder';
+import { createBatch } from '../message/message-batch';
 import { parseProducerOptions, type ProducerOptions } from './producer-config';
 import { request, requestWithCallback, type RequestOptions } from './request-reply';
 import type { RequestCallback } from './request-response-future';
 import type { CheckForbiddenHook, CommunicationMode, SendMessageHook } from './send-hooks';
-import type { OutgoingMessage } from './send-kernel';
+import type { OutgoingMessage } from './send-request-builder';
 import { isSendCallback, resolveSendOptions, type SendOptions } from './send-options';
 import { traceSend } from './send-tracing';
 import type { SendCallback, SendResult } from './send-result';
@@ -182,14 +182,7 @@ export class DefaultMQProducer {
     };
     const run = async (): Promise<SendResult> => {
       const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
-      const out = this.outgoing(msg);
-      this.impl.makeSureStateOK();
-      return this.impl.withBackpressure(out.msg, p.timeoutMs, begin, async () => {
-        const cost = Date.now() - begin;
-        if (p.timeoutMs <= cost) throw new RemotingTimeoutError({ addr: '', timeoutMs: p.timeoutMs }, 'DEFAULT ASYNC send call timeout');
-        const outcome = await this.impl.send(out, 'ASYNC', { ...p, timeoutMs: p.timeoutMs - cost });
-        return outcome.completion!;
-      });
+      return this.impl.sendAsync(this.outgoing(msg), p, begin);
     };
     traceSend(() => this.traceContext(msg, 'ASYNC'), run).then(
       (result) => settle(() => callback.onSuccess(result)),

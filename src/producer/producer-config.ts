@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { lazy, zod } from '../lazy-zod';
-import { clientConfigShape, parseConfig } from '../client/client-config';
+import { clientConfigShape, parseConfig, refineClientConfig } from '../client/client-config';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code';
-import { DEFAULT_COMPRESS_LEVEL } from './compression';
+import { DEFAULT_COMPRESS_LEVEL } from '../message/compression';
 import { DEFAULT_LATENCY_MAX_MS, DEFAULT_NOT_AVAILABLE_DURATION_MS } from './latency-fault-tolerance';
 import type { ProducerOptions } from './producer-options';
-import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from './validators';
+import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/validators';
 
 /**
  * The producer options' schema: validation, defaults (Java 5.3.3's) and bounds. What each option means is
@@ -72,6 +72,7 @@ export const ProducerOptionsSchema = lazy(() =>
   zod()
     .strictObject({ ...clientConfigShape(), ...producerConfigShape() })
     .superRefine((o, ctx) => {
+      refineClientConfig(o, ctx);
       if (o.latencyMaxMs.length !== o.notAvailableDurationMs.length) {
         ctx.addIssue({
           code: 'custom',

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '../errors';
 import type { MessageQueue } from '../client/message-queue';
 import { javaStringHashCode } from '../remoting/protocol/java-hash';
-import type { Message } from './message';
+import type { Message } from '../message/message';
 
 /**
  * Chooses the queue of a send (Java `MessageQueueSelector`). `mqs` are the writable queues of the

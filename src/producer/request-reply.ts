@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { wrapNamespace } from '../client/namespace';
+import { wrapNamespace } from '../message/namespace';
 import type { MessageQueue } from '../client/message-queue';
-import { ClientError, InvalidArgumentError, RequestTimeoutError, RocketMQError } from '../errors';
-import type { DefaultMQProducer } from './default-mq-producer';
-import { Message, type MessageBody } from './message';
-import { MessageConst, REPLY_MESSAGE_FLAG } from './message-const';
-import type { MessageExt } from './message-decoder';
+import { ClientError, ClientErrorCode, InvalidArgumentError, RequestTimeoutError, RocketMQError } from '../errors';
+import type { DefaultMQProducerImpl } from './default-mq-producer-impl';
+import { Message, type MessageBody } from '../message/message';
+import { MessageConst, REPLY_MESSAGE_FLAG } from '../message/message-const';
+import type { MessageExt } from '../message/message-decoder';
 import type { MessageQueueSelector } from './queue-selector';
 import { RequestFutureHolder, RequestResponseFuture, type RequestCallback } from './request-response-future';
 import type { SendOptions } from './send-options';
+import type { SendCallback } from './send-result';
 
 /** `MixAll.REPLY_TOPIC_POSTFIX`: replies go to `<cluster>_REPLY_TOPIC`. */
 export const REPLY_TOPIC_POSTFIX = 'REPLY_TOPIC';
 /** `ClientErrorCode.CREATE_REPLY_MESSAGE_EXCEPTION`. */
-const CREATE_REPLY_MESSAGE_EXCEPTION = 10007;
+const { CREATE_REPLY_MESSAGE_EXCEPTION } = ClientErrorCode;
 
 /** Where a request goes: like `send`, a fixed queue or a selector; otherwise the default selection. */
 export interface RequestOptions {
@@ -28,12 +29,18 @@ function checkTimeout(timeoutMs: unknown): asserts timeoutMs is number {
   }
 }
 
+/** The producer a request goes through (`DefaultMQProducer`, which calls in here: typed by shape, no import back). @internal */
+export interface RequestingProducer {
+  readonly defaultMQProducerImpl: DefaultMQProducerImpl;
+  send(msg: Message, callback: SendCallback, options?: SendOptions): void;
+}
+
 /**
  * Java `prepareSendRequest` (protocol.md 12.7): `CORRELATION_ID` (a random UUID), `REPLY_TO_CLIENT`
  * (this client id) and `TTL` (the timeout). When the topic has no route yet it is looked up and a
  * heartbeat goes to every broker first, so the broker knows which connection to push the reply on.
  */
-async function prepareSendRequest(producer: DefaultMQProducer, msg: Message, timeoutMs: number): Promise<string> {
+async function prepareSendRequest(producer: RequestingProducer, msg: Message, timeoutMs: number): Promise<string> {
   const impl = producer.defaultMQProducerImpl;
   impl.makeSureStateOK();
   if (!(msg instanceof Message)) throw new InvalidArgumentError('request needs a Message');
@@ -61,8 +68,10 @@ async function prepareSendRequest(producer: DefaultMQProducer, msg: Message, tim
  *
  * Java 5.3.3 releases the waiter as soon as the send succeeds (a bug, fixed after 5.3.3 by
  * apache/rocketmq#9608), which makes a slow reply a timeout; this waits for the reply as intended.
+ *
+ * @internal (public through `DefaultMQProducer.request`)
  */
-export async function request(producer: DefaultMQProducer, msg: Message, timeoutMs: number, options: RequestOptions = {}): Promise<MessageExt> {
+export async function request(producer: RequestingProducer, msg: Message, timeoutMs: number, options: RequestOptions = {}): Promise<MessageExt> {
   checkTimeout(timeoutMs);
   const begin = Date.now();
   const correlationId = await prepareSendRequest(producer, msg, timeoutMs);
@@ -108,9 +117,11 @@ export async function request(producer: DefaultMQProducer, msg: Message, timeout
 /**
  * The callback form of `request` (Java `request(msg, callback, timeout)`): `callback.onSuccess` with
  * the reply or `callback.onException` with the error, exactly once, never synchronously.
+ *
+ * @internal (public through `DefaultMQProducer.request`)
  */
 export function requestWithCallback(
-  producer: DefaultMQProducer,
+  producer: RequestingProducer,
   msg: Message,
   callback: RequestCallback,
   timeoutMs: number,

@@ -1,6 +1,6 @@
 import { RequestTimeoutError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
-import type { MessageExt } from './message-decoder';
+import type { MessageExt } from '../message/message-decoder';
 
 /** Java `RequestCallback`: exactly one of the two runs, once. */
 export interface RequestCallback {

@@ -1,5 +1,5 @@
 import type { MessageQueue } from '../client/message-queue';
-import type { Message } from './message';
+import type { Message } from '../message/message';
 import type { SendResult } from './send-result';
 
 /** Java `CommunicationMode`. */

@@ -1,6 +1,6 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { CHANNEL_PRODUCER_SEND } from '../diagnostics';
-import type { Message } from './message';
+import type { Message } from '../message/message';
 import type { CommunicationMode } from './send-hooks';
 import type { SendResult } from './send-result';
 

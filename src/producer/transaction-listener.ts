@@ -1,5 +1,5 @@
-import type { Message } from './message';
-import type { MessageExt } from './message-decoder';
+import type { Message } from '../message/message';
+import type { MessageExt } from '../message/message-decoder';
 
 /** Java `LocalTransactionState`; the names are what END_TRANSACTION and trace records carry. */
 export type LocalTransactionState = 'COMMIT_MESSAGE' | 'ROLLBACK_MESSAGE' | 'UNKNOW';

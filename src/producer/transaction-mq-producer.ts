@@ -1,6 +1,5 @@
-import type { TransactionCheckHandler } from '../client/client-remoting-processor';
-import { wrapNamespace } from '../client/namespace';
-import { ClientError, ClientStateError, InvalidArgumentError } from '../errors';
+import { wrapNamespace } from '../message/namespace';
+import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError } from '../errors';
 import type { Logger } from '../logger';
 import type { CheckTransactionStateRequestHeader } from '../remoting/header/check-transaction-state-request-header';
 import { createRequestCommand } from '../remoting/header/create-command';
@@ -10,10 +9,10 @@ import { RequestCode } from '../remoting/protocol/request-code';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DefaultMQProducer } from './default-mq-producer';
 import type { DefaultMQProducerImpl } from './default-mq-producer-impl';
-import { Message } from './message';
-import { MessageConst } from './message-const';
-import type { MessageExt } from './message-decoder';
-import { decodeOffsetMessageId } from './message-id';
+import { Message } from '../message/message';
+import { MessageConst } from '../message/message-const';
+import type { MessageExt } from '../message/message-decoder';
+import { decodeOffsetMessageId } from '../message/message-id';
 import type { ProducerOptions } from './producer-config';
 import type { SendResult } from './send-result';
 import { TransactionCheckService } from './transaction-check-service';
@@ -24,7 +23,7 @@ import {
   type LocalTransactionState,
   type TransactionListener,
 } from './transaction-listener';
-import { checkMessage } from './validators';
+import { checkMessage } from '../message/validators';
 
 /** Java `TransactionSendResult`: the half message's send result and what the local transaction decided. */
 export type TransactionSendResult = SendResult & { localTransactionState: LocalTransactionState };
@@ -66,7 +65,6 @@ export class TransactionMQProducer extends DefaultMQProducer {
   private listener: TransactionListener | undefined;
   private readonly endTransactionHooks: EndTransactionHook[];
   private readonly checks: TransactionCheckService;
-  private checkHandler: TransactionCheckHandler | undefined;
   private startInFlight: Promise<void> | undefined;
 
   // Options form first and last, as in DefaultMQProducer: the listener's functions are typed from it, and a
@@ -132,10 +130,10 @@ export class TransactionMQProducer extends DefaultMQProducer {
 
   private async startAndRegister(): Promise<void> {
     await super.start();
-    const processor = this.clientInstance?.clientRemotingProcessor;
-    if (processor === undefined) return;
-    this.checkHandler = { checkTransactionState: (addr, msg, header) => this.checkTransactionState(addr, msg, header) };
-    processor.registerTransactionChecker(this.producerGroup, this.checkHandler);
+    if (this.clientInstance === undefined) return;
+    this.txImpl.transactionCheckHandler = {
+      checkTransactionState: (addr, msg, header) => this.checkTransactionState(addr, msg, header),
+    };
   }
 
   /** Stops taking checks, lets the running ones finish (bounded), then shuts the producer down. */
@@ -145,10 +143,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
     // Like the plain producer, only a RUNNING one shuts down: stopping the checks before start()
     // would leave a later start() running with every broker check dropped.
     if (this.serviceState === 'RUNNING') {
-      const processor = this.clientInstance?.clientRemotingProcessor;
-      if (processor !== undefined && this.checkHandler !== undefined) {
-        processor.unregisterTransactionChecker(this.producerGroup, this.checkHandler);
-      }
+      this.txImpl.transactionCheckHandler = undefined;
       await this.checks.shutdown();
     }
     await super.shutdown();
@@ -210,7 +205,7 @@ export class TransactionMQProducer extends DefaultMQProducer {
     const brokerName = sendResult.messageQueue.brokerName;
     const brokerAddr = factory.findBrokerAddressInPublish(brokerName);
     this.runEndTransactionHooks(msg, sendResult.msgId, brokerAddr, state, false);
-    if (brokerAddr === undefined) throw new ClientError(10003, `The broker[${brokerName}] not exist`);
+    if (brokerAddr === undefined) throw new ClientError(ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION, `The broker[${brokerName}] not exist`);
     const header = createHeader(EndTransactionRequestHeader, {
       topic: wrapNamespace(impl.namespace, msg.topic),
       transactionId: sendResult.transactionId,

@@ -10,7 +10,7 @@ import {
   RocketMQError,
 } from '../errors';
 import type { Logger } from '../logger';
-import { remotingRequestChannel, remotingRequestTraced } from '../diagnostics';
+import { createRemotingRequestTraceContext, remotingRequestChannel, remotingRequestTraced } from '../diagnostics';
 import { parseAddress } from './address';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection';
 import { InflightTable, PendingCall, nextOpaque, type CallKind } from './inflight-table';
@@ -98,6 +98,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       idleTimeoutMs: this.opts.idleTimeoutMs,
       maxFrameBytes: this.opts.maxFrameBytes,
+      headerLimits: this.opts.headerLimits,
       maxReplyBacklogBytes: REPLY_BACKLOG_BYTES,
       logger: this.log,
       socketFactory: this.opts.socketFactory,
@@ -204,7 +205,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       call.stack = holder.stack;
     }
     if (remotingRequestTraced()) {
-      call.trace = { addr, request, oneway: kind === 'oneway', timeoutMs };
+      call.trace = createRemotingRequestTraceContext(addr, request, kind === 'oneway', timeoutMs);
       remotingRequestChannel.start.publish(call.trace);
     }
     const refused = this.check(addr, request, timeoutMs, kind, signal) ?? this.table.admit(call, signal);

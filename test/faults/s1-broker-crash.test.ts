@@ -1,6 +1,6 @@
 import { DefaultMQProducer } from '../../src/producer/default-mq-producer';
-import { Message } from '../../src/producer/message';
-import { MessageConst } from '../../src/producer/message-const';
+import { Message } from '../../src/message/message';
+import { MessageConst } from '../../src/message/message-const';
 import { RemotingClient } from '../../src/remoting/remoting-client';
 import { createTopic, ensureBrokerPair, killBroker, pair, restartBroker } from './support/broker-pair';
 import { CountingLogger } from './support/counting-logger';

@@ -1,8 +1,8 @@
 import * as net from 'node:net';
 import { RocketMQError } from '../../src/errors';
 import { DefaultMQProducer } from '../../src/producer/default-mq-producer';
-import { Message } from '../../src/producer/message';
-import { MessageConst } from '../../src/producer/message-const';
+import { Message } from '../../src/message/message';
+import { MessageConst } from '../../src/message/message-const';
 import { RemotingClient } from '../../src/remoting/remoting-client';
 import { TcpFaultProxy } from '../helpers/tcp-fault-proxy';
 import { createTopic, ensureBrokerPair, healPair, pair } from './support/broker-pair';

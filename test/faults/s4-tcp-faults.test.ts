@@ -2,7 +2,7 @@ import { RemotingClosedError, RemotingConnectError, RemotingError, RemotingTimeo
 import { RemotingCommand } from '../../src/remoting/protocol/remoting-command';
 import { RequestCode } from '../../src/remoting/protocol/request-code';
 import { DefaultMQProducer } from '../../src/producer/default-mq-producer';
-import { Message } from '../../src/producer/message';
+import { Message } from '../../src/message/message';
 import type { SendResult } from '../../src/producer/send-result';
 import { RemotingClient } from '../../src/remoting/remoting-client';
 import type { HostilePeer } from '../helpers/hostile-peer';

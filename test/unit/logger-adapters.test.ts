@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import winston from 'winston';
 import { DefaultMQProducer } from '../../src/producer/default-mq-producer';
-import { Message } from '../../src/producer/message';
+import { Message } from '../../src/message/message';
 import { parseProducerOptions } from '../../src/producer/producer-config';
 import { adaptLogger, createConsoleLogger, type LoggerLike } from '../../src/logger';
 import { startFakeCluster } from '../helpers/fake-rocketmq';

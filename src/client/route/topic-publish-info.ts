@@ -1,4 +1,4 @@
-import { SendQueueIndex } from '../../producer/latency-fault-tolerance';
+import { SendQueueIndex } from './send-queue-index';
 import { MessageQueue } from '../message-queue';
 import { compareJavaStrings, isWriteable, masterAddr, type TopicRouteData } from './topic-route-data';
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { boundPeerText } from '../../peer-text';
 import { RemotingProtocolError } from '../../errors';
 import { lazy, zod } from '../../lazy-zod';
 import { parseRouteBody } from './parse-route-body';
@@ -69,7 +70,7 @@ export type TopicRouteData = z.output<RouteSchemas['TopicRouteDataSchema']>;
 export function decodeTopicRouteData(body: Buffer | string | undefined): TopicRouteData {
   const parsed = routeSchemas().TopicRouteDataSchema.safeParse(parseRouteBody(body));
   if (!parsed.success) {
-    throw new RemotingProtocolError(`invalid topic route body: ${zod().prettifyError(parsed.error)}`);
+    throw new RemotingProtocolError(`invalid topic route body: ${boundPeerText(zod().prettifyError(parsed.error))}`);
   }
   return parsed.data;
 }

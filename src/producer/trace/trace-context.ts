@@ -1,4 +1,5 @@
 import type { LocalTransactionState } from '../transaction-listener';
+import { RMQ_SYS_TRACE_TOPIC } from '../../message/validators';
 
 /** Java `TraceConstants.CONTENT_SPLITOR`: between the fields of one record. */
 export const CONTENT_SPLITOR = '\u0001';
@@ -9,7 +10,7 @@ export const TRACE_GROUP_NAME_PREFIX = '_INNER_TRACE_PRODUCER';
 /** Java `TraceConstants.TRACE_INSTANCE_NAME`. */
 export const TRACE_INSTANCE_NAME = 'PID_CLIENT_INNER_TRACE_PRODUCER';
 /** `TopicValidator.RMQ_SYS_TRACE_TOPIC`: the default trace topic. */
-export const DEFAULT_TRACE_TOPIC = 'RMQ_SYS_TRACE_TOPIC';
+export const DEFAULT_TRACE_TOPIC = RMQ_SYS_TRACE_TOPIC;
 
 /** Java `TraceType` (the names are what the records carry). */
 export type TraceType = 'Pub' | 'Recall' | 'SubBefore' | 'SubAfter' | 'EndTransaction';

@@ -1,4 +1,4 @@
-import { KEY_SEPARATOR } from '../message-const';
+import { KEY_SEPARATOR } from '../../message/message-const';
 import { LOCAL_TRANSACTION_STATES, type LocalTransactionState } from '../transaction-listener';
 import {
   CONTENT_SPLITOR,

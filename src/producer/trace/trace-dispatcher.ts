@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../errors';
 import { getDefaultLogger, type Logger } from '../../logger';
-import { Message } from '../message';
+import { Message } from '../../message/message';
 import type { SendResult } from '../send-result';
 import { CONTENT_SPLITOR, DEFAULT_TRACE_TOPIC, type TraceContext } from './trace-context';
 import { encodeTraceContext, type TraceTransferBean } from './trace-data-encoder';

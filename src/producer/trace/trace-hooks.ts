@@ -1,5 +1,5 @@
-import { withoutAnyNamespace } from '../../client/namespace';
-import { MessageConst } from '../message-const';
+import { withoutAnyNamespace } from '../../message/namespace';
+import { MessageConst } from '../../message/message-const';
 import type { SendMessageContext, SendMessageHook } from '../send-hooks';
 import { DEFAULT_REGION_ID } from '../send-result';
 import type { EndTransactionContext, EndTransactionHook } from '../transaction-listener';

@@ -9,8 +9,11 @@ export interface CommandCustomHeader {
   checkFields?(): void;
 }
 
-/** The declared field properties of a header, for `createHeader`. */
-export type HeaderValues<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]?: T[K] };
+/** The declared field properties of a header, with their optionality (required `!` fields stay required). */
+export type HeaderFields<T> = { [K in keyof T as T[K] extends (...args: never[]) => unknown ? never : K]: T[K] };
+
+/** The declared field properties of a header, all optional, for `createHeader`. */
+export type HeaderValues<T> = Partial<HeaderFields<T>>;
 
 function parseValue(type: HeaderFieldType, s: string): unknown {
   switch (type) {

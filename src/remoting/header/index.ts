@@ -17,6 +17,7 @@ export {
   createHeader,
   fastHeaderKeysOf,
   type CommandCustomHeader,
+  type HeaderFields,
   type HeaderValues,
 } from './header-codec';
 export {
@@ -52,3 +53,21 @@ export { ViewMessageRequestHeader } from './view-message-request-header';
 export { CreateTopicRequestHeader, type TopicFilterType } from './create-topic-request-header';
 export { RecallMessageRequestHeader } from './recall-message-request-header';
 export { RecallMessageResponseHeader } from './recall-message-response-header';
+export { PullMessageRequestHeader } from './pull-message-request-header';
+export { PullMessageResponseHeader } from './pull-message-response-header';
+export { QueryConsumerOffsetRequestHeader } from './query-consumer-offset-request-header';
+export { QueryConsumerOffsetResponseHeader } from './query-consumer-offset-response-header';
+export { UpdateConsumerOffsetRequestHeader } from './update-consumer-offset-request-header';
+export { GetConsumerListByGroupRequestHeader } from './get-consumer-list-by-group-request-header';
+export { ConsumerSendMsgBackRequestHeader } from './consumer-send-msg-back-request-header';
+export { NotifyConsumerIdsChangedRequestHeader } from './notify-consumer-ids-changed-request-header';
+export { ResetOffsetRequestHeader } from './reset-offset-request-header';
+export { GetConsumerRunningInfoRequestHeader } from './get-consumer-running-info-request-header';
+export { ConsumeMessageDirectlyResultRequestHeader } from './consume-message-directly-result-request-header';
+export { GetConsumerStatusRequestHeader } from './get-consumer-status-request-header';
+export { PopMessageRequestHeader } from './pop-message-request-header';
+export { PopMessageResponseHeader } from './pop-message-response-header';
+export { AckMessageRequestHeader } from './ack-message-request-header';
+export { ChangeInvisibleTimeRequestHeader } from './change-invisible-time-request-header';
+export { ChangeInvisibleTimeResponseHeader } from './change-invisible-time-response-header';
+export { LockBatchMqRequestHeader, UnlockBatchMqRequestHeader } from './lock-batch-mq-request-header';

@@ -1,6 +1,30 @@
 import { HeaderField, RemotingHeader } from './decorators';
+import type { HeaderFields } from './header-codec';
 import { SendMessageRequestHeader } from './send-message-request-header';
 import { TopicRequestHeader } from './topic-request-header';
+
+/**
+ * The V2 letter of each V1 field, and the value Java's V1 -> V2 conversion puts for an unset one: the
+ * one table both conversions follow.
+ */
+const SEND_MESSAGE_V2_KEYS = [
+  ['a', 'producerGroup', undefined],
+  ['b', 'topic', undefined],
+  ['c', 'defaultTopic', undefined],
+  ['d', 'defaultTopicQueueNums', undefined],
+  ['e', 'queueId', undefined],
+  ['f', 'sysFlag', undefined],
+  ['g', 'bornTimestamp', undefined],
+  ['h', 'flag', undefined],
+  ['i', 'properties', undefined],
+  ['j', 'reconsumeTimes', 0],
+  ['k', 'unitMode', false],
+  ['l', 'maxReconsumeTimes', undefined],
+  ['m', 'batch', false],
+  ['n', 'brokerName', undefined],
+] as const satisfies ReadonlyArray<readonly [string, keyof SendMessageRequestHeader, unknown]>;
+type V2Key = (typeof SEND_MESSAGE_V2_KEYS)[number][0];
+type V1Field = (typeof SEND_MESSAGE_V2_KEYS)[number][1];
 
 /**
  * Java `SendMessageRequestHeaderV2` (a `FastCodesHeader`): SEND_MESSAGE_V2 (310),
@@ -39,42 +63,18 @@ export class SendMessageRequestHeaderV2 extends TopicRequestHeader {
   @HeaderField('string') n?: string;
 
   /** Java `createSendMessageRequestHeaderV2`: unset reconsumeTimes, unitMode, batch become 0, false, false. */
-  static createSendMessageRequestHeaderV2(v1: SendMessageRequestHeader): SendMessageRequestHeaderV2 {
-    const v2 = new SendMessageRequestHeaderV2();
-    v2.a = v1.producerGroup;
-    v2.b = v1.topic;
-    v2.c = v1.defaultTopic;
-    v2.d = v1.defaultTopicQueueNums;
-    v2.e = v1.queueId;
-    v2.f = v1.sysFlag;
-    v2.g = v1.bornTimestamp;
-    v2.h = v1.flag;
-    v2.i = v1.properties;
-    v2.j = v1.reconsumeTimes ?? 0;
-    v2.k = v1.unitMode ?? false;
-    v2.l = v1.maxReconsumeTimes;
-    v2.m = v1.batch ?? false;
-    v2.n = v1.brokerName;
-    return v2;
+  static createSendMessageRequestHeaderV2(v1: HeaderFields<SendMessageRequestHeader>): SendMessageRequestHeaderV2 {
+    const v2 = new SendMessageRequestHeaderV2() as unknown as Record<V2Key, unknown>;
+    const from = v1 as Record<V1Field, unknown>;
+    for (const k of SEND_MESSAGE_V2_KEYS) v2[k[0]] = from[k[1]] ?? k[2];
+    return v2 as unknown as SendMessageRequestHeaderV2;
   }
 
   /** Java `createSendMessageRequestHeaderV1`: every field as it is, `n` as the broker name. */
   static createSendMessageRequestHeaderV1(v2: SendMessageRequestHeaderV2): SendMessageRequestHeader {
-    const v1 = new SendMessageRequestHeader();
-    v1.producerGroup = v2.a;
-    v1.topic = v2.b;
-    v1.defaultTopic = v2.c;
-    v1.defaultTopicQueueNums = v2.d;
-    v1.queueId = v2.e;
-    v1.sysFlag = v2.f;
-    v1.bornTimestamp = v2.g;
-    v1.flag = v2.h;
-    v1.properties = v2.i;
-    v1.reconsumeTimes = v2.j;
-    v1.unitMode = v2.k;
-    v1.maxReconsumeTimes = v2.l;
-    v1.batch = v2.m;
-    v1.brokerName = v2.n;
-    return v1;
+    const v1 = new SendMessageRequestHeader() as unknown as Record<V1Field, unknown>;
+    const from = v2 as unknown as Record<V2Key, unknown>;
+    for (const k of SEND_MESSAGE_V2_KEYS) v1[k[1]] = from[k[0]];
+    return v1 as unknown as SendMessageRequestHeader;
   }
 }

@@ -21,8 +21,10 @@ export const RequestCode = {
   NOTIFY_CONSUMER_IDS_CHANGED: 40,
   LOCK_BATCH_MQ: 41,
   UNLOCK_BATCH_MQ: 42,
+  CHECK_CLIENT_CONFIG: 46,
   GET_ROUTEINFO_BY_TOPIC: 105,
   GET_BROKER_CLUSTER_INFO: 106,
+  GET_CONSUMER_CONNECTION_LIST: 203,
   RESET_CONSUMER_CLIENT_OFFSET: 220,
   GET_CONSUMER_STATUS_FROM_CLIENT: 221,
   GET_CONSUMER_RUNNING_INFO: 307,
@@ -35,8 +37,14 @@ export const RequestCode = {
   LITE_PULL_MESSAGE: 361,
   RECALL_MESSAGE: 370,
   QUERY_ASSIGNMENT: 400,
+  SET_MESSAGE_REQUEST_MODE: 401,
   POP_MESSAGE: 200050,
   ACK_MESSAGE: 200051,
+  PEEK_MESSAGE: 200052,
+  CHANGE_MESSAGE_INVISIBLETIME: 200053,
+  NOTIFICATION: 200054,
+  POLLING_INFO: 200055,
+  BATCH_ACK_MESSAGE: 200151,
 } as const;
 export type RequestCodeName = keyof typeof RequestCode;
 
@@ -45,4 +53,14 @@ for (const [n, c] of Object.entries(RequestCode)) names.set(c, n as RequestCodeN
 
 export function requestCodeName(code: number): string {
   return names.get(code) ?? String(code);
+}
+
+/** The name of a known request code, undefined for others. */
+export function requestCodeNameOf(code: number): RequestCodeName | undefined {
+  return names.get(code);
+}
+
+/** The code of a request name (`'SEND_MESSAGE_V2'` -> 310), undefined for a name this table lacks. */
+export function requestCodeOf(name: string): number | undefined {
+  return Object.hasOwn(RequestCode, name) ? RequestCode[name as RequestCodeName] : undefined;
 }

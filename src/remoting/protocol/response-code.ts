@@ -70,6 +70,16 @@ export function responseCodeName(code: number): string {
   return names.get(code) ?? String(code);
 }
 
+/** The name of a known response code, undefined for others. */
+export function responseCodeNameOf(code: number): ResponseCodeName | undefined {
+  return names.get(code);
+}
+
+/** The code of a response name (`'TOPIC_NOT_EXIST'` -> 17), undefined for a name this table lacks. */
+export function responseCodeOf(name: string): number | undefined {
+  return Object.hasOwn(ResponseCode, name) ? ResponseCode[name as ResponseCodeName] : undefined;
+}
+
 export function isRetriableResponseCode(code: number): boolean {
   return DEFAULT_RETRY_RESPONSE_CODES.has(code);
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { brokerGate } from './e2e-required';
 
 export const ROOT = resolve(__dirname, '..', '..', '..');
 export const HARNESS = join(ROOT, 'scripts', 'rocketmq');
@@ -30,10 +31,13 @@ export function rocketmqVersion(): string {
   return process.env.ROCKETMQ_VERSION ?? '5.3.3';
 }
 
-/** `describe` that becomes `describe.skip`, with a loud warning, when there is no broker. */
+/**
+ * `describe` that becomes `describe.skip`, with a loud warning, when there is no broker; when the run
+ * is required (CI) and there is none, it throws instead, whatever the global setup decided.
+ */
 export function describeBroker(name: string, fn: () => void): void {
   const reason = brokerSkipReason();
-  if (reason === undefined) {
+  if (brokerGate(reason) === 'run') {
     describe(name, fn);
     return;
   }

@@ -6,7 +6,7 @@
 import type * as tls from 'node:tls';
 import { BrokerResponseError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
-import { decodeMessageExts, type MessageExt } from '../../../src/producer/message-decoder';
+import { decodeMessageExts, type MessageExt } from '../../../src/message/message-decoder';
 import { masterAddr, decodeTopicRouteData, type TopicRouteData } from '../../../src/client/route/topic-route-data';
 import { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';

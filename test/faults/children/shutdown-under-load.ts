@@ -1,6 +1,6 @@
 import { RocketMQError } from '../../../src/errors';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import type { HostilePeer } from '../../helpers/hostile-peer';
 import { TcpFaultProxy } from '../../helpers/tcp-fault-proxy';
 import { CountingLogger } from '../support/counting-logger';

@@ -1,6 +1,6 @@
 import { RocketMQError } from '../../../src/errors';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import type { SendResult } from '../../../src/producer/send-result';
 import { CountingLogger } from '../support/counting-logger';
 import { envNumber, envString, event, result } from './report';

@@ -1,6 +1,6 @@
 import { BrokerResponseError } from '../../../src/errors';
-import { MessageConst } from '../../../src/producer/message-const';
-import { decodeMessageExts } from '../../../src/producer/message-decoder';
+import { MessageConst } from '../../../src/message/message-const';
+import { decodeMessageExts } from '../../../src/message/message-decoder';
 import type { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { ResponseCode } from '../../../src/remoting/protocol/response-code';
 import type { RemotingClient } from '../../../src/remoting/remoting-client';

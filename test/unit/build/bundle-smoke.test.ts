@@ -1,32 +1,12 @@
 // The shipped bundles are made by esbuild's build API (scripts/build.mjs), not by the jest transform.
 // This proves the decorator-declared header metadata survives that path: bundle the header module
 // and the package entry the same way, load them, and encode a header and a request through them.
-import { buildSync } from 'esbuild';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-
-const root = join(__dirname, '..', '..', '..');
-const compilerOptions = { experimentalDecorators: true, emitDecoratorMetadata: false, useDefineForClassFields: false };
-
-function bundle(entry: string, outfile: string): void {
-  buildSync({
-    entryPoints: [join(root, entry)],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    packages: 'external',
-    logLevel: 'silent',
-    tsconfigRaw: { compilerOptions },
-  });
-}
+import { bundleCjs as bundle, bundleDir } from '../../helpers/esbuild-bundle';
 
 describe('esbuild bundle', () => {
-  // Inside the repository, so the bundles' external packages resolve from its node_modules.
-  const cache = join(root, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(join(cache, 'rocketmq-ts-bundle-'));
+  const dir = bundleDir('rocketmq-ts-bundle-');
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps header field metadata: V2 send header encodes its letters, required fields are enforced', () => {

@@ -49,6 +49,8 @@ describe('ClientConfigSchema', () => {
       idleTimeoutMs: 120000,
       closeSocketIfTimeout: true,
       maxFrameBytes: 16 * 1024 * 1024,
+      maxExtFields: 4096,
+      maxExtFieldsBytes: 4 * 1024 * 1024,
       serializeType: 'JSON',
       language: 'OTHER',
       version: 479,
@@ -76,7 +78,11 @@ describe('ClientConfigSchema', () => {
     expect(effectiveTls(parseClientConfig({}))).toBeUndefined();
     expect(effectiveTls(parseClientConfig({ useTLS: true }))).toEqual({});
     expect(effectiveTls(parseClientConfig({ tls: { rejectUnauthorized: false } }))).toEqual({ rejectUnauthorized: false });
-    expect(effectiveTls(parseClientConfig({ useTLS: true, tls: false }))).toBeUndefined();
+    // Asking for TLS and for plaintext at once is refused, not resolved to plaintext.
+    expect(() => parseClientConfig({ useTLS: true, tls: false })).toThrow(InvalidConfigError);
+    expect(() => parseClientConfig({ useTLS: true, tls: false })).toThrow(/tls: is false while useTLS is true/);
+    expect(() => effectiveTls({ useTLS: true, tls: false })).toThrow(InvalidConfigError);
+    expect(effectiveTls(parseClientConfig({ useTLS: false, tls: false }))).toBeUndefined();
     expect(effectiveTls(parseClientConfig({ tls: true }))).toEqual({});
   });
 

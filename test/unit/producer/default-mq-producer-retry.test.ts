@@ -6,7 +6,7 @@ import {
 } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import type { ProducerOptions } from '../../../src/producer/producer-config';
 import type { SendResult } from '../../../src/producer/send-result';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';

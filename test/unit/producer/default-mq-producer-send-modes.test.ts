@@ -4,8 +4,8 @@ import { BrokerResponseError, ClientError, InvalidArgumentError, RequestAbortedE
 import { silentLogger } from '../../../src/logger';
 import { MessageQueue } from '../../../src/client/message-queue';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
-import { Message } from '../../../src/producer/message';
-import { decodeMessages } from '../../../src/producer/message-batch';
+import { Message } from '../../../src/message/message';
+import { decodeMessages } from '../../../src/message/message-batch';
 import type { ProducerOptions } from '../../../src/producer/producer-config';
 import { createRoundRobinSelector, selectMessageQueueByHash } from '../../../src/producer/queue-selector';
 import type { SendMessageContext } from '../../../src/producer/send-hooks';

@@ -1,7 +1,7 @@
 import { ClientStateError, InvalidArgumentError, InvalidConfigError, TopicRouteNotFoundError, ClientError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import { MQClientManager } from '../../../src/client/mq-client-manager';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
 import type { ProducerOptions } from '../../../src/producer/producer-config';

@@ -6,18 +6,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageQueue } from '../../../src/client/message-queue';
 import { javaStringHashCode } from '../../../src/remoting/protocol/java-hash';
-import { zlibCompress, zlibDecompress } from '../../../src/producer/compression';
-import { Message } from '../../../src/producer/message';
-import { decodeMessages, encodeMessage, encodeMessages } from '../../../src/producer/message-batch';
+import { zlibCompress, zlibDecompress } from '../../../src/message/compression';
+import { Message } from '../../../src/message/message';
+import { decodeMessages, encodeMessage, encodeMessages } from '../../../src/message/message-batch';
 import {
   buildUniqId,
   createOffsetMessageId,
   decodeOffsetMessageId,
   decodeUniqId,
   ipToBytes,
-} from '../../../src/producer/message-id';
-import { messageProperties2String, string2messageProperties } from '../../../src/producer/message-properties';
-import { MessageSysFlag } from '../../../src/producer/message-sys-flag';
+} from '../../../src/message/message-id';
+import { messageProperties2String, string2messageProperties } from '../../../src/message/message-properties';
+import { MessageSysFlag } from '../../../src/message/message-sys-flag';
 import { javaHashCodeOf, selectMessageQueueByHash } from '../../../src/producer/queue-selector';
 
 const GOLDEN = join(__dirname, '..', '..', '..', 'fixtures', 'golden');
@@ -203,11 +203,5 @@ describe('golden: String.hashCode and SelectMessageQueueByHash', () => {
     });
   }
 
-  for (const c of golden.nonStringArgs as Array<{ javaType: string; value: string; hashCode: number; queueIndexBySize: number[] }>) {
-    it(`${c.javaType} ${c.value}`, () => {
-      const arg = c.javaType === 'Long' ? BigInt(c.value) : Number(c.value);
-      expect(javaHashCodeOf(arg)).toBe(c.hashCode);
-      c.queueIndexBySize.forEach((idx, i) => expect(selectMessageQueueByHash(queues(i + 1), msg, arg).queueId).toBe(idx));
-    });
-  }
+  // nonStringArgs and messageQueueArgs: test/unit/producer/queue-selector.test.ts.
 });

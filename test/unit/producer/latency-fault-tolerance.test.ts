@@ -5,8 +5,8 @@ import {
   DEFAULT_NOT_AVAILABLE_DURATION_MS,
   LatencyFaultTolerance,
   MQFaultStrategy,
-  SendQueueIndex,
 } from '../../../src/producer/latency-fault-tolerance';
+import { SendQueueIndex } from '../../../src/client/route/send-queue-index';
 
 class FakeClock {
   t = 1_000_000;

@@ -1,7 +1,7 @@
 import { ClientStateError, RemotingTooManyRequestsError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import { AsyncSemaphore, AsyncSendBackpressure } from '../../../src/producer/send-backpressure';
 import type { SendResult } from '../../../src/producer/send-result';
 import { startFakeCluster, until } from '../../helpers/fake-rocketmq';

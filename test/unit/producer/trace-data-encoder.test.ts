@@ -1,5 +1,5 @@
 import { MessageQueue } from '../../../src/client/message-queue';
-import { Message } from '../../../src/producer/message';
+import { Message } from '../../../src/message/message';
 import type { SendMessageContext } from '../../../src/producer/send-hooks';
 import type { SendResult } from '../../../src/producer/send-result';
 import { newTraceBean, newTraceContext, type TraceContext } from '../../../src/producer/trace/trace-context';

@@ -1,7 +1,7 @@
 import { MessageQueue } from '../../../src/client/message-queue';
 import { InvalidArgumentError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
-import type { Message } from '../../../src/producer/message';
+import type { Message } from '../../../src/message/message';
 import type { SendResult } from '../../../src/producer/send-result';
 import { newTraceBean, newTraceContext, type TraceContext } from '../../../src/producer/trace/trace-context';
 import { decodeTraceData } from '../../../src/producer/trace/trace-data-encoder';

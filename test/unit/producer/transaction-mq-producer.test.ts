@@ -1,8 +1,8 @@
 import { ClientError, InvalidArgumentError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
-import { Message } from '../../../src/producer/message';
-import type { MessageExt } from '../../../src/producer/message-decoder';
-import { messageProperties2String } from '../../../src/producer/message-properties';
+import { Message } from '../../../src/message/message';
+import type { MessageExt } from '../../../src/message/message-decoder';
+import { messageProperties2String } from '../../../src/message/message-properties';
 import { TransactionMQProducer, type TransactionProducerOptions } from '../../../src/producer/transaction-mq-producer';
 import type { EndTransactionContext, LocalTransactionState, TransactionListener } from '../../../src/producer/transaction-listener';
 import { newExtFields, RemotingCommand, type ExtFields } from '../../../src/remoting/protocol/remoting-command';

@@ -1,0 +1,71 @@
+import { deflateSync, inflateSync } from 'node:zlib';
+import { InvalidConfigError, RemotingProtocolError } from '../errors';
+import type { CompressionType } from './message-sys-flag';
+
+export type { CompressionType } from './message-sys-flag';
+
+/**
+ * Message body compression. The Java producer compresses with `java.util.zip.Deflater(level)`: a zlib
+ * stream (RFC 1950: header, deflate data, adler32), which is Node's `deflateSync`, not `deflateRaw`
+ * and not gzip. LZ4 (frame format) and ZSTD would need dependencies this project does not take;
+ * configuring them is refused, and bodies that arrive compressed with them are left as they are.
+ */
+
+/** Java `compressLevel` default (system property `rocketmq.message.compressLevel`). */
+export const DEFAULT_COMPRESS_LEVEL = 5;
+/** Refuse to inflate beyond this by default: a few bytes must not become gigabytes. */
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+/**
+ * Refuse to inflate more than this across all the records of one body (a pull returns up to 32
+ * messages of at most 4 MiB each): many small bombs in one body add up.
+ */
+export const DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES = 128 * 1024 * 1024;
+
+export const SUPPORTED_COMPRESSION_TYPES: readonly CompressionType[] = ['ZLIB'];
+
+export function isCompressionSupported(type: CompressionType): boolean {
+  return type === 'ZLIB';
+}
+
+/** Throws the configuration error for LZ4/ZSTD (or anything unknown). */
+export function checkCompressionType(type: unknown, path = 'compressType'): asserts type is 'ZLIB' {
+  if (type === 'ZLIB') return;
+  const known = type === 'LZ4' || type === 'ZSTD';
+  const message = known
+    ? `compressType ${type} is not supported by rocketmq-ts (no LZ4/ZSTD codec without a native or extra dependency); use ZLIB`
+    : `Unsupported compress type name: ${String(type)}`;
+  throw new InvalidConfigError(message, [{ path, message }]);
+}
+
+/** zlib stream (RFC 1950) at `level` 0..9, as `java.util.zip.Deflater(level)` writes it. */
+export function zlibCompress(body: Uint8Array, level: number = DEFAULT_COMPRESS_LEVEL): Buffer {
+  return deflateSync(body, { level });
+}
+
+/** Inflates a zlib stream; a corrupt stream or one larger than `maxOutputBytes` is a protocol error. */
+export function zlibDecompress(body: Uint8Array, maxOutputBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES): Buffer {
+  try {
+    return inflateSync(body, { maxOutputLength: maxOutputBytes });
+  } catch (e) {
+    throw new RemotingProtocolError(`cannot inflate zlib body: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Compresses with `type`; only ZLIB is implemented. */
+export function compress(body: Uint8Array, type: CompressionType, level: number = DEFAULT_COMPRESS_LEVEL): Buffer {
+  checkCompressionType(type);
+  return zlibCompress(body, level);
+}
+
+/**
+ * Decompresses a body compressed with `type`, or returns undefined when `type` is one this client
+ * cannot decode (LZ4, ZSTD), so the caller can keep the body compressed.
+ */
+export function decompress(
+  body: Uint8Array,
+  type: CompressionType,
+  maxOutputBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
+): Buffer | undefined {
+  if (type !== 'ZLIB') return undefined;
+  return zlibDecompress(body, maxOutputBytes);
+}

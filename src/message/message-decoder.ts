@@ -1,0 +1,189 @@
+import { RemotingProtocolError } from '../errors';
+import { ByteReader } from '../remoting/protocol/byte-reader';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES, decompress } from './compression';
+import { Message } from './message';
+import { MessageConst } from './message-const';
+import { bytesToIp, createOffsetMessageId } from './message-id';
+import { string2messageProperties } from './message-properties';
+import { MessageSysFlag, getCompressionType } from './message-sys-flag';
+
+/** Stored-message magic of V1 records: the topic length is one byte. */
+export const MESSAGE_MAGIC_CODE = -626843481;
+/** Stored-message magic of V2 records (topics longer than 127 bytes): the topic length is two bytes. */
+export const MESSAGE_MAGIC_CODE_V2 = -626843477;
+
+/** Bytes of a record with an empty body, topic and properties, IPv4 hosts, V1 magic. */
+const MIN_RECORD_BYTES = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 1 + 2;
+
+export interface HostAddress {
+  ip: string;
+  port: number;
+  /** `ip:port`, the IPv6 ip in brackets. */
+  address: string;
+}
+
+function hostAddress(ipBytes: Buffer, port: number): HostAddress {
+  const ip = bytesToIp(ipBytes);
+  return { ip, port, address: ipBytes.length === 4 ? `${ip}:${port}` : `[${ip}]:${port}` };
+}
+
+const NO_HOST: HostAddress = { ip: '0.0.0.0', port: 0, address: '0.0.0.0:0' };
+
+/**
+ * A message as the broker stores it (Java `MessageExt` / `MessageClientExt`): what a pull, a lookup or
+ * a transaction check-back hands over.
+ */
+export class MessageExt extends Message {
+  brokerName: string | undefined;
+  queueId = 0;
+  storeSize = 0;
+  bodyCRC = 0;
+  queueOffset = 0n;
+  commitLogOffset = 0n;
+  /** As stored, minus the compressed bit when the body was inflated here. */
+  sysFlag = 0;
+  bornTimestamp = 0;
+  bornHost: HostAddress = NO_HOST;
+  storeTimestamp = 0;
+  storeHost: HostAddress = NO_HOST;
+  reconsumeTimes = 0;
+  preparedTransactionOffset = 0n;
+  /** The broker's id: store host + commit-log offset (protocol.md 6.2). */
+  offsetMsgId = '';
+
+  /** The client id (`UNIQ_KEY`) when the message has one, else the offset id, as Java's `MessageClientExt`. */
+  get msgId(): string {
+    return this.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? this.offsetMsgId;
+  }
+
+  /** True while the body is still compressed (decompression off, or LZ4/ZSTD, which this client cannot inflate). */
+  get isBodyCompressed(): boolean {
+    return (this.sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0;
+  }
+}
+
+export interface DecodeOptions {
+  /** Java `decodeReadBody`. Default true. */
+  readBody?: boolean;
+  /** Java `decodeDecompressBody`. Default true. */
+  decompressBody?: boolean;
+  /** Bound on an inflated body. Default 64 MiB. */
+  maxDecompressedBytes?: number;
+  /** Bound on the bodies inflated across all records of one `decodeMessageExts` call. Default 128 MiB. */
+  maxTotalDecompressedBytes?: number;
+}
+
+/** What is left of the total inflate allowance while the records of one body decode. */
+interface InflateAllowance {
+  remaining: number;
+  readonly total: number;
+}
+
+/**
+ * Decodes the record at `offset` (Java `MessageDecoder.decode`, protocol.md 5.6) and returns it with
+ * the offset of the next record. Every field is read within the record's own TOTALSIZE, so malformed
+ * input gives a `RemotingProtocolError` and never reads past the buffer.
+ */
+export function decodeMessageExtAt(
+  buf: Buffer,
+  offset: number,
+  options: DecodeOptions = {},
+  allowance?: InflateAllowance,
+): { message: MessageExt; next: number } {
+  const available = buf.length - offset;
+  if (available < 4) throw new RemotingProtocolError(`truncated stored message: ${available} bytes at ${offset}`);
+  const storeSize = buf.readInt32BE(offset);
+  if (storeSize < MIN_RECORD_BYTES || storeSize > available) {
+    throw new RemotingProtocolError(
+      `bad stored message TOTALSIZE ${storeSize} at ${offset} (${available} bytes left, minimum ${MIN_RECORD_BYTES})`,
+    );
+  }
+  const r = new ByteReader(buf, offset + 4, offset + storeSize);
+  const magic = r.int32('MAGICCODE');
+  if (magic !== MESSAGE_MAGIC_CODE && magic !== MESSAGE_MAGIC_CODE_V2) {
+    throw new RemotingProtocolError(`Invalid magicCode ${magic} at ${offset}`);
+  }
+  const m = new MessageExt('', Buffer.alloc(0));
+  m.storeSize = storeSize;
+  m.bodyCRC = r.int32('BODYCRC');
+  m.queueId = r.int32('QUEUEID');
+  m.flag = r.int32('FLAG');
+  m.queueOffset = r.int64('QUEUEOFFSET');
+  m.commitLogOffset = r.int64('PHYSICALOFFSET');
+  let sysFlag = r.int32('SYSFLAG');
+  m.bornTimestamp = Number(r.int64('BORNTIMESTAMP'));
+  const bornIp = r.bytes((sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) === 0 ? 4 : 16, 'BORNHOST');
+  m.bornHost = hostAddress(bornIp, r.int32('BORNHOST port'));
+  m.storeTimestamp = Number(r.int64('STORETIMESTAMP'));
+  const storeIp = r.bytes((sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) === 0 ? 4 : 16, 'STOREHOST');
+  const storePort = r.int32('STOREHOST port');
+  m.storeHost = hostAddress(storeIp, storePort);
+  m.reconsumeTimes = r.int32('RECONSUMETIMES');
+  m.preparedTransactionOffset = r.int64('PREPARED TRANSACTION OFFSET');
+
+  const bodyLen = r.int32('BODYLEN');
+  if (bodyLen < 0) throw new RemotingProtocolError(`negative BODYLEN ${bodyLen} at ${offset}`);
+  const rawBody = r.bytes(bodyLen, 'BODY');
+  if (options.readBody !== false && bodyLen > 0) {
+    let body: Buffer = Buffer.from(rawBody);
+    if ((sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0 && options.decompressBody !== false) {
+      const inflated = inflateWithin(body, sysFlag, options, allowance);
+      if (inflated !== undefined) {
+        body = inflated;
+        sysFlag &= ~MessageSysFlag.COMPRESSED_FLAG;
+      }
+    }
+    m.body = body;
+  }
+  m.sysFlag = sysFlag;
+
+  const topicLen = magic === MESSAGE_MAGIC_CODE ? r.int8('TOPICLEN') : r.int16('TOPICLEN');
+  if (topicLen < 0) throw new RemotingProtocolError(`negative TOPICLEN ${topicLen} at ${offset}`);
+  m.topic = r.utf8(topicLen, 'TOPIC');
+  const propLen = r.int16('PROPERTIESLEN');
+  if (propLen < 0) throw new RemotingProtocolError(`negative PROPERTIESLEN ${propLen} at ${offset}`);
+  m.setPropertiesUnchecked(string2messageProperties(propLen > 0 ? r.utf8(propLen, 'PROPERTIES') : ''));
+  m.offsetMsgId = createOffsetMessageId(storeIp, storePort, m.commitLogOffset);
+  return { message: m, next: offset + storeSize };
+}
+
+/** Inflates one record's body within the per-body bound and what is left of the total allowance. */
+function inflateWithin(body: Buffer, sysFlag: number, options: DecodeOptions, allowance: InflateAllowance | undefined): Buffer | undefined {
+  const perBody = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  if (allowance === undefined || allowance.remaining >= perBody) {
+    const inflated = decompress(body, getCompressionType(sysFlag), perBody);
+    if (inflated !== undefined && allowance !== undefined) allowance.remaining -= inflated.length;
+    return inflated;
+  }
+  let inflated: Buffer | undefined;
+  try {
+    inflated = decompress(body, getCompressionType(sysFlag), allowance.remaining);
+  } catch (err) {
+    throw new RemotingProtocolError(`stored messages inflate to more than ${allowance.total} bytes in total`, { cause: err });
+  }
+  if (inflated !== undefined) allowance.remaining -= inflated.length;
+  return inflated;
+}
+
+/** Exactly one stored message at the start of `buf`. */
+export function decodeMessageExt(buf: Buffer, options: DecodeOptions = {}): MessageExt {
+  return decodeMessageExtAt(buf, 0, options).message;
+}
+
+/**
+ * Every stored message of a body, in order (Java `MessageDecoder.decodes`). The bodies inflated
+ * here share one allowance (`maxTotalDecompressedBytes`): this is the consumer's hot path, and a
+ * body of many small zlib bombs must not add up to gigabytes.
+ */
+export function decodeMessageExts(buf: Buffer, options: DecodeOptions = {}): MessageExt[] {
+  const out: MessageExt[] = [];
+  const total = options.maxTotalDecompressedBytes ?? DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES;
+  const allowance: InflateAllowance = { remaining: total, total };
+  let pos = 0;
+  while (pos < buf.length) {
+    const { message, next } = decodeMessageExtAt(buf, pos, options, allowance);
+    out.push(message);
+    pos = next;
+  }
+  return out;
+}
