@@ -20,11 +20,12 @@ export {
   AccessDeniedError,
   RequestTimeoutError,
 } from './errors';
-export type { Logger, LogLevel, LogFields } from './logger';
+export type { Logger, LoggerLike, LogLevel, LogFields } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
 
 export { DefaultMQProducer } from './producer/default-mq-producer';
-export type { ProducerOptions } from './producer/producer-config';
+export type { ProducerOptions } from './producer/producer-options';
+export type { ClientOptions } from './client/client-options';
 export type { SendOptions } from './producer/send-options';
 export { Message } from './message/message';
 export type { MessageBody, MessageOptions } from './message/message';
@@ -61,5 +62,5 @@ export type { SessionCredentialsInit } from './client/session-credentials';
 // Pop consumption (RocketMQ 5.x).
 export { SimpleConsumer } from './consumer/pop/simple-consumer';
 export { MessageView } from './consumer/pop/message-view';
-export type { SimpleConsumerOptions, FilterExpression } from './consumer/pop/simple-consumer-config';
+export type { SimpleConsumerOptions, FilterExpression } from './consumer/pop/simple-consumer-options';
 export { BrokerFeatureNotSupportedError } from './errors';

@@ -1,25 +1,13 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { lazy, zod } from '../../lazy-zod';
 import { clientConfigShape, parseConfig, refineClientConfig } from '../../client/client-config';
 import type { RPCHook } from '../../remoting/rpc-hook';
+import type { FilterExpression, SimpleConsumerOptions } from './simple-consumer-options';
 
 /**
- * SimpleConsumer options: every client option (client-config.ts) plus these, strict. The shape and
- * defaults follow the official gRPC clients' SimpleConsumer (`awaitDuration` 30 s, `receive(10, 15 s)`):
- * | option | default | source |
- * |---|---|---|
- * | consumerGroup | required | gRPC `consumerGroup` |
- * | subscriptions | `{}` | gRPC `subscriptions` (topic -> filter expression) |
- * | awaitDurationMs | 30000 | gRPC `awaitDuration`: the long-polling time of one receive |
- * | consumeFromWhere | `CONSUME_FROM_LAST_OFFSET` | Java `ConsumeInitMode.MAX`, what the 5.x proxy asks for |
- * | rpcHook | none | Java constructor argument (ACL) |
+ * The SimpleConsumer options' schema: validation, defaults and bounds. What each option means is documented
+ * on `SimpleConsumerOptions` (simple-consumer-options.ts).
  */
-
-/** A filter expression: a tag expression (`'*'`, `'TagA || TagB'`) or an SQL92 one. */
-export interface FilterExpression {
-  expression: string;
-  /** Default `TAG`. */
-  type?: 'TAG' | 'SQL92';
-}
 
 const INT32_MAX = 0x7fffffff;
 
@@ -29,41 +17,48 @@ function isRpcHook(v: unknown): v is RPCHook {
   return typeof h.doBeforeRequest === 'function' && typeof h.doAfterResponse === 'function';
 }
 
-export const filterExpressionSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ expression: z.string().min(1), type: z.enum(['TAG', 'SQL92']).optional() }),
-]);
+/** A filter expression as `subscribe()` and `subscriptions` accept it. */
+export const filterExpressionSchema = lazy(() => {
+  const z = zod();
+  return z.union([z.string().min(1), z.strictObject({ expression: z.string().min(1), type: z.enum(['TAG', 'SQL92']).optional() })]);
+});
 
-const subscriptionsSchema = z
-  .union([z.record(z.string(), filterExpressionSchema), z.map(z.string(), filterExpressionSchema)])
-  .default({})
-  .transform((v): Map<string, FilterExpression> => {
-    const entries = v instanceof Map ? [...v] : Object.entries(v);
-    return new Map(entries.map(([t, f]) => [t, typeof f === 'string' ? { expression: f, type: 'TAG' } : { type: 'TAG', ...f }]));
-  })
-  .describe("Topic -> filter expression: a tag expression string ('*' for all) or { expression, type }");
+export const simpleConsumerConfigShape = lazy(() => {
+  const z = zod();
+  const filter = filterExpressionSchema();
+  return {
+    consumerGroup: z.string().min(1),
+    subscriptions: z
+      .union([z.record(z.string(), filter), z.map(z.string(), filter)])
+      .default({})
+      .transform((v): Map<string, FilterExpression> => {
+        const entries = v instanceof Map ? [...v] : Object.entries(v);
+        return new Map(entries.map(([t, f]) => [t, typeof f === 'string' ? { expression: f, type: 'TAG' } : { type: 'TAG', ...f }]));
+      }),
+    awaitDurationMs: z.number().int().min(0).max(INT32_MAX).default(30_000),
+    consumeFromWhere: z.enum(['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET']).default('CONSUME_FROM_LAST_OFFSET'),
+    rpcHook: z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
+  };
+});
 
-export const simpleConsumerConfigShape = {
-  consumerGroup: z.string().min(1).describe('The consumer group (required)'),
-  subscriptions: subscriptionsSchema,
-  awaitDurationMs: z.number().int().min(0).max(INT32_MAX).default(30_000).describe('Long-polling time of one receive'),
-  consumeFromWhere: z
-    .enum(['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET'])
-    .default('CONSUME_FROM_LAST_OFFSET')
-    .describe('Where a group that never consumed a queue starts (the broker keeps the offset after that)'),
-  rpcHook: z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
-};
+export const SimpleConsumerOptionsSchema = lazy(() =>
+  zod()
+    .strictObject({ ...clientConfigShape(), ...simpleConsumerConfigShape() })
+    .superRefine(refineClientConfig),
+);
 
-export const SimpleConsumerOptionsSchema = z
-  .strictObject({ ...clientConfigShape, ...simpleConsumerConfigShape })
-  .superRefine(refineClientConfig);
+export type { SimpleConsumerOptions, FilterExpression };
 
-/** What users pass to `new SimpleConsumer(...)`. */
-export type SimpleConsumerOptions = z.input<typeof SimpleConsumerOptionsSchema>;
+type SchemaInput = z.input<ReturnType<typeof SimpleConsumerOptionsSchema>>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time: the documented interface and the schema accept exactly the same keys and values. */
+const documentedOptionsMatchSchema: Same<SimpleConsumerOptions, SchemaInput> & Same<keyof SimpleConsumerOptions, keyof SchemaInput> = true;
+void documentedOptionsMatchSchema;
+
 /** The validated settings, defaults filled in. */
-export type SimpleConsumerConfig = z.output<typeof SimpleConsumerOptionsSchema>;
+export type SimpleConsumerConfig = z.output<ReturnType<typeof SimpleConsumerOptionsSchema>>;
 
 /** `SimpleConsumerOptionsSchema` through `parseConfig`: an `InvalidConfigError` naming every bad or unknown key. */
 export function parseSimpleConsumerOptions(input: unknown): SimpleConsumerConfig {
-  return parseConfig(SimpleConsumerOptionsSchema, input, 'simple consumer options');
+  return parseConfig(SimpleConsumerOptionsSchema(), input, 'simple consumer options');
 }

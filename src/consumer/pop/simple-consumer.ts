@@ -158,7 +158,7 @@ export class SimpleConsumer implements MQConsumerInner {
 
   /** Adds or replaces a subscription (`'*'`, a tag expression, or `{ expression, type: 'SQL92' }`). */
   async subscribe(topic: string, filter: string | FilterExpression = '*'): Promise<void> {
-    const parsed = filterExpressionSchema.safeParse(filter);
+    const parsed = filterExpressionSchema().safeParse(filter);
     if (!parsed.success) throw new InvalidArgumentError(`invalid filter expression for topic ${topic}`);
     const sd = this.putSubscription(topic, typeof parsed.data === 'string' ? { expression: parsed.data } : parsed.data);
     if (this.state === 'RUNNING') {

@@ -221,7 +221,9 @@ function portFree(port: number): Promise<boolean> {
 /** A name-server port N and a broker port L with N, L-2, L, L+1 all free. */
 export async function findFreePorts(): Promise<{ namesrvPort: number; brokerPort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 20000) * 2;
+    // Below Linux's ephemeral range (32768+): a port there that is free now can be handed to some outgoing
+    // connection during the seconds the JVMs take to bind it (seen as a broker BindException under load).
+    const base = 20000 + Math.floor(Math.random() * 6000) * 2;
     const namesrvPort = base;
     const brokerPort = base + 10;
     const needed = [namesrvPort, brokerPort - 2, brokerPort, brokerPort + 1];

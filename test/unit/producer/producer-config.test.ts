@@ -79,6 +79,6 @@ describe('ProducerOptionsSchema', () => {
   });
 
   it('is strict at the top level', () => {
-    expect(ProducerOptionsSchema.safeParse({ x: 1 }).success).toBe(false);
+    expect(ProducerOptionsSchema().safeParse({ x: 1 }).success).toBe(false);
   });
 });
