@@ -52,6 +52,23 @@ export type {
   EndTransactionContext,
 } from './producer/transaction-listener';
 export type { MessageExt } from './message/message-decoder';
+export { DefaultMQPushConsumer } from './consumer/default-mq-push-consumer';
+export type { MessageSelector, MessageHandler } from './consumer/default-mq-push-consumer';
+export type { PushConsumerOptions } from './consumer/consumer-config';
+export { ConsumeConcurrentlyStatus } from './consumer/consume-message-concurrently-service';
+export type {
+  ConsumeConcurrentlyContext,
+  MessageListenerConcurrently,
+} from './consumer/consume-message-concurrently-service';
+export {
+  AllocateMessageQueueAveragely,
+  AllocateMessageQueueAveragelyByCircle,
+  AllocateMessageQueueConsistentHash,
+  AllocateMessageQueueByMachineRoom,
+  AllocateMessageQueueByConfig,
+  AllocateMachineRoomNearby,
+} from './consumer/rebalance';
+export type { AllocateMessageQueueStrategy, MachineRoomResolver } from './consumer/rebalance';
 export { createReplyMessage, getReplyToClient } from './producer/request-reply';
 export type { RequestOptions } from './producer/request-reply';
 export type { RequestCallback } from './producer/request-response-future';

@@ -2,6 +2,7 @@ import type * as tls from 'node:tls';
 import { z } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from '../errors';
 import type { Logger } from '../logger';
+import type { RPCHook } from '../remoting/rpc-hook';
 import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/protocol/frame-decoder';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from '../remoting/protocol/remoting-command';
@@ -122,6 +123,15 @@ export const clientConfigShape = {
 };
 
 export const ClientConfigSchema = z.strictObject(clientConfigShape);
+
+function isRpcHook(v: unknown): v is RPCHook {
+  if (typeof v !== 'object' || v === null) return false;
+  const h = v as Record<string, unknown>;
+  return typeof h.doBeforeRequest === 'function' && typeof h.doAfterResponse === 'function';
+}
+
+/** The `rpcHook` option of producers and consumers (ACL signing and the like). */
+export const rpcHookOption = z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional();
 
 /** What users pass (every key optional). */
 export type ClientConfigInput = z.input<typeof ClientConfigSchema>;

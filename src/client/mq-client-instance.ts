@@ -6,7 +6,7 @@ import type { RPCHook } from '../remoting/rpc-hook';
 import { getDefaultLogger } from '../logger';
 import { effectiveNamespace, effectiveTls, type ClientConfig } from './client-config';
 import { ClientRemotingProcessor } from './client-remoting-processor';
-import { createHeartbeatData, type HeartbeatData } from './heartbeat-data';
+import { createHeartbeatData, type ConsumerData, type HeartbeatData } from './heartbeat-data';
 import type { MessageQueue } from './message-queue';
 import type { MQConsumerInner } from './mq-consumer-inner';
 import type { MQProducerInner } from './mq-producer-inner';
@@ -15,7 +15,7 @@ import { RETRY_GROUP_TOPIC_PREFIX } from '../message/namespace';
 import { MQClientAPI } from './mq-client-api';
 import { NamespaceRpcHook } from './namespace-rpc-hook';
 import { topicRouteDataChanged } from './route/route-change';
-import { topicRouteData2TopicPublishInfo } from './route/topic-publish-info';
+import { topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo } from './route/topic-publish-info';
 import { cloneTopicRouteData, MASTER_ID, type TopicRouteData } from './route/topic-route-data';
 import { ScheduledTask } from './scheduled-task';
 import type { ServiceState } from './service-state';
@@ -23,6 +23,10 @@ import { TimedLock } from './timed-lock';
 
 /** Java `MQClientInstance.LOCK_TIMEOUT_MILLIS`. */
 const LOCK_TIMEOUT_MS = 3000;
+/** Java `ClientConfig.persistConsumerOffsetInterval`. */
+const PERSIST_CONSUMER_OFFSET_INTERVAL_MS = 5000;
+/** Java `RebalanceService` wait interval (`rocketmq.client.rebalance.waitInterval`). */
+const REBALANCE_INTERVAL_MS = 20_000;
 
 
 /**
@@ -75,6 +79,8 @@ export class MQClientInstance {
   private readonly routeFetches = new Map<string, Promise<boolean>>();
   private readonly tasks: ScheduledTask[];
   private heartbeatCount = 0;
+  private rebalanceRun: Promise<void> | undefined;
+  private rebalanceAgain = false;
   private shutdownPromise: Promise<void> | undefined;
   private readonly onConnected = (addr: string): void => {
     void this.onChannelActive(addr);
@@ -118,6 +124,8 @@ export class MQClientInstance {
         await this.cleanOfflineBroker();
         await this.sendHeartbeatToAllBrokerWithLock();
       }, this.log),
+      new ScheduledTask('persistAllConsumerOffset', 10_000, PERSIST_CONSUMER_OFFSET_INTERVAL_MS, () => this.persistAllConsumerOffset(), this.log),
+      new ScheduledTask('rebalanceService', REBALANCE_INTERVAL_MS, REBALANCE_INTERVAL_MS, () => this.doRebalance(), this.log),
     ];
   }
 
@@ -180,12 +188,59 @@ export class MQClientInstance {
     );
   }
 
+  /** Java `registerConsumer`: false when the group is already registered in this instance. */
+  registerConsumer(group: string, consumer: MQConsumerInner): boolean {
+    if (this.consumerTable.has(group)) {
+      this.log.warn('the consumer group exist already', { group });
+      return false;
+    }
+    this.consumerTable.set(group, consumer);
+    return true;
+  }
+
+  /** Removes the group and sends UNREGISTER_CLIENT for it to every known broker address. */
+  async unregisterConsumer(group: string): Promise<void> {
+    this.consumerTable.delete(group);
+    await this.unregisterClient(undefined, group);
+  }
+
+  /** Java `RebalanceService.wakeup` / `rebalanceImmediately`: one rebalance now (runs that overlap are merged). */
+  rebalanceImmediately(): Promise<void> {
+    if (this.rebalanceRun) {
+      this.rebalanceAgain = true;
+      return this.rebalanceRun;
+    }
+    this.rebalanceRun = (async () => {
+      do {
+        this.rebalanceAgain = false;
+        await this.doRebalance();
+      } while (this.rebalanceAgain && this.state === 'RUNNING');
+    })().finally(() => (this.rebalanceRun = undefined));
+    return this.rebalanceRun;
+  }
+
+  /** Java `doRebalance`: every consumer, errors logged. */
+  async doRebalance(): Promise<void> {
+    for (const [group, c] of [...this.consumerTable]) {
+      try {
+        await c.doRebalance();
+      } catch (err) {
+        this.log.error('doRebalance failed', { group, err });
+      }
+    }
+  }
+
+  /** Java `persistAllConsumerOffset`. */
+  async persistAllConsumerOffset(): Promise<void> {
+    for (const c of [...this.consumerTable.values()]) await c.persistConsumerOffset();
+  }
+
   /**
    * Java `MQClientInstance.shutdown`: only once no producer but the inner one is left. Unregisters the
    * inner producer, stops every timer, closes every connection and leaves the registry.
    */
   shutdown(): Promise<void> {
-    if (this.producerTable.size > 1) return Promise.resolve();
+    if (this.producerTable.size > 1 || this.consumerTable.size > 0) return Promise.resolve();
     if (this.state !== 'RUNNING') return this.shutdownPromise ?? Promise.resolve();
     this.state = 'SHUTDOWN_ALREADY';
     // Leave the registry at once, so a producer started meanwhile gets a fresh instance.
@@ -196,6 +251,7 @@ export class MQClientInstance {
     this.shutdownPromise = (async () => {
       this.remotingClient.off('connected', this.onConnected);
       await Promise.all(this.tasks.map((t) => t.stop()));
+      await this.rebalanceRun;
       await this.unregisterProducer(CLIENT_INNER_PRODUCER_GROUP);
       await this.remotingClient.shutdown();
       this.log.info('the client factory shutdown OK', { clientId: this.clientId });
@@ -209,6 +265,7 @@ export class MQClientInstance {
   async updateAllTopicRouteInfoFromNameServer(): Promise<void> {
     const topics = new Set<string>();
     for (const p of this.producerTable.values()) for (const t of p.getPublishTopicList()) topics.add(t);
+    for (const c of this.consumerTable.values()) for (const sd of c.subscriptions()) topics.add(sd.topic);
     // Like Java, a transport failure aborts the rest of this round (the scheduler logs it).
     for (const topic of topics) await this.updateTopicRouteInfoFromNameServer(topic);
   }
@@ -256,6 +313,10 @@ export class MQClientInstance {
       const info = topicRouteData2TopicPublishInfo(topic, route);
       info.haveTopicRouterInfo = true;
       for (const p of this.producerTable.values()) p.updateTopicPublishInfo(topic, info);
+      if (this.consumerTable.size > 0) {
+        const subscribeInfo = topicRouteData2TopicSubscribeInfo(topic, route);
+        for (const c of this.consumerTable.values()) c.updateTopicSubscribeInfo(topic, subscribeInfo);
+      }
       this.topicRouteTable.set(topic, cloneTopicRouteData(route));
       return true;
     } catch (err) {
@@ -277,6 +338,7 @@ export class MQClientInstance {
 
   private isNeedUpdateTopicRouteInfo(topic: string): boolean {
     for (const p of this.producerTable.values()) if (p.isPublishTopicNeedUpdate(topic)) return true;
+    for (const c of this.consumerTable.values()) if (c.isSubscribeTopicNeedUpdate(topic)) return true;
     return false;
   }
 
@@ -308,6 +370,44 @@ export class MQClientInstance {
     return this.brokerAddrTable.get(brokerName)?.get(MASTER_ID);
   }
 
+  /**
+   * Java `findBrokerAddressInSubscribe`: the address of `brokerId` of a broker, else (unless
+   * `onlyThisBroker`) any address of it; `slave` says whether that is not the master.
+   */
+  findBrokerAddressInSubscribe(brokerName: string, brokerId: number, onlyThisBroker: boolean): { brokerAddr: string; slave: boolean } | undefined {
+    const addrs = this.brokerAddrTable.get(brokerName);
+    if (!addrs || addrs.size === 0) return undefined;
+    const exact = addrs.get(brokerId);
+    if (exact !== undefined) return { brokerAddr: exact, slave: brokerId !== MASTER_ID };
+    if (onlyThisBroker) return undefined;
+    const [id, addr] = addrs.entries().next().value as [number, string];
+    return { brokerAddr: addr, slave: id !== MASTER_ID };
+  }
+
+  /** Java `findBrokerAddrByTopic`: an address of a broker of the topic (a random one, as Java). */
+  findBrokerAddrByTopic(topic: string): string | undefined {
+    const route = this.topicRouteTable.get(topic);
+    if (!route || route.brokerDatas.length === 0) return undefined;
+    const bd = route.brokerDatas[Math.floor(Math.random() * route.brokerDatas.length)]!;
+    return bd.brokerAddrs.get(MASTER_ID) ?? bd.brokerAddrs.values().next().value;
+  }
+
+  /** Java `findConsumerIdList`: the members of `group` as a broker of `topic` knows them. */
+  async findConsumerIdList(topic: string, group: string): Promise<string[] | undefined> {
+    let addr = this.findBrokerAddrByTopic(topic);
+    if (addr === undefined) {
+      await this.updateTopicRouteInfoFromNameServer(topic);
+      addr = this.findBrokerAddrByTopic(topic);
+    }
+    if (addr === undefined) return undefined;
+    try {
+      return await this.api.getConsumerIdListByGroup(addr, group, this.config.mqClientApiTimeoutMs);
+    } catch (err) {
+      this.log.warn('getConsumerIdListByGroup failed', { addr, group, err });
+      return undefined;
+    }
+  }
+
   /** Static topics are not supported, so the queue's own broker name. */
   getBrokerNameFromMessageQueue(mq: MessageQueue): string {
     return mq.brokerName;
@@ -316,12 +416,20 @@ export class MQClientInstance {
   // ------------------------------------------------------------ heartbeats
 
   private prepareHeartbeatData(): HeartbeatData {
-    return createHeartbeatData(this.clientId, this.producerTable.keys());
+    const consumers: ConsumerData[] = [...this.consumerTable.values()].map((c) => ({
+      groupName: c.groupName(),
+      consumeType: c.consumeType(),
+      messageModel: c.messageModel(),
+      consumeFromWhere: c.consumeFromWhere(),
+      subscriptionDataSet: [...c.subscriptions()],
+      unitMode: c.isUnitMode(),
+    }));
+    return createHeartbeatData(this.clientId, this.producerTable.keys(), consumers);
   }
 
   /**
    * Java `sendHeartbeatToAllBrokerWithLock`: a try-lock that never waits (an overlapping call skips
-   * and returns false). Masters only, since this client has no consumers. Failures are logged.
+   * and returns false). Masters only unless a consumer is registered (slaves serve pulls). Failures are logged.
    */
   async sendHeartbeatToAllBrokerWithLock(): Promise<boolean> {
     if (!this.heartbeatLock.tryLockNow()) {

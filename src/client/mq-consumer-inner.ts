@@ -1,7 +1,8 @@
+import type { ConsumeFromWhere, ConsumeType, MessageModel } from './heartbeat-data';
 import type { MessageQueue } from './message-queue';
+import type { SubscriptionData } from './subscription-data';
 
-/** Java `ConsumeType`. */
-export type ConsumeType = 'CONSUME_ACTIVELY' | 'CONSUME_PASSIVELY' | 'CONSUME_POP';
+export type { ConsumeType } from './heartbeat-data';
 
 /**
  * What a client instance needs to know of a registered consumer (Java `MQConsumerInner`). Defined by
@@ -13,7 +14,10 @@ export type ConsumeType = 'CONSUME_ACTIVELY' | 'CONSUME_PASSIVELY' | 'CONSUME_PO
 export interface MQConsumerInner {
   groupName(): string;
   consumeType(): ConsumeType;
-  subscriptions(): Iterable<string>;
+  messageModel(): MessageModel;
+  consumeFromWhere(): ConsumeFromWhere;
+  /** The subscriptions as heartbeats carry them (the `%RETRY%<group>` one included in clustering). */
+  subscriptions(): Iterable<SubscriptionData>;
   doRebalance(): Promise<void>;
   persistConsumerOffset(): Promise<void>;
   updateTopicSubscribeInfo(topic: string, queues: ReadonlySet<MessageQueue>): void;

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { clientConfigShape, parseConfig } from '../client/client-config';
-import type { RPCHook } from '../remoting/rpc-hook';
+import { clientConfigShape, parseConfig, rpcHookOption } from '../client/client-config';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code';
 import { DEFAULT_COMPRESS_LEVEL } from '../message/compression';
 import { DEFAULT_LATENCY_MAX_MS, DEFAULT_NOT_AVAILABLE_DURATION_MS } from './latency-fault-tolerance';
@@ -36,12 +35,6 @@ import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/
  */
 
 const INT32_MAX = 0x7fffffff;
-
-function isRpcHook(v: unknown): v is RPCHook {
-  if (typeof v !== 'object' || v === null) return false;
-  const h = v as Record<string, unknown>;
-  return typeof h.doBeforeRequest === 'function' && typeof h.doAfterResponse === 'function';
-}
 
 const msArray = z.array(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1);
 
@@ -83,7 +76,7 @@ export const producerConfigShape = {
     .default(100 * 1024 * 1024),
   latencyMaxMs: msArray.default(() => [...DEFAULT_LATENCY_MAX_MS]),
   notAvailableDurationMs: msArray.default(() => [...DEFAULT_NOT_AVAILABLE_DURATION_MS]),
-  rpcHook: z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
+  rpcHook: rpcHookOption,
   enableTrace: z.boolean().default(false).describe('Send a Pub (and EndTransaction) trace record per send to the trace topic'),
   traceTopic: z.string().optional().describe('Trace topic; blank or absent means RMQ_SYS_TRACE_TOPIC'),
 };

@@ -36,6 +36,14 @@ const EXPECTED_EXPORTS = [
   'selectMessageQueueByHash',
   'selectMessageQueueByRandom',
   'silentLogger',
+  'DefaultMQPushConsumer',
+  'ConsumeConcurrentlyStatus',
+  'AllocateMessageQueueAveragely',
+  'AllocateMessageQueueAveragelyByCircle',
+  'AllocateMessageQueueConsistentHash',
+  'AllocateMessageQueueByMachineRoom',
+  'AllocateMessageQueueByConfig',
+  'AllocateMachineRoomNearby',
 ];
 
 test('src/index.ts exports exactly the public API', () => {
