@@ -234,6 +234,10 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       await factory.updateTopicRouteInfoFromNameServer(topic).catch((err: unknown) => this.log.warn('route of a subscribed topic failed', { topic, err }));
     }
     await factory.sendHeartbeatToAllBrokerWithLock();
+    // The heartbeat makes the broker create %RETRY%<group>: ask for the routes still missing once more.
+    for (const topic of this.rebalanceImpl.subscriptionInner.keys()) {
+      if (this.isSubscribeTopicNeedUpdate(topic)) await factory.updateTopicRouteInfoFromNameServer(topic).catch(() => false);
+    }
     await factory.rebalanceImmediately();
     this.log.info('the consumer start OK', { group: this.consumerGroup });
   }
