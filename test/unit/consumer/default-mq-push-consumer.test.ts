@@ -1,0 +1,83 @@
+import { silentLogger } from '../../../src/logger';
+import { DefaultMQPushConsumer } from '../../../src/consumer/default-mq-push-consumer';
+import { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
+import { RequestCode } from '../../../src/remoting/protocol/request-code';
+import { startFakeCluster, until } from '../../helpers/fake-rocketmq';
+import { ext, serveConsumer, type Cluster } from '../../helpers/fake-consumer-broker';
+
+describe('DefaultMQPushConsumer with an in-process broker', () => {
+  let cluster: Cluster;
+  let consumer: DefaultMQPushConsumer | undefined;
+
+  beforeEach(async () => {
+    cluster = await startFakeCluster(1);
+    cluster.ns.setRoute('T', cluster.brokers);
+    cluster.ns.setRoute('%RETRY%G', cluster.brokers, 1);
+  });
+
+  afterEach(async () => {
+    await consumer?.shutdown();
+    consumer = undefined;
+    await cluster.close();
+  });
+
+  test('heartbeat carries the subscriptions and %RETRY%<group>; every message reaches the handler; shutdown commits with checked requests and unregisters', async () => {
+    let clientId = '';
+    const broker = serveConsumer(cluster, () => [clientId]);
+    const got: string[] = [];
+    consumer = new DefaultMQPushConsumer({ consumerGroup: 'G', namesrvAddr: cluster.ns.addr, logger: silentLogger, instanceName: 'unit1' });
+    consumer.subscribe('T', 'TagA || TagB');
+    consumer.registerMessageListener(async (msgs) => {
+      got.push(...msgs.map((m) => m.msgId));
+      return 'CONSUME_SUCCESS';
+    });
+    // The member list is whatever client id the heartbeat names.
+    broker.onHeartbeat = (ctx) => {
+      clientId = JSON.parse(ctx.request.body!.toString()).clientID;
+      ctx.respond();
+    };
+    await consumer.start();
+    await until(() => got.length === 12, 'twelve messages');
+    const hb = JSON.parse(broker.requests(RequestCode.HEART_BEAT).at(-1)!.body!.toString());
+    expect(hb.consumerDataSet).toHaveLength(1);
+    const cd = hb.consumerDataSet[0];
+    expect(cd).toMatchObject({ groupName: 'G', consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING', consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET' });
+    expect(cd.subscriptionDataSet.map((s: { topic: string; subString: string }) => [s.topic, s.subString]).sort()).toEqual([
+      ['%RETRY%G', '*'],
+      ['T', 'TagA || TagB'],
+    ]);
+    const pull = broker.requests(RequestCode.PULL_MESSAGE)[0]!;
+    expect(pull.extFields).toMatchObject({ consumerGroup: 'G', suspendTimeoutMillis: '15000', maxMsgNums: '32', bname: 'broker-a', expressionType: 'TAG' });
+
+    await consumer.shutdown();
+    consumer = undefined;
+    const commits = broker.requests(RequestCode.UPDATE_CONSUMER_OFFSET).filter((r) => r.extFields!.topic === 'T');
+    const last = new Map(commits.map((r) => [r.extFields!.queueId, r.extFields!.commitOffset]));
+    expect(Object.fromEntries(last)).toEqual({ 0: '3', 1: '3', 2: '3', 3: '3' });
+    expect(commits.every((r) => !r.isOneway)).toBe(true);
+    expect(broker.requests(RequestCode.UNREGISTER_CLIENT).some((r) => r.extFields!.consumerGroup === 'G')).toBe(true);
+  });
+
+  test('NOTIFY_CONSUMER_IDS_CHANGED rebalances at once: a new member takes half of the queues', async () => {
+    let ids: string[] = [];
+    const broker = serveConsumer(cluster, () => ids);
+    broker.onHeartbeat = (ctx) => {
+      const id = JSON.parse(ctx.request.body!.toString()).clientID as string;
+      if (!ids.includes(id)) ids = [id];
+      ctx.respond();
+    };
+    consumer = new DefaultMQPushConsumer({ consumerGroup: 'G', namesrvAddr: cluster.ns.addr, logger: silentLogger, instanceName: 'unit2' });
+    consumer.subscribe('T');
+    consumer.registerMessageListener(async () => 'CONSUME_SUCCESS');
+    await consumer.start();
+    const owned = () => [...consumer!.impl.rebalanceImpl.processQueueTable.values()].filter((e) => e.mq.topic === 'T').length;
+    expect(owned()).toBe(4);
+    // Another member sorts after ours: we keep queues 0 and 1.
+    ids = [ids[0]!, '~other@member'];
+    const listRequests = broker.requests(RequestCode.GET_CONSUMER_LIST_BY_GROUP).length;
+    const notify = new RemotingCommand({ code: RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, extFields: ext({ consumerGroup: 'G' }), flag: 2 });
+    void broker.server.sendRequest(notify);
+    await until(() => owned() === 2, 'two queues after the notification', 3000);
+    expect(broker.requests(RequestCode.GET_CONSUMER_LIST_BY_GROUP).length).toBeGreaterThan(listRequests);
+  });
+});
