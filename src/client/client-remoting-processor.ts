@@ -1,8 +1,11 @@
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import type { ProcessorContext } from '../remoting/request-processor';
 
-/** Answers one broker-initiated request; null for no answer (oneway requests). */
-export type ServerRequestHandler = (request: RemotingCommand, ctx: ProcessorContext) => RemotingCommand | null;
+/** Answers one broker-initiated request (possibly later); null for no answer (oneway requests). */
+export type ServerRequestHandler = (
+  request: RemotingCommand,
+  ctx: ProcessorContext,
+) => RemotingCommand | null | Promise<RemotingCommand | null>;
 
 /** The part of the remoting client the processor registers with. */
 export interface ProcessorRegistrar {

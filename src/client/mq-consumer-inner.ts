@@ -1,3 +1,5 @@
+import type { MessageExt } from '../message/message-decoder';
+import type { ConsumeMessageDirectlyResult } from './body/consume-message-directly-result';
 import type { ConsumeFromWhere, ConsumeType, MessageModel } from './heartbeat-data';
 import type { MessageQueue } from './message-queue';
 import type { SubscriptionData } from './subscription-data';
@@ -23,4 +25,6 @@ export interface MQConsumerInner {
   updateTopicSubscribeInfo(topic: string, queues: ReadonlySet<MessageQueue>): void;
   isSubscribeTopicNeedUpdate(topic: string): boolean;
   isUnitMode(): boolean;
+  /** CONSUME_MESSAGE_DIRECTLY (an admin's `queryMsgById -g -d`): run the listener on one message, commit nothing. */
+  consumeMessageDirectly?(msg: MessageExt, brokerName: string | undefined): Promise<ConsumeMessageDirectlyResult>;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { CMResult, ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
 import type { MessageModel } from '../client/heartbeat-data';
 import type { MessageQueue } from '../client/message-queue';
 import { MessageConst } from '../message/message-const';
@@ -169,6 +170,26 @@ export class ConsumeMessageConcurrentlyService {
       const offset = pq.removeMessage([m]);
       if (offset >= 0n && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
     }
+  }
+
+  /**
+   * Java `consumeMessageDirectly`: the listener on one message an admin sent, outside the process queues:
+   * nothing is sent back or committed, the outcome is reported.
+   */
+  async consumeMessageDirectly(msg: MessageExt, mq: MessageQueue): Promise<ConsumeMessageDirectlyResult> {
+    const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: 0x7fffffff };
+    this.resetRetryAndNamespace([msg]);
+    const begin = Date.now();
+    let consumeResult: CMResult;
+    let remark: string | undefined;
+    try {
+      const status: unknown = await this.listener([msg], context);
+      consumeResult = status === 'CONSUME_SUCCESS' ? 'CR_SUCCESS' : status === 'RECONSUME_LATER' ? 'CR_LATER' : 'CR_RETURN_NULL';
+    } catch (err) {
+      consumeResult = 'CR_THROW_EXCEPTION';
+      remark = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    }
+    return { order: false, autoCommit: true, consumeResult, ...(remark !== undefined ? { remark } : {}), spentTimeMills: Date.now() - begin };
   }
 
   /** Stops starting handlers and waits up to `awaitMs` for the running ones. */

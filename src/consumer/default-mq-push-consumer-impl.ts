@@ -3,7 +3,8 @@ import { getDefaultLogger, type Logger } from '../logger';
 import { defaultClientIP } from '../client/client-ip';
 import { effectiveNamespace } from '../client/client-config';
 import type { ConsumeFromWhere, ConsumeType, MessageModel } from '../client/heartbeat-data';
-import type { MessageQueue } from '../client/message-queue';
+import { MessageQueue } from '../client/message-queue';
+import type { ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
 import type { MQClientInstance } from '../client/mq-client-instance';
 import { MQClientManager } from '../client/mq-client-manager';
 import type { MQConsumerInner } from '../client/mq-consumer-inner';
@@ -13,8 +14,8 @@ import { buildSubscriptionData, type SubscriptionData } from '../client/subscrip
 import type { MessageExt } from '../message/message-decoder';
 import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../message/namespace';
 import { checkGroup, checkTopic } from '../message/validators';
-import { RequestCode } from '../remoting/protocol/request-code';
 import { computePullFromWhere } from './compute-pull-from-where';
+import { registerConsumerRequestHandlers } from './consumer-request-handlers';
 import { ConsumeMessageConcurrentlyService, type MessageListenerConcurrently } from './consume-message-concurrently-service';
 import type { PushConsumerConfig } from './consumer-config';
 import type { ProcessQueue } from './process-queue';
@@ -222,10 +223,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       this.state = 'CREATE_JUST';
       throw new InvalidArgumentError(`The consumer group[${this.consumerGroup}] has been created before, specify another name please.`);
     }
-    factory.clientRemotingProcessor.registerHandler(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, () => {
-      void factory.rebalanceImmediately();
-      return null;
-    });
+    registerConsumerRequestHandlers(factory, this.log);
     factory.start();
     this.cleanExpiredTask = new ScheduledTask('cleanExpireMsg', this.config.consumeTimeoutMs, this.config.consumeTimeoutMs, () => this.cleanExpireMsg(), this.log);
     this.cleanExpiredTask.start();
@@ -283,6 +281,12 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
 
   private async cleanExpireMsg(): Promise<void> {
     for (const { mq, pq } of [...this.rebalanceImpl.processQueueTable.values()]) await this.consumeService?.cleanExpiredMsg(pq as ProcessQueue, mq);
+  }
+
+  consumeMessageDirectly(msg: MessageExt, brokerName: string | undefined): Promise<ConsumeMessageDirectlyResult> {
+    const service = this.consumeService;
+    if (!service) throw new ClientStateError(this.state, 'The consumer is not started');
+    return service.consumeMessageDirectly(msg, new MessageQueue(msg.topic, brokerName ?? '', msg.queueId));
   }
 
   suspend(): void {

@@ -1,6 +1,8 @@
 import { silentLogger } from '../../../src/logger';
 import { DefaultMQPushConsumer } from '../../../src/consumer/default-mq-push-consumer';
 import { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
+import { MessageExt } from '../../../src/message/message-decoder';
+import { encodeMessageExts } from '../../../src/message/stored-message-encoder';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
 import { startFakeCluster, until } from '../../helpers/fake-rocketmq';
 import { ext, serveConsumer, type Cluster } from '../../helpers/fake-consumer-broker';
@@ -79,5 +81,41 @@ describe('DefaultMQPushConsumer with an in-process broker', () => {
     void broker.server.sendRequest(notify);
     await until(() => owned() === 2, 'two queues after the notification', 3000);
     expect(broker.requests(RequestCode.GET_CONSUMER_LIST_BY_GROUP).length).toBeGreaterThan(listRequests);
+  });
+
+  test('CONSUME_MESSAGE_DIRECTLY runs the listener on the message and answers its outcome; an unknown group gets SYSTEM_ERROR', async () => {
+    let ids: string[] = [];
+    const broker = serveConsumer(cluster, () => ids);
+    broker.onHeartbeat = (ctx) => {
+      ids = [JSON.parse(ctx.request.body!.toString()).clientID as string];
+      ctx.respond();
+    };
+    const seen: string[] = [];
+    consumer = new DefaultMQPushConsumer({ consumerGroup: 'G', namesrvAddr: cluster.ns.addr, logger: silentLogger, instanceName: 'unit3' });
+    consumer.subscribe('T');
+    consumer.registerMessageListener(async (msgs) => {
+      seen.push(...msgs.map((m) => m.body.toString()));
+      if (msgs[0]!.body.toString() === 'boom') throw new Error('handler failed');
+      return 'CONSUME_SUCCESS';
+    });
+    await consumer.start();
+    const direct = async (group: string, body: string) => {
+      const m = new MessageExt('T', Buffer.from(body));
+      const request = new RemotingCommand({
+        code: RequestCode.CONSUME_MESSAGE_DIRECTLY,
+        extFields: ext({ consumerGroup: group, clientId: ids[0]!, msgId: 'X', brokerName: 'broker-a' }),
+        body: encodeMessageExts([m]),
+      });
+      return broker.server.sendRequest(request);
+    };
+    const ok = (await direct('G', 'direct'))!;
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.body!.toString())).toMatchObject({ autoCommit: true, consumeResult: 'CR_SUCCESS', order: false });
+    const thrown = (await direct('G', 'boom'))!;
+    expect(JSON.parse(thrown.body!.toString()).consumeResult).toBe('CR_THROW_EXCEPTION');
+    expect(seen).toContain('direct');
+    const unknown = (await direct('nope', 'x'))!;
+    expect(unknown.code).toBe(1);
+    expect(unknown.remark).toContain('nope');
   });
 });

@@ -1,0 +1,40 @@
+import type { Logger } from '../logger';
+import { encodeConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
+import type { MQClientInstance } from '../client/mq-client-instance';
+import { decodeMessageExt } from '../message/message-decoder';
+import { ConsumeMessageDirectlyResultRequestHeader, createResponseCommand, decodeCommandCustomHeader } from '../remoting/header';
+import type { RemotingCommand } from '../remoting/protocol/remoting-command';
+import { RequestCode } from '../remoting/protocol/request-code';
+import { ResponseCode } from '../remoting/protocol/response-code';
+
+/**
+ * The broker-to-client requests a consumer answers (Java `ClientRemotingProcessor`), registered with the
+ * instance's registry at start. They dispatch by group over the instance's consumers, so one registration
+ * serves every consumer of the instance.
+ */
+export function registerConsumerRequestHandlers(factory: MQClientInstance, log: Logger): void {
+  const processor = factory.clientRemotingProcessor;
+  processor.registerHandler(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, () => {
+    void factory.rebalanceImmediately();
+    return null;
+  });
+  processor.registerHandler(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => consumeMessageDirectly(factory, log, req));
+}
+
+async function consumeMessageDirectly(factory: MQClientInstance, log: Logger, request: RemotingCommand): Promise<RemotingCommand> {
+  const header = decodeCommandCustomHeader(request, ConsumeMessageDirectlyResultRequestHeader);
+  const consumer = factory.consumerTable.get(header.consumerGroup);
+  if (!consumer?.consumeMessageDirectly) {
+    return createResponseCommand(ResponseCode.SYSTEM_ERROR, `The Consumer Group <${header.consumerGroup}> not exist in this consumer`);
+  }
+  try {
+    const msg = decodeMessageExt(request.body ?? Buffer.alloc(0));
+    const result = await consumer.consumeMessageDirectly(msg, header.msgBrokerName);
+    const response = createResponseCommand(ResponseCode.SUCCESS);
+    response.body = encodeConsumeMessageDirectlyResult(result);
+    return response;
+  } catch (err) {
+    log.warn('consumeMessageDirectly failed', { group: header.consumerGroup, err });
+    return createResponseCommand(ResponseCode.SYSTEM_ERROR, `consumeMessageDirectly failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
