@@ -2,7 +2,13 @@ import type { Logger } from '../logger';
 import { encodeConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
 import type { MQClientInstance } from '../client/mq-client-instance';
 import { decodeMessageExt } from '../message/message-decoder';
-import { ConsumeMessageDirectlyResultRequestHeader, createResponseCommand, decodeCommandCustomHeader } from '../remoting/header';
+import { ConsumerRunningInfoProps, encodeConsumerRunningInfo } from '../client/body/consumer-running-info';
+import {
+  ConsumeMessageDirectlyResultRequestHeader,
+  createResponseCommand,
+  decodeCommandCustomHeader,
+  GetConsumerRunningInfoRequestHeader,
+} from '../remoting/header';
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { RequestCode } from '../remoting/protocol/request-code';
 import { ResponseCode } from '../remoting/protocol/response-code';
@@ -19,6 +25,26 @@ export function registerConsumerRequestHandlers(factory: MQClientInstance, log: 
     return null;
   });
   processor.registerHandler(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => consumeMessageDirectly(factory, log, req));
+  processor.registerHandler(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => consumerRunningInfo(factory, req));
+}
+
+/** Java's `CURRENT_VERSION` as `MQVersion.getVersionDesc` names it (the client speaks 5.3.3's protocol). */
+const CLIENT_VERSION_DESC = 'V5_3_3';
+
+/** Java `MQClientInstance.consumerRunningInfo`: the consumer's info plus the instance's properties. */
+function consumerRunningInfo(factory: MQClientInstance, request: RemotingCommand): RemotingCommand {
+  const header = decodeCommandCustomHeader(request, GetConsumerRunningInfoRequestHeader);
+  const consumer = factory.consumerTable.get(header.consumerGroup);
+  if (!consumer?.consumerRunningInfo) {
+    return createResponseCommand(ResponseCode.SYSTEM_ERROR, `The Consumer Group <${header.consumerGroup}> not exist in this consumer`);
+  }
+  const info = consumer.consumerRunningInfo();
+  info.properties[ConsumerRunningInfoProps.PROP_NAMESERVER_ADDR] = factory.config.namesrvAddr.join(';');
+  info.properties[ConsumerRunningInfoProps.PROP_CONSUME_TYPE] = consumer.consumeType();
+  info.properties[ConsumerRunningInfoProps.PROP_CLIENT_VERSION] = CLIENT_VERSION_DESC;
+  const response = createResponseCommand(ResponseCode.SUCCESS);
+  response.body = encodeConsumerRunningInfo(info);
+  return response;
 }
 
 async function consumeMessageDirectly(factory: MQClientInstance, log: Logger, request: RemotingCommand): Promise<RemotingCommand> {

@@ -5,6 +5,8 @@ import { effectiveNamespace } from '../client/client-config';
 import type { ConsumeFromWhere, ConsumeType, MessageModel } from '../client/heartbeat-data';
 import { MessageQueue } from '../client/message-queue';
 import type { ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
+import type { ConsumerRunningInfo } from '../client/body/consumer-running-info';
+import { buildConsumerRunningInfo } from './consumer-running-info-builder';
 import type { MQClientInstance } from '../client/mq-client-instance';
 import { MQClientManager } from '../client/mq-client-manager';
 import type { MQConsumerInner } from '../client/mq-consumer-inner';
@@ -287,6 +289,20 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     const service = this.consumeService;
     if (!service) throw new ClientStateError(this.state, 'The consumer is not started');
     return service.consumeMessageDirectly(msg, new MessageQueue(msg.topic, brokerName ?? '', msg.queueId));
+  }
+
+  /** Java `DefaultMQPushConsumerImpl.consumerRunningInfo` (`mqadmin consumerStatus`). */
+  consumerRunningInfo(): ConsumerRunningInfo {
+    return buildConsumerRunningInfo({
+      config: this.config,
+      consumerGroup: this.consumerGroup,
+      instanceName: this.instanceName,
+      strategyName: this.strategy.name,
+      startTimestamp: this.consumerStartTimestamp,
+      offsets: this.store?.cloneOffsetTable() ?? new Map(),
+      processQueues: [...this.rebalanceImpl.processQueueTable.values()],
+      subscriptions: [...this.rebalanceImpl.subscriptionInner.values()],
+    });
   }
 
   suspend(): void {

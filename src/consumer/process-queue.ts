@@ -64,6 +64,11 @@ export class ProcessQueue {
     return this.lastKey - this.firstKey()!;
   }
 
+  /** Highest offset held, undefined when empty. */
+  lastOffset(): bigint | undefined {
+    return this.msgs.size > 0 ? this.lastKey : undefined;
+  }
+
   firstKey(): bigint | undefined {
     return this.msgs.keys().next().value;
   }

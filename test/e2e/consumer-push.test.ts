@@ -9,7 +9,7 @@ import { silentLogger } from '../../src/logger';
 import { MQClientAPI } from '../../src/client/mq-client-api';
 import { MessageQueue } from '../../src/client/message-queue';
 import { RemotingClient } from '../../src/remoting/remoting-client';
-import { describeBroker, namesrvAddr, uniqueName } from './helpers/broker';
+import { admin, describeBroker, namesrvAddr, uniqueName } from './helpers/broker';
 import { eventually, TopicReader } from './helpers/feature-support';
 
 jest.setTimeout(180_000);
@@ -201,5 +201,27 @@ describeBroker('DefaultMQPushConsumer against a real broker', () => {
     });
     await eventually(async () => (again.length >= second.length ? true : undefined), 'the new messages', 60_000);
     expect(again.sort()).toEqual(second.map((r) => r.msgId).sort());
+  });
+
+  test('mqadmin consumerStatus shows the running consumer; queryMsgById -g -d has it consume one message directly', async () => {
+    const topic = await newTopic('rmqts_push_admin');
+    const group = uniqueName('rmqts_push_admin_g');
+    const [sent] = await sendAll([new Message(topic, 'direct me', { tags: 'X' })]);
+    const bodies: string[] = [];
+    const c = consumer({ consumerGroup: group, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+    c.subscribe(topic, '*');
+    await c.consume(async (m) => {
+      bodies.push(m.body.toString());
+    });
+    await eventually(async () => (bodies.length === 1 ? true : undefined), 'the message', 60_000);
+    const clientId = c.impl.clientInstance.clientId;
+    const status = await admin('consumerStatus', '-g', group, '-i', clientId);
+    expect(status).toContain('#Consumer Properties#');
+    expect(status).toMatch(/PROP_CONSUME_TYPE\s*: CONSUME_PASSIVELY/);
+    expect(status).toContain(`Topic: ${topic}`);
+    expect(status).toMatch(new RegExp(`${topic}\\s+broker-a\\s+\\d+`));
+    const direct = await admin('queryMsgById', '-t', topic, '-i', sent!.offsetMsgId, '-g', group, '-d', clientId);
+    expect(direct).toMatch(/CR_SUCCESS/);
+    expect(bodies).toEqual(['direct me', 'direct me']);
   });
 });
