@@ -30,4 +30,6 @@ export interface MQConsumerInner {
   consumeMessageDirectly?(msg: MessageExt, brokerName: string | undefined): Promise<ConsumeMessageDirectlyResult>;
   /** GET_CONSUMER_RUNNING_INFO (`mqadmin consumerStatus`): the consumer's own part; the instance adds its properties. */
   consumerRunningInfo?(): ConsumerRunningInfo;
+  /** RESET_CONSUMER_CLIENT_OFFSET (`mqadmin resetOffsetByTime`): pause, drop the queues, set and persist, resume. */
+  resetOffset?(topic: string, offsets: ReadonlyArray<{ mq: MessageQueue; offset: bigint }>): Promise<void>;
 }

@@ -8,7 +8,10 @@ import {
   createResponseCommand,
   decodeCommandCustomHeader,
   GetConsumerRunningInfoRequestHeader,
+  ResetOffsetRequestHeader,
 } from '../remoting/header';
+import { MessageQueue } from '../client/message-queue';
+import { parseResetOffsetBody } from '../client/body/reset-offset-body';
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { RequestCode } from '../remoting/protocol/request-code';
 import { ResponseCode } from '../remoting/protocol/response-code';
@@ -26,6 +29,28 @@ export function registerConsumerRequestHandlers(factory: MQClientInstance, log: 
   });
   processor.registerHandler(RequestCode.CONSUME_MESSAGE_DIRECTLY, (req) => consumeMessageDirectly(factory, log, req));
   processor.registerHandler(RequestCode.GET_CONSUMER_RUNNING_INFO, (req) => consumerRunningInfo(factory, req));
+  processor.registerHandler(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (req) => {
+    void resetOffset(factory, log, req);
+    return null;
+  });
+}
+
+/** Java `ClientRemotingProcessor.resetOffset` (oneway): the body's offset table, or (5.x) one queue in the header. */
+async function resetOffset(factory: MQClientInstance, log: Logger, request: RemotingCommand): Promise<void> {
+  try {
+    const header = decodeCommandCustomHeader(request, ResetOffsetRequestHeader);
+    const consumer = factory.consumerTable.get(header.group);
+    if (!consumer?.resetOffset) return;
+    let offsets: Array<{ mq: MessageQueue; offset: bigint }> = [];
+    if (request.body && request.body.length > 0) offsets = parseResetOffsetBody(request.body);
+    else if (header.queueId >= 0 && header.offset !== undefined && header.brokerName !== undefined) {
+      offsets = [{ mq: new MessageQueue(header.topic, header.brokerName, header.queueId), offset: header.offset }];
+    }
+    log.info('reset offset requested by the broker', { topic: header.topic, group: header.group, queues: offsets.length });
+    await consumer.resetOffset(header.topic, offsets);
+  } catch (err) {
+    log.warn('reset offset failed', { err });
+  }
 }
 
 /** Java's `CURRENT_VERSION` as `MQVersion.getVersionDesc` names it (the client speaks 5.3.3's protocol). */

@@ -30,6 +30,8 @@ import { sendMessageBack } from './send-message-back';
 import type { OffsetStore } from './store/offset-store';
 import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
 
+/** How long a reset waits for pull answers in flight before it persists the new offsets. */
+const RESET_OFFSET_SETTLE_MS = 1000;
 /** Java `MixAll.DEFAULT_MAX_RECONSUME_TIMES` for concurrent consumption. */
 const DEFAULT_MAX_RECONSUME_TIMES = 16;
 
@@ -303,6 +305,34 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       processQueues: [...this.rebalanceImpl.processQueueTable.values()],
       subscriptions: [...this.rebalanceImpl.subscriptionInner.values()],
     });
+  }
+
+  /**
+   * Java `MQClientInstance.resetOffset`: suspend, drop the named queues of `topic` (their handlers can no
+   * longer commit), let answers in flight land, set and persist the new offsets (checked), release the queues,
+   * resume: the next rebalance takes them again from the new offsets. Java waits 10 s for handlers to finish;
+   * here dropped queues never commit, so a short settle is enough.
+   */
+  async resetOffset(topic: string, offsets: ReadonlyArray<{ mq: MessageQueue; offset: bigint }>): Promise<void> {
+    const wanted = new Map(offsets.filter((o) => o.mq.topic === topic).map((o) => [o.mq.key(), o.offset]));
+    this.suspend();
+    try {
+      for (const { mq, pq } of this.rebalanceImpl.processQueueTable.values()) {
+        if (!wanted.has(mq.key())) continue;
+        pq.dropped = true;
+        pq.clear();
+      }
+      await new Promise<void>((r) => setTimeout(r, RESET_OFFSET_SETTLE_MS).unref());
+      for (const [key, { mq }] of [...this.rebalanceImpl.processQueueTable]) {
+        const offset = wanted.get(key);
+        if (offset === undefined) continue;
+        this.offsetStore.updateOffset(mq, offset, false);
+        await this.removeUnnecessaryMessageQueue(mq);
+        this.rebalanceImpl.processQueueTable.delete(key);
+      }
+    } finally {
+      this.resume();
+    }
   }
 
   suspend(): void {

@@ -224,4 +224,22 @@ describeBroker('DefaultMQPushConsumer against a real broker', () => {
     expect(direct).toMatch(/CR_SUCCESS/);
     expect(bodies).toEqual(['direct me', 'direct me']);
   });
+
+  test('mqadmin resetOffsetByTime rewinds a running consumer: it receives the messages again', async () => {
+    const topic = await newTopic('rmqts_push_reset');
+    const group = uniqueName('rmqts_push_reset_g');
+    const before = Date.now() - 60_000;
+    const sent = await sendAll(Array.from({ length: 8 }, (_, i) => new Message(topic, `r${i}`)));
+    const got: string[] = [];
+    const c = consumer({ consumerGroup: group, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+    c.subscribe(topic, '*');
+    await c.consume(async (m) => {
+      got.push(m.msgId);
+    });
+    await eventually(async () => (got.length === sent.length ? true : undefined), 'first pass', 60_000);
+    await admin('resetOffsetByTime', '-g', group, '-t', topic, '-s', String(before), '-f', 'true');
+    await eventually(async () => (got.length >= 2 * sent.length ? true : undefined), 'second pass after the reset', 60_000);
+    const ids = sent.map((r) => r.msgId).sort();
+    expect(got.slice(sent.length).sort()).toEqual(ids);
+  });
 });
