@@ -15,8 +15,8 @@ export function ext(fields: Record<string, string>) {
   return Object.assign(newExtFields(), fields);
 }
 
-function stored(queueId: number, offset: number): MessageExt {
-  const m = new MessageExt('T', Buffer.from(`m${queueId}-${offset}`));
+function stored(topic: string, queueId: number, offset: number): MessageExt {
+  const m = new MessageExt(topic, Buffer.from(`m${queueId}-${offset}`));
   m.queueId = queueId;
   m.queueOffset = BigInt(offset);
   m.putProperty('UNIQ_KEY', `U${queueId}-${offset}`);
@@ -37,7 +37,7 @@ export function serveConsumer(cluster: Cluster, members: () => string[]) {
     const offsets = ext({ suggestWhichBrokerId: '0', minOffset: '0', maxOffset: '3' });
     if (!served.has(queueId) && from === 0) {
       served.add(queueId);
-      const body = encodeMessageExts([0, 1, 2].map((o) => stored(queueId, o)));
+      const body = encodeMessageExts([0, 1, 2].map((o) => stored(ctx.request.extFields!.topic!, queueId, o)));
       ctx.respond({ code: 0, body, extFields: Object.assign(offsets, { nextBeginOffset: '3' }) });
     } else {
       ctx.respondLater(100, { code: ResponseCode.PULL_NOT_FOUND, extFields: Object.assign(offsets, { nextBeginOffset: String(from) }) });

@@ -118,4 +118,36 @@ describe('DefaultMQPushConsumer with an in-process broker', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.remark).toContain('nope');
   });
+
+  test('the rpcHook (ACL signing) sees every consumer request; namespace: the handler sees topics without it', async () => {
+    cluster.ns.setRoute('ns%T', cluster.brokers);
+    cluster.ns.setRoute('%RETRY%ns%G', cluster.brokers, 1);
+    let ids: string[] = [];
+    const broker = serveConsumer(cluster, () => ids);
+    broker.onHeartbeat = (ctx) => {
+      ids = [JSON.parse(ctx.request.body!.toString()).clientID as string];
+      ctx.respond();
+    };
+    const hooked = new Set<number>();
+    const topics = new Set<string>();
+    consumer = new DefaultMQPushConsumer({
+      consumerGroup: 'G',
+      namespace: 'ns',
+      namesrvAddr: cluster.ns.addr,
+      logger: silentLogger,
+      instanceName: 'unit4',
+      rpcHook: { doBeforeRequest: (_a, req) => void hooked.add(req.code), doAfterResponse: () => {} },
+    });
+    consumer.subscribe('T');
+    await consumer.consume(async (m) => {
+      topics.add(m.topic);
+    });
+    await until(() => topics.size > 0, 'a message');
+    expect([...topics]).toEqual(['T']);
+    for (const code of [RequestCode.HEART_BEAT, RequestCode.GET_CONSUMER_LIST_BY_GROUP, RequestCode.QUERY_CONSUMER_OFFSET, RequestCode.PULL_MESSAGE]) {
+      expect(hooked.has(code)).toBe(true);
+    }
+    const pull = broker.requests(RequestCode.PULL_MESSAGE)[0]!;
+    expect(pull.extFields).toMatchObject({ consumerGroup: 'ns%G', topic: 'ns%T' });
+  });
 });
