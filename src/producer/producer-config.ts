@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { clientConfigShape, parseConfig } from '../client/client-config';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code';
-import { DEFAULT_COMPRESS_LEVEL } from '../message/compression';
+import { compressionTypeProblem, DEFAULT_COMPRESS_LEVEL } from '../message/compression';
 import { DEFAULT_LATENCY_MAX_MS, DEFAULT_NOT_AVAILABLE_DURATION_MS } from './latency-fault-tolerance';
 import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/validators';
 
@@ -19,7 +19,7 @@ import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/
  * | sendMsgMaxTimeoutPerRequestMs | -1 (off) | `sendMsgMaxTimeoutPerRequest` |
  * | compressMsgBodyOverBytes | 4096 | `compressMsgBodyOverHowmuch` |
  * | compressLevel | 5 | `rocketmq.message.compressLevel` |
- * | compressType | `ZLIB` (LZ4/ZSTD refused: not implemented) | `rocketmq.message.compressType` |
+ * | compressType | `ZLIB`; `LZ4`; `ZSTD` where `node:zlib` has zstd (Node >= 22.15), else refused | `rocketmq.message.compressType` |
  * | retryTimesWhenSendFailed | 2 (3 sync attempts) | same |
  * | retryTimesWhenSendAsyncFailed | 2 | same |
  * | retryAnotherBrokerWhenNotStoreOK | false | same |
@@ -62,7 +62,10 @@ export const producerConfigShape = {
   compressLevel: z.number().int().min(-1).max(9).default(DEFAULT_COMPRESS_LEVEL),
   compressType: z
     .enum(['ZLIB', 'LZ4', 'ZSTD'])
-    .refine((v) => v === 'ZLIB', { error: 'LZ4 and ZSTD are not supported by rocketmq-ts; use ZLIB' })
+    .superRefine((v, ctx) => {
+      const problem = compressionTypeProblem(v);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .default('ZLIB'),
   retryTimesWhenSendFailed: z.number().int().min(0).max(1000).default(2),
   retryTimesWhenSendAsyncFailed: z.number().int().min(0).max(1000).default(2),

@@ -84,13 +84,8 @@ function receiveReplyMessage(log: Logger, request: RemotingCommand): RemotingCom
     let body = request.body ?? Buffer.alloc(0);
     let sysFlag = header.sysFlag ?? 0;
     if ((sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0) {
-      const inflated = decompress(body, getCompressionType(sysFlag), DEFAULT_MAX_DECOMPRESSED_BYTES);
-      if (inflated !== undefined) {
-        body = inflated;
-        sysFlag &= ~MessageSysFlag.COMPRESSED_FLAG;
-      } else {
-        log.warn('reply body compressed with an unsupported type; kept as is', { sysFlag });
-      }
+      body = decompress(body, getCompressionType(sysFlag), DEFAULT_MAX_DECOMPRESSED_BYTES);
+      sysFlag &= ~MessageSysFlag.COMPRESSED_FLAG;
     }
     msg.body = Buffer.from(body);
     msg.sysFlag = sysFlag;
