@@ -6,7 +6,7 @@
 import type * as tls from 'node:tls';
 import { BrokerResponseError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
-import { decodeMessageExts, type MessageExt } from '../../../src/message/message-decoder';
+import { decodeMessageExts, type DecodeOptions, type MessageExt } from '../../../src/message/message-decoder';
 import { masterAddr, decodeTopicRouteData, type TopicRouteData } from '../../../src/client/route/topic-route-data';
 import { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
@@ -20,6 +20,8 @@ const READER_GROUP = 'rmqts_feature_reader';
 export interface ReaderOptions {
   rpcHooks?: RPCHook[];
   tls?: tls.ConnectionOptions;
+  /** How pulled records are decoded (default: bodies inflated, inner batches unwrapped). */
+  decode?: DecodeOptions;
 }
 
 /** Polls `probe` until it returns something other than undefined, at most `timeoutMs`. */
@@ -46,8 +48,10 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
 export class TopicReader {
   readonly client: RemotingClient;
   private readonly offsets = new Map<string, number>();
+  private readonly decode: DecodeOptions;
 
   constructor(namesrvAddr: string, options: ReaderOptions = {}) {
+    this.decode = options.decode ?? {};
     this.client = new RemotingClient({
       namesrvAddrs: [namesrvAddr],
       logger: silentLogger,
@@ -105,7 +109,7 @@ export class TopicReader {
       const res = await this.client.invoke(addr, pullMessageRequest(READER_GROUP, topic, queueId, offset), 15_000);
       const next = Number(res.extFields?.nextBeginOffset ?? offset);
       if (res.code === ResponseCode.SUCCESS) {
-        messages.push(...decodeMessageExts(res.body ?? Buffer.alloc(0)));
+        messages.push(...decodeMessageExts(res.body ?? Buffer.alloc(0), this.decode));
         offset = next > offset ? next : max;
       } else if ((res.code === ResponseCode.PULL_OFFSET_MOVED || res.code === ResponseCode.PULL_NOT_FOUND) && next > offset) {
         offset = next;
