@@ -175,3 +175,19 @@ export function writeMessageQueueMap(entries: Iterable<readonly [MessageQueue, s
   for (const [mq, value] of entries) parts.push(`${messageQueueKeyJson(mq)}:${value}`);
   return `{${parts.join(',')}}`;
 }
+
+/**
+ * A double as fastjson writes it (Java's `Double.toString` form): `3.0`, `0.0`, `5.0E-4`, `1.23456785E7`;
+ * NaN and infinities as `null`.
+ */
+export function javaDoubleJson(d: number): string {
+  if (!Number.isFinite(d)) return 'null';
+  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(d);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(d);
+    return s.includes('.') ? s : `${s}.0`;
+  }
+  const [mantissa, exponent] = d.toExponential().split('e') as [string, string];
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
+}
