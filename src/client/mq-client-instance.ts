@@ -218,24 +218,31 @@ export class MQClientInstance {
    * a time per instance (3 s try-lock: a caller that cannot get it within 3 s skips, returning false);
    * concurrent callers for the same topic share one fetch. With `defaultTopicQueueNums` the TBW102
    * route is fetched, clamped, and stored as the route of `topic`. Response errors are logged and give
-   * false; transport errors are rethrown (Java rethrows them as IllegalStateException).
+   * false; transport errors are rethrown (Java rethrows them as IllegalStateException). `timeoutMs`
+   * (default `mqClientApiTimeoutMs`) bounds the wait for the lock and the lookup: a send passes what is
+   * left of its budget.
    */
-  updateTopicRouteInfoFromNameServer(topic: string, defaultTopicQueueNums?: number): Promise<boolean> {
+  updateTopicRouteInfoFromNameServer(topic: string, defaultTopicQueueNums?: number, timeoutMs?: number): Promise<boolean> {
     const key = defaultTopicQueueNums === undefined ? `T\u0000${topic}` : `D\u0000${topic}\u0000${defaultTopicQueueNums}`;
     const inFlight = this.routeFetches.get(key);
     if (inFlight) return inFlight;
-    const p = this.doUpdateTopicRoute(topic, defaultTopicQueueNums).finally(() => this.routeFetches.delete(key));
+    const p = this.doUpdateTopicRoute(topic, defaultTopicQueueNums, timeoutMs ?? this.config.mqClientApiTimeoutMs).finally(() =>
+      this.routeFetches.delete(key),
+    );
     this.routeFetches.set(key, p);
     return p;
   }
 
-  private async doUpdateTopicRoute(topic: string, defaultTopicQueueNums: number | undefined): Promise<boolean> {
-    if (!(await this.namesrvLock.tryLock(LOCK_TIMEOUT_MS))) {
-      this.log.warn(`updateTopicRouteInfoFromNameServer tryLock timeout ${LOCK_TIMEOUT_MS}ms`, { clientId: this.clientId });
+  private async doUpdateTopicRoute(topic: string, defaultTopicQueueNums: number | undefined, timeoutMs: number): Promise<boolean> {
+    const begin = Date.now();
+    const lockWaitMs = Math.min(LOCK_TIMEOUT_MS, timeoutMs);
+    if (!(await this.namesrvLock.tryLock(lockWaitMs))) {
+      this.log.warn(`updateTopicRouteInfoFromNameServer tryLock timeout ${lockWaitMs}ms`, { clientId: this.clientId });
       return false;
     }
     try {
-      const timeout = this.config.mqClientApiTimeoutMs;
+      const timeout = timeoutMs - (Date.now() - begin);
+      if (timeout <= 0) return false;
       let route: TopicRouteData;
       if (defaultTopicQueueNums !== undefined) {
         route = await this.api.getDefaultTopicRouteInfoFromNameServer(timeout);

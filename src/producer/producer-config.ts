@@ -50,7 +50,13 @@ export const producerConfigShape = {
   topics: z.array(z.string().min(1)).optional().describe('Topics whose routes are fetched at start'),
   createTopicKey: z.string().min(1).default(AUTO_CREATE_TOPIC_KEY_TOPIC),
   defaultTopicQueueNums: z.number().int().min(1).max(INT32_MAX).default(4),
-  sendMsgTimeoutMs: z.number().int().min(1).max(INT32_MAX).default(3000).describe('Total budget of one send, retries included'),
+  sendMsgTimeoutMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(INT32_MAX)
+    .default(3000)
+    .describe('Total budget of one send in ms, route lookup and retries included (sync, async, oneway)'),
   sendMsgMaxTimeoutPerRequestMs: z
     .number()
     .int()
