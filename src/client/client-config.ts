@@ -37,6 +37,7 @@ import { nameSrvAddrFromEndpoint, resolveNamespace } from '../message/namespace'
  * | serializeType | `JSON` | `rocketmq.serialize.type` |
  * | language | `OTHER` | Java sends `JAVA`; OTHER is known to every broker version (NODE_JS only to 5.3.2+) |
  * | version | 479 | `MQVersion.CURRENT_VERSION` of 5.3.3 |
+ * | logRepeatSummaryIntervalMs | 10000 | none (Java logs every occurrence) |
  */
 
 const INT32_MAX = 0x7fffffff;
@@ -119,6 +120,18 @@ export const clientConfigShape = {
     .default(DEFAULT_LANGUAGE),
   version: z.number().int().min(-32768).max(INT32_MAX).default(DEFAULT_REMOTING_VERSION),
   logger: z.custom<Logger>(isLogger, { error: 'expected a Logger (debug, info, warn, error, child)' }).optional(),
+  /**
+   * Identical info/warn/error events (same message, peer and error code) are logged once, then
+   * summarised with their count ("repeated N times between t1 and t2") every this many milliseconds,
+   * and at shutdown. 0 logs every occurrence. Default 10000. No Java equivalent (Java logs each one).
+   */
+  logRepeatSummaryIntervalMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(INT32_MAX)
+    .default(10_000)
+    .describe('Identical log events are logged once, then summarised with their count every this many ms; 0 logs each'),
 };
 
 export const ClientConfigSchema = z.strictObject(clientConfigShape);

@@ -1,6 +1,7 @@
 import { BrokerResponseError, ClientStateError, RemotingError } from '../errors';
 import { ResponseCode } from '../remoting/protocol/response-code';
 import type { Logger } from '../logger';
+import { LogDeduplicator } from '../log-deduplicator';
 import { RemotingClient } from '../remoting/remoting-client';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { getDefaultLogger } from '../logger';
@@ -70,6 +71,8 @@ export class MQClientInstance {
 
   private state: ServiceState = 'CREATE_JUST';
   private readonly log: Logger;
+  /** Condenses repeated events of this instance and its remoting client (a dead peer fails every call alike). */
+  private readonly logs: LogDeduplicator;
   private readonly namesrvLock = new TimedLock();
   private readonly heartbeatLock = new TimedLock();
   private readonly routeFetches = new Map<string, Promise<boolean>>();
@@ -83,7 +86,8 @@ export class MQClientInstance {
   constructor(config: ClientInstanceConfig, clientId: string, rpcHook?: RPCHook, private readonly onShutdown?: () => void) {
     this.config = { ...config, namesrvAddr: [...config.namesrvAddr] };
     this.clientId = clientId;
-    const logger = config.logger ?? getDefaultLogger();
+    this.logs = new LogDeduplicator(config.logger ?? getDefaultLogger(), config.logRepeatSummaryIntervalMs);
+    const logger = this.logs.logger;
     this.log = logger.child('MQClientInstance');
     // Java hook order: NamespaceRpcHook, then the user's hook (ACL signs after namespacing).
     const rpcHooks: RPCHook[] = [new NamespaceRpcHook(config.namespaceV2)];
@@ -199,6 +203,7 @@ export class MQClientInstance {
       await this.unregisterProducer(CLIENT_INNER_PRODUCER_GROUP);
       await this.remotingClient.shutdown();
       this.log.info('the client factory shutdown OK', { clientId: this.clientId });
+      this.logs.close();
     })();
     return this.shutdownPromise;
   }
@@ -266,10 +271,8 @@ export class MQClientInstance {
       this.topicRouteTable.set(topic, cloneTopicRouteData(route));
       return true;
     } catch (err) {
-      if (err instanceof RemotingError && err.code !== 'ERR_REMOTING_PROTOCOL') {
-        this.log.error('updateTopicRouteInfoFromNameServer failed', { topic, err });
-        throw err;
-      }
+      // Rethrown to the caller (a send, or the refresh task that logs it): not logged here too.
+      if (err instanceof RemotingError && err.code !== 'ERR_REMOTING_PROTOCOL') throw err;
       if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) && topic !== AUTO_CREATE_TOPIC_KEY_TOPIC) {
         // Java logs this at warn into its own log file; an unknown topic is the normal first step of
         // auto-creation, so only other failures are warnings here.

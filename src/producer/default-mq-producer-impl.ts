@@ -1,5 +1,6 @@
 import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError, TopicRouteNotFoundError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
+import { LogDeduplicator } from '../log-deduplicator';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { defaultClientIP } from '../client/client-ip';
 import { effectiveNamespace, type ClientConfig } from '../client/client-config';
@@ -50,6 +51,8 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   readonly retryResponseCodes: Set<number>;
   readonly faultStrategy: MQFaultStrategy;
   readonly log: Logger;
+  /** Condenses repeated send failures (one line per failed attempt would bury the first). */
+  private readonly logs: LogDeduplicator;
   /** Set by a transaction producer while it takes the broker's checks. */
   transactionCheckHandler: TransactionCheckHandler | undefined;
   private state: ServiceState = 'CREATE_JUST';
@@ -68,7 +71,8 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     this.producerGroup = config.producerGroup;
     this.instanceName = config.instanceName;
     this.retryResponseCodes = new Set(config.retryResponseCodes);
-    this.log = (config.logger ?? getDefaultLogger()).child('producer');
+    this.logs = new LogDeduplicator(config.logger ?? getDefaultLogger(), config.logRepeatSummaryIntervalMs);
+    this.log = this.logs.logger.child('producer');
     this.faultStrategy = new MQFaultStrategy({
       sendLatencyFaultEnable: config.sendLatencyFaultEnable,
       startDetectorEnable: config.startDetectorEnable,
@@ -215,6 +219,7 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     await factory.unregisterProducer(this.producerGroup);
     await factory.shutdown();
     this.log.info('the producer shutdown OK', { group: this.producerGroup });
+    this.logs.close();
   }
 
   makeSureStateOK(): void {
