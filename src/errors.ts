@@ -249,3 +249,18 @@ export class RequestTimeoutError extends ClientError {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/**
+ * A send still pending when `shutdown()` stopped waiting for it (`shutdownTimeoutMs`): it may or may not
+ * have been stored by the broker. Never retried by the client; resend only if duplicates are acceptable.
+ */
+export class SendOutcomeUnknownError extends RocketMQError {
+  readonly topic: string;
+  /** The message's unique id (UNIQ_KEY) when it had one by then. */
+  readonly msgId: string | undefined;
+  constructor(topic: string, msgId: string | undefined, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_SEND_OUTCOME_UNKNOWN', message, { retriable: false, ...options });
+    this.topic = topic;
+    this.msgId = msgId;
+  }
+}

@@ -1,4 +1,4 @@
-import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError, TopicRouteNotFoundError } from '../errors';
+import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError, SendOutcomeUnknownError, TopicRouteNotFoundError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
 import { LogDeduplicator } from '../log-deduplicator';
 import type { RPCHook } from '../remoting/rpc-hook';
@@ -20,6 +20,7 @@ import type { MessageQueueSelector } from './queue-selector';
 import { AsyncSendBackpressure } from './send-backpressure';
 import type { CheckForbiddenHook, CommunicationMode, SendMessageHook } from './send-hooks';
 import { SendHookRunner } from './send-hook-runner';
+import { InflightSends } from './inflight-sends';
 import { SendBudget } from './send-error-classifier';
 import { SendPipeline, throwIfAborted, type SendOutcome } from './send-pipeline';
 import type { OutgoingMessage } from './send-request-builder';
@@ -59,6 +60,10 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   private mQClientFactory: MQClientInstance | undefined;
   private readonly backpressure: AsyncSendBackpressure | undefined;
   private pipeline: SendPipeline | undefined;
+  /** Accepted sends not settled yet: shutdown waits for them (`shutdownTimeoutMs`). */
+  private readonly inflight = new InflightSends();
+  /** Set once shutdown stopped waiting: no attempt or retry starts after it. */
+  private abandoning = false;
   private detector: ScheduledTask | undefined;
   /** Mutable like Java's ClientConfig: start() rewrites instanceName and the group. */
   private instanceName: string;
@@ -156,6 +161,7 @@ export class DefaultMQProducerImpl implements MQProducerInner {
       retryResponseCodes: this.retryResponseCodes,
       log: this.log,
       findRoute: (topic, budget) => this.tryToFindTopicPublishInfo(topic, budget),
+      isClosing: () => this.abandoning,
     });
     factory.start();
     await this.initTopicRoute();
@@ -208,12 +214,28 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     this.detector.start();
   }
 
-  /** Java `DefaultMQProducerImpl.shutdown`: only from RUNNING; unregisters, then the instance decides. */
+  /**
+   * Java `DefaultMQProducerImpl.shutdown`, made graceful: new sends are refused at once, the sends in
+   * flight get up to `shutdownTimeoutMs` to settle, those still pending then fail with
+   * `SendOutcomeUnknownError` (no attempt or retry starts after that); then it unregisters, and the
+   * instance decides whether to close.
+   */
   async shutdown(): Promise<void> {
     if (this.state !== 'RUNNING') return;
     this.state = 'SHUTDOWN_ALREADY';
-    // Async sends still waiting for a permit fail now rather than at their timeout.
+    // Async sends still waiting for a permit were never sent: they fail now rather than at their timeout.
     this.backpressure?.close();
+    const inflight = this.inflight.size;
+    if (inflight > 0 && !(await this.inflight.drain(this.config.shutdownTimeoutMs))) {
+      this.abandoning = true;
+      const abandoned = this.inflight.abandon();
+      this.log.warn('shutdown: sends still in flight at shutdownTimeoutMs failed with SendOutcomeUnknownError', {
+        inflight,
+        abandoned,
+        shutdownTimeoutMs: this.config.shutdownTimeoutMs,
+      });
+    }
+    this.abandoning = true;
     const factory = this.factory;
     await this.detector?.stop();
     await factory.unregisterProducer(this.producerGroup);
@@ -287,11 +309,27 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     checkMessage({ topic: out.topic, body: out.msg.body, getUserProperty: (n) => out.msg.getUserProperty(n) }, this.config.maxMessageSize);
   }
 
+  /** Sync and oneway sends: refused unless RUNNING, tracked until settled (shutdown waits for them). */
+  send(out: OutgoingMessage, mode: 'SYNC' | 'ONEWAY', p: SendParams): Promise<SendOutcome> {
+    this.makeSureStateOK();
+    return this.inflight.track(this.dispatch(out, mode, p), () => this.outcomeUnknown(out));
+  }
+
+  private outcomeUnknown(out: OutgoingMessage): SendOutcomeUnknownError {
+    const msgId = out.msg.getProperty('UNIQ_KEY');
+    return new SendOutcomeUnknownError(
+      out.topic,
+      msgId,
+      `send to ${out.topic}${msgId ? ` (msgId ${msgId})` : ''} had not settled when the producer shut down ` +
+        `(shutdownTimeoutMs ${this.config.shutdownTimeoutMs}): the broker may or may not have stored it`,
+    );
+  }
+
   /**
-   * Every public send lands here. Sync and oneway return once done; async returns the pending
-   * completion (`SendOutcome.completion`) as soon as the request is handed to the connection.
+   * Every send lands here. Sync and oneway return once done; async returns the pending completion
+   * (`SendOutcome.completion`) as soon as the request is handed to the connection.
    */
-  async send(out: OutgoingMessage, mode: CommunicationMode, p: SendParams): Promise<SendOutcome> {
+  private async dispatch(out: OutgoingMessage, mode: CommunicationMode, p: SendParams): Promise<SendOutcome> {
     const budget = p.budget ?? new SendBudget(p.timeoutMs);
     this.check(out);
     throwIfAborted(p.signal);
@@ -335,8 +373,12 @@ export class DefaultMQProducerImpl implements MQProducerInner {
    * Java's async `send(msg, callback)` up to the hand-over: state check, the backpressure permits
    * (Java's BackpressureSendCallBack) and the budget check, then the send; settles with the broker's answer.
    */
-  async sendAsync(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
+  sendAsync(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
     this.makeSureStateOK();
+    return this.inflight.track(this.sendAsyncWithPermit(out, p, begin), () => this.outcomeUnknown(out));
+  }
+
+  private async sendAsyncWithPermit(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
     const budget = new SendBudget(p.timeoutMs, begin);
     if (!this.backpressure) return this.sendAsyncInBudget(out, p, budget);
     const ticket = await this.backpressure.acquire(out.msg.body.length, budget.deadline);
@@ -349,7 +391,7 @@ export class DefaultMQProducerImpl implements MQProducerInner {
 
   private async sendAsyncInBudget(out: OutgoingMessage, p: SendParams, budget: SendBudget): Promise<SendResult> {
     budget.check('DEFAULT ASYNC send');
-    const outcome = await this.send(out, 'ASYNC', { ...p, budget });
+    const outcome = await this.dispatch(out, 'ASYNC', { ...p, budget });
     return outcome.completion!;
   }
 

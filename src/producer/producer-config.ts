@@ -33,6 +33,7 @@ import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/
  * | rpcHook | none | constructor argument |
  * | enableTrace | false | `enableMsgTrace` (constructor argument) |
  * | traceTopic | `RMQ_SYS_TRACE_TOPIC` | `customizedTraceTopic` |
+ * | shutdownTimeoutMs | 5000 | none (Java's shutdown does not wait for sends in flight) |
  */
 
 const INT32_MAX = 0x7fffffff;
@@ -92,6 +93,18 @@ export const producerConfigShape = {
   rpcHook: z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
   enableTrace: z.boolean().default(false).describe('Send a Pub (and EndTransaction) trace record per send to the trace topic'),
   traceTopic: z.string().optional().describe('Trace topic; blank or absent means RMQ_SYS_TRACE_TOPIC'),
+  /**
+   * How long `shutdown()` waits, in milliseconds, for the sends in flight to settle before it fails the
+   * rest with `SendOutcomeUnknownError` (they may or may not be stored) and closes. New sends are refused
+   * from the start of the shutdown. Default 5000. No Java equivalent (Java's shutdown closes at once).
+   */
+  shutdownTimeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(INT32_MAX)
+    .default(5000)
+    .describe('How long shutdown() waits for sends in flight before failing them as outcome-unknown (ms)'),
 };
 
 export const ProducerOptionsSchema = z

@@ -34,6 +34,8 @@ export interface SendPipelineDeps {
   readonly log: Logger;
   /** Java `tryToFindTopicPublishInfo`, within the send's budget. */
   findRoute(topic: string, budget: SendBudget): Promise<TopicPublishInfo>;
+  /** True once shutdown stopped waiting for sends in flight: no further attempt or retry starts. */
+  isClosing(): boolean;
 }
 
 /** One attempt: a message to one queue, `info` set when retries may move to another broker. */
@@ -115,6 +117,7 @@ export class SendPipeline {
         if (st.result) return { result: st.result };
         throw this.callTimeout(st, budget);
       }
+      if (times > 0 && this.d.isClosing()) break;
       const curTimeout = this.attemptTimeout(budget.left(attemptBegin), times + 1 < total);
       throwIfAborted(signal);
       const outcome = await this.tryAttempt({ out, mq, mode, info, timeoutMs: curTimeout, budget, signal }, attemptBegin, st);
@@ -259,7 +262,7 @@ export class SendPipeline {
         this.updateFault(t.brokerName, cost, decision);
         t.retries++;
         if (a.budget.spent()) return this.failAsync(context, a.budget.timeoutError('async send', t.addr, err));
-        if (!decision.retry || t.retries > this.d.config.retryTimesWhenSendAsyncFailed) {
+        if (!decision.retry || t.retries > this.d.config.retryTimesWhenSendAsyncFailed || this.d.isClosing()) {
           return this.failAsync(context, err);
         }
         this.moveAsyncRetry(a, t, err, context);
