@@ -19,6 +19,7 @@ export {
   RpcHookError,
   AccessDeniedError,
   RequestTimeoutError,
+  SendOutcomeUnknownError,
 } from './errors';
 export type { Logger, LogLevel, LogFields } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
@@ -42,7 +43,9 @@ export type {
 } from './producer/send-hooks';
 export type { ServiceState } from './client/service-state';
 export type { RPCHook } from './remoting/rpc-hook';
-export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND } from './diagnostics';
+export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND, CHANNEL_PRODUCER_SEND_RETRY } from './diagnostics';
+export type { ProducerSendRetryMessage } from './diagnostics';
+export type { OpenTelemetryOption, TracerProviderLike, MeterProviderLike } from './client/telemetry/messaging-telemetry';
 export { TransactionMQProducer } from './producer/transaction-mq-producer';
 export type { TransactionProducerOptions, TransactionSendResult } from './producer/transaction-mq-producer';
 export type {

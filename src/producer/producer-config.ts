@@ -5,6 +5,9 @@ import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code
 import { DEFAULT_COMPRESS_LEVEL } from '../message/compression';
 import { DEFAULT_LATENCY_MAX_MS, DEFAULT_NOT_AVAILABLE_DURATION_MS } from './latency-fault-tolerance';
 import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/validators';
+import type { MeterProviderLike, TracerProviderLike } from '../client/telemetry/messaging-telemetry';
+
+const hasMethod = (name: string) => (v: unknown) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
 
 /**
  * Producer options: every client option (client-config.ts) plus Java `DefaultMQProducer`'s, strict,
@@ -34,6 +37,7 @@ import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/
  * | enableTrace | false | `enableMsgTrace` (constructor argument) |
  * | traceTopic | `RMQ_SYS_TRACE_TOPIC` | `customizedTraceTopic` |
  * | shutdownTimeoutMs | 5000 | none (Java's shutdown does not wait for sends in flight) |
+ * | openTelemetry | false | none |
  */
 
 const INT32_MAX = 0x7fffffff;
@@ -105,6 +109,24 @@ export const producerConfigShape = {
     .max(INT32_MAX)
     .default(5000)
     .describe('How long shutdown() waits for sends in flight before failing them as outcome-unknown (ms)'),
+  /**
+   * OpenTelemetry spans (`send <topic>`, PRODUCER, messaging semantic conventions), W3C `traceparent` /
+   * `tracestate` in each message's user properties, and metrics (`rocketmq_send_cost_time`,
+   * `rocketmq_send_retry_times`, `rocketmq_send_inflight`). `true` uses the global tracer and meter
+   * providers; an object names them. Needs the optional peer dependency `@opentelemetry/api` (refused
+   * with `InvalidConfigError` without it). Default false: nothing is loaded. No Java option (the Java
+   * 4.x/5.x remoting client has none; the official gRPC clients' metrics share these names).
+   */
+  openTelemetry: z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        tracerProvider: z.custom<TracerProviderLike>(hasMethod('getTracer'), { error: 'expected a TracerProvider' }).optional(),
+        meterProvider: z.custom<MeterProviderLike>(hasMethod('getMeter'), { error: 'expected a MeterProvider' }).optional(),
+      }),
+    ])
+    .default(false)
+    .describe('OpenTelemetry spans, trace context in messages and metrics: true (global providers) or { tracerProvider, meterProvider }'),
 };
 
 export const ProducerOptionsSchema = z

@@ -3,6 +3,7 @@ import type { Logger } from '../logger';
 import type { MessageQueue } from '../client/message-queue';
 import type { MQClientInstance } from '../client/mq-client-instance';
 import { brokerVIPChannel } from '../client/mq-client-api';
+import { producerSendRetryChannel, type ProducerSendRetryMessage } from '../diagnostics';
 import type { TopicPublishInfo } from '../client/route/topic-publish-info';
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import type { MQFaultStrategy } from './latency-fault-tolerance';
@@ -117,7 +118,10 @@ export class SendPipeline {
         if (st.result) return { result: st.result };
         throw this.callTimeout(st, budget);
       }
-      if (times > 0 && this.d.isClosing()) break;
+      if (times > 0) {
+        if (this.d.isClosing()) break;
+        this.announceRetry(out.topic, times + 1, st.errors[st.errors.length - 1]);
+      }
       const curTimeout = this.attemptTimeout(budget.left(attemptBegin), times + 1 < total);
       throwIfAborted(signal);
       const outcome = await this.tryAttempt({ out, mq, mode, info, timeoutMs: curTimeout, budget, signal }, attemptBegin, st);
@@ -131,6 +135,13 @@ export class SendPipeline {
     // The last attempt ran into the deadline: the call timed out (every attempt's error stays in the cause).
     if (budget.spent()) throw budget.timeoutError('sendDefaultImpl', '', exhausted);
     throw exhausted;
+  }
+
+  /** Publishes a retry on `rocketmq:producer:send:retry` (metrics); free when nobody listens. */
+  private announceRetry(topic: string, attempt: number, error: unknown): void {
+    if (!producerSendRetryChannel.hasSubscribers) return;
+    const m: ProducerSendRetryMessage = { producerGroup: this.d.producerGroup, clientId: this.d.factory.clientId, topic, attempt, error };
+    producerSendRetryChannel.publish(m);
   }
 
   /** `sendMsgMaxTimeoutPerRequestMs` caps every attempt but the last. */
@@ -266,6 +277,7 @@ export class SendPipeline {
           return this.failAsync(context, err);
         }
         this.moveAsyncRetry(a, t, err, context);
+        this.announceRetry(a.out.topic, t.retries + 1, err);
         continue;
       }
       return this.settleAsync(a, t, response, Date.now() - begin, context);

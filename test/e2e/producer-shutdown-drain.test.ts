@@ -8,7 +8,7 @@ import { SendOutcomeUnknownError } from '../../src/errors';
 import { silentLogger } from '../../src/logger';
 import type { SendResult } from '../../src/producer/send-result';
 import { describeBroker, namesrvAddr, uniqueName } from './helpers/broker';
-import { eventually, TopicReader } from './helpers/feature-support';
+import { createTopicAndWait, eventually, TopicReader } from './helpers/feature-support';
 
 jest.setTimeout(240_000);
 
@@ -29,8 +29,7 @@ describeBroker('producer shutdown drains sends in flight (real broker)', () => {
     reader = new TopicReader(namesrvAddr());
     admin = new DefaultMQProducer({ producerGroup: uniqueName('rmqts_drain_admin'), namesrvAddr: namesrvAddr(), logger: silentLogger });
     await admin.start();
-    await admin.createTopic('TBW102', topic, 4);
-    await eventually(async () => ((await admin.fetchPublishMessageQueues(topic)).length > 0 ? true : undefined), `route of ${topic}`, 60_000);
+    await createTopicAndWait(admin, topic, 4);
   });
 
   afterAll(async () => {
