@@ -1,4 +1,4 @@
-import { ClientError, ClientErrorCode, RemotingTimeoutError, SendRetriesExhaustedError, RequestAbortedError, RocketMQError } from '../errors';
+import { ClientError, ClientErrorCode, ClientStateError, RemotingTimeoutError, SendRetriesExhaustedError, RequestAbortedError, RocketMQError } from '../errors';
 import type { Logger } from '../logger';
 import type { MessageQueue } from '../client/message-queue';
 import type { MQClientInstance } from '../client/mq-client-instance';
@@ -185,6 +185,8 @@ export class SendPipeline {
    * are set on the message; the body is compressed into the request only.
    */
   async sendToQueue(a: Attempt): Promise<SendOutcome> {
+    // Shutdown gave up on the sends in flight: nothing more goes to the closing client.
+    if (this.d.isClosing()) throw new ClientStateError('SHUTDOWN_ALREADY', 'The producer is shutting down: no new attempt');
     const begin = Date.now();
     // A known address needs no await; an unknown one makes Java look the route up once more.
     const { brokerName, brokerAddr } = this.findBroker(a.mq) ?? (await this.refreshBroker(a.mq, a.budget));

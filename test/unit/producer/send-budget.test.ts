@@ -126,7 +126,7 @@ describe('the send budget bounds the whole call', () => {
   });
 
   test('a slow route inside the budget leaves the rest of it to the attempts', async () => {
-    nameServerAnswers(300);
+    nameServerAnswers(150);
     const p = producer(ns.addr, { sendMsgTimeoutMs: BUDGET });
     try {
       await p.start();
