@@ -21,11 +21,12 @@ export {
   RequestTimeoutError,
   SendOutcomeUnknownError,
 } from './errors';
-export type { Logger, LogLevel, LogFields } from './logger';
+export type { Logger, LoggerLike, LogLevel, LogFields } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
 
 export { DefaultMQProducer } from './producer/default-mq-producer';
-export type { ProducerOptions } from './producer/producer-config';
+export type { ProducerOptions } from './producer/producer-options';
+export type { ClientOptions } from './client/client-options';
 export type { SendOptions } from './producer/send-options';
 export { Message } from './message/message';
 export type { MessageBody, MessageOptions } from './message/message';
@@ -45,7 +46,7 @@ export type { ServiceState } from './client/service-state';
 export type { RPCHook } from './remoting/rpc-hook';
 export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND, CHANNEL_PRODUCER_SEND_RETRY } from './diagnostics';
 export type { ProducerSendRetryMessage } from './diagnostics';
-export type { OpenTelemetryOption, TracerProviderLike, MeterProviderLike } from './client/telemetry/messaging-telemetry';
+export type { OpenTelemetryOption, TracerProviderLike, MeterProviderLike } from './client/telemetry/telemetry-options';
 export { TransactionMQProducer } from './producer/transaction-mq-producer';
 export type { TransactionProducerOptions, TransactionSendResult } from './producer/transaction-mq-producer';
 export type {

@@ -99,6 +99,8 @@ export class MQClientInstance {
       version: config.version,
       connectTimeoutMs: config.connectTimeoutMs,
       maxFrameBytes: config.maxFrameBytes,
+      maxExtFields: config.maxExtFields,
+      maxExtFieldsBytes: config.maxExtFieldsBytes,
       maxAsyncInflight: config.maxAsyncInflight,
       maxOnewayInflight: config.maxOnewayInflight,
       idleTimeoutMs: config.idleTimeoutMs,

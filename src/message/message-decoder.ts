@@ -1,6 +1,6 @@
 import { RemotingProtocolError } from '../errors';
 import { ByteReader } from '../remoting/protocol/byte-reader';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, decompress } from './compression';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES, decompress } from './compression';
 import { Message } from './message';
 import { MessageConst } from './message-const';
 import { bytesToIp, createOffsetMessageId } from './message-id';
@@ -69,6 +69,14 @@ export interface DecodeOptions {
   decompressBody?: boolean;
   /** Bound on an inflated body. Default 64 MiB. */
   maxDecompressedBytes?: number;
+  /** Bound on the bodies inflated across all records of one `decodeMessageExts` call. Default 128 MiB. */
+  maxTotalDecompressedBytes?: number;
+}
+
+/** What is left of the total inflate allowance while the records of one body decode. */
+interface InflateAllowance {
+  remaining: number;
+  readonly total: number;
 }
 
 /**
@@ -80,6 +88,7 @@ export function decodeMessageExtAt(
   buf: Buffer,
   offset: number,
   options: DecodeOptions = {},
+  allowance?: InflateAllowance,
 ): { message: MessageExt; next: number } {
   const available = buf.length - offset;
   if (available < 4) throw new RemotingProtocolError(`truncated stored message: ${available} bytes at ${offset}`);
@@ -118,7 +127,7 @@ export function decodeMessageExtAt(
   if (options.readBody !== false && bodyLen > 0) {
     let body: Buffer = Buffer.from(rawBody);
     if ((sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0 && options.decompressBody !== false) {
-      const inflated = decompress(body, getCompressionType(sysFlag), options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES);
+      const inflated = inflateWithin(body, sysFlag, options, allowance);
       if (inflated !== undefined) {
         body = inflated;
         sysFlag &= ~MessageSysFlag.COMPRESSED_FLAG;
@@ -138,17 +147,41 @@ export function decodeMessageExtAt(
   return { message: m, next: offset + storeSize };
 }
 
+/** Inflates one record's body within the per-body bound and what is left of the total allowance. */
+function inflateWithin(body: Buffer, sysFlag: number, options: DecodeOptions, allowance: InflateAllowance | undefined): Buffer | undefined {
+  const perBody = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  if (allowance === undefined || allowance.remaining >= perBody) {
+    const inflated = decompress(body, getCompressionType(sysFlag), perBody);
+    if (inflated !== undefined && allowance !== undefined) allowance.remaining -= inflated.length;
+    return inflated;
+  }
+  let inflated: Buffer | undefined;
+  try {
+    inflated = decompress(body, getCompressionType(sysFlag), allowance.remaining);
+  } catch (err) {
+    throw new RemotingProtocolError(`stored messages inflate to more than ${allowance.total} bytes in total`, { cause: err });
+  }
+  if (inflated !== undefined) allowance.remaining -= inflated.length;
+  return inflated;
+}
+
 /** Exactly one stored message at the start of `buf`. */
 export function decodeMessageExt(buf: Buffer, options: DecodeOptions = {}): MessageExt {
   return decodeMessageExtAt(buf, 0, options).message;
 }
 
-/** Every stored message of a body, in order (Java `MessageDecoder.decodes`). */
+/**
+ * Every stored message of a body, in order (Java `MessageDecoder.decodes`). The bodies inflated
+ * here share one allowance (`maxTotalDecompressedBytes`): this is the consumer's hot path, and a
+ * body of many small zlib bombs must not add up to gigabytes.
+ */
 export function decodeMessageExts(buf: Buffer, options: DecodeOptions = {}): MessageExt[] {
   const out: MessageExt[] = [];
+  const total = options.maxTotalDecompressedBytes ?? DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES;
+  const allowance: InflateAllowance = { remaining: total, total };
   let pos = 0;
   while (pos < buf.length) {
-    const { message, next } = decodeMessageExtAt(buf, pos, options);
+    const { message, next } = decodeMessageExtAt(buf, pos, options, allowance);
     out.push(message);
     pos = next;
   }

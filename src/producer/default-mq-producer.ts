@@ -47,11 +47,18 @@ export class DefaultMQProducer {
   private readonly telemetry: MessagingTelemetry | undefined;
   private unwatchRetries: (() => void) | undefined;
 
+  // The options form comes first and again last, on purpose: first, so that the functions inside an options
+  // object are typed from it (TypeScript fixes their types with the first overload tried); last, because when no
+  // overload matches TypeScript reports the last one's error, which then names a misspelt option ("'namesrvAdr'
+  // does not exist in type ...") instead of "not assignable to parameter of type 'string'".
   /** Options object form: every option is validated, an unknown key is an error naming it. */
   constructor(options: ProducerOptions);
+  /** Java's `DefaultMQProducer(producerGroup, rpcHook)`. */
   constructor(producerGroup: string, rpcHook?: RPCHook);
   /** @deprecated Java's client-side namespace wrapping; prefer `namespaceV2`. */
   constructor(namespace: string, producerGroup: string, rpcHook?: RPCHook);
+  /** Options object form: every option is validated, an unknown key is an error naming it. */
+  constructor(options: ProducerOptions);
   constructor(a: ProducerOptions | string, b?: string | RPCHook, c?: RPCHook) {
     let input: ProducerOptions;
     if (typeof a === 'string') {

@@ -11,7 +11,7 @@ import {
   RocketMQError,
 } from '../errors';
 import type { Logger } from '../logger';
-import { remotingRequestChannel, remotingRequestTraced } from '../diagnostics';
+import { createRemotingRequestTraceContext, remotingRequestChannel, remotingRequestTraced } from '../diagnostics';
 import { parseAddress } from './address';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection';
 import { InflightTable, PendingCall, nextOpaque, type CallKind } from './inflight-table';
@@ -99,6 +99,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       idleTimeoutMs: this.opts.idleTimeoutMs,
       maxFrameBytes: this.opts.maxFrameBytes,
+      headerLimits: this.opts.headerLimits,
       maxReplyBacklogBytes: REPLY_BACKLOG_BYTES,
       logger: this.log,
       socketFactory: this.opts.socketFactory,
@@ -265,7 +266,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       call.stack = holder.stack;
     }
     if (remotingRequestTraced()) {
-      call.trace = { addr, request, oneway: kind === 'oneway', timeoutMs };
+      call.trace = createRemotingRequestTraceContext(addr, request, kind === 'oneway', timeoutMs);
       remotingRequestChannel.start.publish(call.trace);
     }
     const refused = this.check(addr, request, timeoutMs, kind, signal) ?? this.table.admit(call, signal);

@@ -14,16 +14,9 @@ import type { MessageExt } from '../../message/message-decoder';
 import { loadOpenTelemetryApi, type OpenTelemetryApi } from './open-telemetry-api';
 import { contextFromMessage, injectTraceContext } from './trace-context-properties';
 
-/** Structural stand-ins, so the public option types do not need `@opentelemetry/api` installed. */
-export interface TracerProviderLike {
-  getTracer(name: string, version?: string): unknown;
-}
-export interface MeterProviderLike {
-  getMeter(name: string, version?: string): unknown;
-}
+import type { MeterProviderLike, OpenTelemetryOption, TracerProviderLike } from './telemetry-options';
 
-/** `true`: the global providers; an object: these providers (either may be left to the global one). */
-export type OpenTelemetryOption = boolean | { tracerProvider?: TracerProviderLike; meterProvider?: MeterProviderLike };
+export type { MeterProviderLike, OpenTelemetryOption, TracerProviderLike };
 
 const INSTRUMENTATION = 'rocketmq-ts';
 /** The buckets of the official clients' latency histograms (ms). */

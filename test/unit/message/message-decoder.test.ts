@@ -166,6 +166,23 @@ describe('decodeMessageExt (protocol.md 5.6)', () => {
     expect(decodeMessageExts(Buffer.alloc(0))).toEqual([]);
   });
 
+  it('caps the bytes inflated across all records of one body', () => {
+    // Each record inflates to 1 MiB from about 1 KB; together they pass a 3 MiB total.
+    const bomb = zlibCompress(Buffer.alloc(1024 * 1024));
+    const one = record({ body: bomb, sysFlag: MessageSysFlag.COMPRESSED_FLAG });
+    const body = Buffer.concat([one, one, one, one]);
+    const options = { maxTotalDecompressedBytes: 3 * 1024 * 1024 };
+    expect(() => decodeMessageExts(body, options)).toThrow(RemotingProtocolError);
+    expect(() => decodeMessageExts(body, options)).toThrow(/more than 3145728 bytes in total/);
+    // Exactly at the total is fine, and each call has its own allowance.
+    expect(decodeMessageExts(Buffer.concat([one, one, one]), options)).toHaveLength(3);
+    expect(decodeMessageExts(Buffer.concat([one, one, one]), options)).toHaveLength(3);
+    // Without decompression nothing counts.
+    expect(decodeMessageExts(body, { ...options, decompressBody: false })).toHaveLength(4);
+    // The per-body bound still applies on its own.
+    expect(() => decodeMessageExts(one, { maxDecompressedBytes: 1024 })).toThrow(RemotingProtocolError);
+  });
+
   describe('malformed input gives RemotingProtocolError', () => {
     const good = record();
     const patched = (pos: number, v: number, width: 1 | 2 | 4 = 4) => {
