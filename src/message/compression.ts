@@ -17,6 +17,11 @@ export type { CompressionType } from './message-sys-flag';
 export const DEFAULT_COMPRESS_LEVEL = 5;
 /** Refuse to inflate beyond this by default: a few bytes must not become gigabytes. */
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+/**
+ * Refuse to inflate more than this across all the records of one body (a pull returns up to 32
+ * messages of at most 4 MiB each): many small bombs in one body add up.
+ */
+export const DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES = 128 * 1024 * 1024;
 
 const ALL_TYPES: readonly CompressionType[] = ['ZLIB', 'LZ4', 'ZSTD'];
 

@@ -1,6 +1,6 @@
 import { RemotingProtocolError } from '../errors';
 import { ByteReader } from '../remoting/protocol/byte-reader';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, decompress } from './compression';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES, decompress } from './compression';
 import { unwrapInnerBatches } from './inner-batch';
 import { MessageExt, hostAddress } from './message-ext';
 import { createOffsetMessageId } from './message-id';
@@ -14,9 +14,6 @@ export const MESSAGE_MAGIC_CODE = -626843481;
 /** Stored-message magic of V2 records (topics longer than 127 bytes): the topic length is two bytes. */
 export const MESSAGE_MAGIC_CODE_V2 = -626843477;
 
-/** Bound on the bytes all bodies of one frame inflate to, by default (Java: 32 messages of 4 MiB, twice over). */
-export const DEFAULT_MAX_FRAME_DECOMPRESSED_BYTES = 256 * 1024 * 1024;
-
 /** Bytes of a record with an empty body, topic and properties, IPv4 hosts, V1 magic. */
 const MIN_RECORD_BYTES = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 1 + 2;
 
@@ -27,8 +24,8 @@ export interface DecodeOptions {
   decompressBody?: boolean;
   /** Bound on an inflated body. Default 64 MiB. */
   maxDecompressedBytes?: number;
-  /** Bound on all bodies of one call inflated together (a frame). Default 256 MiB. */
-  maxFrameDecompressedBytes?: number;
+  /** Bound on all bodies of one call inflated together (a frame: the consumer's hot path). Default 128 MiB. */
+  maxTotalDecompressedBytes?: number;
   /** `decodeMessageExts` only: replace inner-batch records by their members (Java's pull path). Default true. */
   unwrapInnerBatch?: boolean;
 }
@@ -36,20 +33,32 @@ export interface DecodeOptions {
 /** What is left of one frame's inflation bound; shared by the records of one `decodeMessageExts`. */
 export interface InflateBudget {
   remaining: number;
+  readonly total: number;
 }
 
 function inflateBody(body: Buffer, sysFlag: number, options: DecodeOptions, budget: InflateBudget): Buffer {
   const perBody = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-  if (budget.remaining <= 0) {
-    throw new RemotingProtocolError('compressed bodies of one frame inflate past the frame bound');
+  const type = getCompressionType(sysFlag);
+  if (budget.remaining >= perBody) {
+    const inflated = decompress(body, type, perBody);
+    budget.remaining -= inflated.length;
+    return inflated;
   }
-  const inflated = decompress(body, getCompressionType(sysFlag), Math.min(perBody, budget.remaining));
+  // What is left of the frame's bound is the tighter one: overrunning it names the total.
+  let inflated: Buffer;
+  try {
+    if (budget.remaining <= 0) throw new RemotingProtocolError('no inflate allowance left');
+    inflated = decompress(body, type, budget.remaining);
+  } catch (err) {
+    throw new RemotingProtocolError(`compressed bodies of one frame inflate to more than ${budget.total} bytes in total`, { cause: err });
+  }
   budget.remaining -= inflated.length;
   return inflated;
 }
 
 function frameBudget(options: DecodeOptions): InflateBudget {
-  return { remaining: options.maxFrameDecompressedBytes ?? DEFAULT_MAX_FRAME_DECOMPRESSED_BYTES };
+  const total = options.maxTotalDecompressedBytes ?? DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES;
+  return { remaining: total, total };
 }
 
 /**
@@ -124,7 +133,7 @@ export function decodeMessageExt(buf: Buffer, options: DecodeOptions = {}): Mess
 
 /**
  * Every stored message of a body, in order (Java `MessageDecoder.decodesBatch`), inner batches unwrapped
- * unless `unwrapInnerBatch` is false. All bodies together inflate to at most `maxFrameDecompressedBytes`.
+ * unless `unwrapInnerBatch` is false. All bodies together inflate to at most `maxTotalDecompressedBytes`.
  */
 export function decodeMessageExts(buf: Buffer, options: DecodeOptions = {}): MessageExt[] {
   const out: MessageExt[] = [];

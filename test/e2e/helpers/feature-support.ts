@@ -41,6 +41,12 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
+/** Creates `topic` (from TBW102) with `queues` queues and waits until its route is published. */
+export async function createTopicAndWait(producer: { createTopic(key: string, topic: string, queues: number): Promise<void>; fetchPublishMessageQueues(topic: string): Promise<unknown[]> }, topic: string, queues: number): Promise<void> {
+  await producer.createTopic('TBW102', topic, queues);
+  await eventually(async () => ((await producer.fetchPublishMessageQueues(topic)).length > 0 ? true : undefined), `route of ${topic}`, 60_000);
+}
+
 /**
  * Reads topics through the broker: the route from the name server, then PULL_MESSAGE per queue from the
  * offsets it remembers (from 0 on the first read). `readNew` returns what arrived since the last call.

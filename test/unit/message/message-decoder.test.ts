@@ -154,12 +154,12 @@ describe('decodeMessageExt (protocol.md 5.6)', () => {
     const text = Buffer.alloc(10_000, 'a');
     const rec = record({ body: zlibCompress(text), sysFlag: 0x301 });
     const frame = Buffer.concat([rec, rec, rec]);
-    expect(decodeMessageExts(frame, { maxFrameDecompressedBytes: 30_000 })).toHaveLength(3);
-    expect(() => decodeMessageExts(frame, { maxFrameDecompressedBytes: 29_999 })).toThrow(RemotingProtocolError);
-    expect(() => decodeMessageExts(frame, { maxFrameDecompressedBytes: 20_000 })).toThrow(/frame bound|more than/);
+    expect(decodeMessageExts(frame, { maxTotalDecompressedBytes: 30_000 })).toHaveLength(3);
+    expect(() => decodeMessageExts(frame, { maxTotalDecompressedBytes: 29_999 })).toThrow(RemotingProtocolError);
+    expect(() => decodeMessageExts(frame, { maxTotalDecompressedBytes: 20_000 })).toThrow(/more than 20000 bytes in total/);
     expect(() => decodeMessageExts(frame, { maxDecompressedBytes: 9_999 })).toThrow(RemotingProtocolError);
     // one record at a time: each call has its own frame bound
-    expect(decodeMessageExtAt(frame, rec.length, { maxFrameDecompressedBytes: 10_000 }).next).toBe(2 * rec.length);
+    expect(decodeMessageExtAt(frame, rec.length, { maxTotalDecompressedBytes: 10_000 }).next).toBe(2 * rec.length);
   });
 
   it('skips the body with readBody false', () => {
@@ -178,6 +178,23 @@ describe('decodeMessageExt (protocol.md 5.6)', () => {
       [2n, 'second'],
     ]);
     expect(decodeMessageExts(Buffer.alloc(0))).toEqual([]);
+  });
+
+  it('caps the bytes inflated across all records of one body', () => {
+    // Each record inflates to 1 MiB from about 1 KB; together they pass a 3 MiB total.
+    const bomb = zlibCompress(Buffer.alloc(1024 * 1024));
+    const one = record({ body: bomb, sysFlag: MessageSysFlag.COMPRESSED_FLAG });
+    const body = Buffer.concat([one, one, one, one]);
+    const options = { maxTotalDecompressedBytes: 3 * 1024 * 1024 };
+    expect(() => decodeMessageExts(body, options)).toThrow(RemotingProtocolError);
+    expect(() => decodeMessageExts(body, options)).toThrow(/more than 3145728 bytes in total/);
+    // Exactly at the total is fine, and each call has its own allowance.
+    expect(decodeMessageExts(Buffer.concat([one, one, one]), options)).toHaveLength(3);
+    expect(decodeMessageExts(Buffer.concat([one, one, one]), options)).toHaveLength(3);
+    // Without decompression nothing counts.
+    expect(decodeMessageExts(body, { ...options, decompressBody: false })).toHaveLength(4);
+    // The per-body bound still applies on its own.
+    expect(() => decodeMessageExts(one, { maxDecompressedBytes: 1024 })).toThrow(RemotingProtocolError);
   });
 
   describe('malformed input gives RemotingProtocolError', () => {

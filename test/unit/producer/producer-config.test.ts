@@ -74,12 +74,17 @@ describe('ProducerOptionsSchema', () => {
     expect(configError({ retryTimesWhenSendFailed: -1 }).issues[0]!.path).toBe('retryTimesWhenSendFailed');
   });
 
+  it('refuses useTLS: true with tls: false (it used to mean plaintext)', () => {
+    expect(() => parseProducerOptions({ producerGroup: 'g', useTLS: true, tls: false })).toThrow(InvalidConfigError);
+    expect(parseProducerOptions({ producerGroup: 'g', useTLS: true, tls: {} }).useTLS).toBe(true);
+  });
+
   it('refuses latency tables of different lengths', () => {
     const e = configError({ latencyMaxMs: [1, 2, 3], notAvailableDurationMs: [0, 0] });
     expect(e.issues[0]!.path).toBe('notAvailableDurationMs');
   });
 
   it('is strict at the top level', () => {
-    expect(ProducerOptionsSchema.safeParse({ x: 1 }).success).toBe(false);
+    expect(ProducerOptionsSchema().safeParse({ x: 1 }).success).toBe(false);
   });
 });
