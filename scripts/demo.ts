@@ -8,6 +8,7 @@
  * plus the harness's ROCKETMQ_* variables. Exit code 0 when the broker's count matches and the consumer got every message, 1 otherwise.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import {
   DefaultMQProducer,
@@ -17,6 +18,7 @@ import {
   type SendResult,
 } from '../src/index';
 import { startDemoConsumer } from './demo-consumer';
+import { createProgressReporter } from './progress';
 
 const ROOT = resolve(__dirname, '..');
 const HARNESS = join(ROOT, 'scripts', 'rocketmq');
@@ -66,16 +68,22 @@ function harnessStatusRunning(): boolean {
   return r.status === 0;
 }
 
-/** Runs `scripts/rocketmq start`; its progress (jar download, boot, registration) goes straight to our stderr. */
+/**
+ * Runs `scripts/rocketmq start`. Its messages go to our stderr; its long waits (jar download, boot, registration)
+ * become one progress line, redrawn in place on a terminal and repeated every few seconds otherwise.
+ */
 function startBroker(): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(HARNESS, ['start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(HARNESS, ['start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     starting = child;
+    const progress = createProgressReporter();
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c: string) => (out += c));
+    createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (l) => progress.line(l));
     child.on('error', (err) => reject(new DemoError(`cannot run scripts/rocketmq: ${err.message}`)));
     child.on('close', (code) => {
+      progress.done();
       starting = undefined;
       const m = /^NAMESRV_ADDR=(\S+)$/m.exec(out);
       if (code === 0 && m) resolvePromise(m[1]!);

@@ -1,3 +1,5 @@
+import { boundPeerText } from './peer-text';
+
 /**
  * One typed error tree for the whole client. Every error has a stable `code`, a `retriable`
  * flag the producer's retry policy reads, and an optional ES2022 `cause`.
@@ -121,7 +123,7 @@ export class BrokerResponseError extends RocketMQError {
   ) {
     super(
       'ERR_BROKER_RESPONSE',
-      `CODE: ${responseCode} DESC: ${remark ?? ''}${brokerAddr ? ` BROKER: ${brokerAddr}` : ''}`,
+      `CODE: ${responseCode} DESC: ${boundPeerText(remark ?? '')}${brokerAddr ? ` BROKER: ${brokerAddr}` : ''}`,
       options,
     );
     this.responseCode = responseCode;
@@ -231,7 +233,7 @@ export class AccessDeniedError extends BrokerResponseError {
     this.reason = reason;
     this.accessKey = accessKey;
     const what = reason === 'AUTHENTICATION' ? 'authentication failed' : 'authorization failed';
-    this.message = `${what} for access key "${accessKey}"${brokerAddr ? ` at ${brokerAddr}` : ''}: ${remark ?? '(no remark)'} (CODE: 16)`;
+    this.message = `${what} for access key "${accessKey}"${brokerAddr ? ` at ${brokerAddr}` : ''}: ${remark === undefined ? '(no remark)' : boundPeerText(remark)} (CODE: 16)`;
   }
 }
 
@@ -247,5 +249,20 @@ export class RequestTimeoutError extends ClientError {
     (this as { code: string }).code = 'ERR_REQUEST_TIMEOUT';
     this.correlationId = correlationId;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A send still pending when `shutdown()` stopped waiting for it (`shutdownTimeoutMs`): it may or may not
+ * have been stored by the broker. Never retried by the client; resend only if duplicates are acceptable.
+ */
+export class SendOutcomeUnknownError extends RocketMQError {
+  readonly topic: string;
+  /** The message's unique id (UNIQ_KEY) when it had one by then. */
+  readonly msgId: string | undefined;
+  constructor(topic: string, msgId: string | undefined, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_SEND_OUTCOME_UNKNOWN', message, { retriable: false, ...options });
+    this.topic = topic;
+    this.msgId = msgId;
   }
 }

@@ -19,12 +19,14 @@ export {
   RpcHookError,
   AccessDeniedError,
   RequestTimeoutError,
+  SendOutcomeUnknownError,
 } from './errors';
-export type { Logger, LogLevel, LogFields } from './logger';
+export type { Logger, LoggerLike, LogLevel, LogFields } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
 
 export { DefaultMQProducer } from './producer/default-mq-producer';
-export type { ProducerOptions } from './producer/producer-config';
+export type { ProducerOptions } from './producer/producer-options';
+export type { ClientOptions } from './client/client-options';
 export type { SendOptions } from './producer/send-options';
 export { Message } from './message/message';
 export type { MessageBody, MessageOptions } from './message/message';
@@ -42,7 +44,9 @@ export type {
 } from './producer/send-hooks';
 export type { ServiceState } from './client/service-state';
 export type { RPCHook } from './remoting/rpc-hook';
-export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND } from './diagnostics';
+export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND, CHANNEL_PRODUCER_SEND_RETRY } from './diagnostics';
+export type { ProducerSendRetryMessage } from './diagnostics';
+export type { OpenTelemetryOption, TracerProviderLike, MeterProviderLike } from './client/telemetry/telemetry-options';
 export { TransactionMQProducer } from './producer/transaction-mq-producer';
 export type { TransactionProducerOptions, TransactionSendResult } from './producer/transaction-mq-producer';
 export type {

@@ -54,11 +54,11 @@ export class MQClientAPI {
   /**
    * GET_ROUTEINFO_BY_TOPIC (105) to a name server. Sends `acceptStandardJsonOnly=true` (and version
    * 479 >= 401), so new name servers quote numeric keys; the parser still accepts old, unquoted ones.
-   * A non-success code becomes a `BrokerResponseError` (17 TOPIC_NOT_EXIST for an unknown topic).
+   * A non-success code becomes a `BrokerResponseError` (17 TOPIC_NOT_EXIST for an unknown topic). A
+   * hung name server is bypassed for the next one within `timeoutMs` (`invokeNameServer`).
    */
   async getTopicRouteInfoFromNameServer(topic: string, timeoutMs: number): Promise<TopicRouteData> {
-    const request = buildHeader.getRouteInfo(topic);
-    const response = await this.remoting.invoke(null, request, timeoutMs);
+    const response = await this.remoting.invokeNameServer(() => buildHeader.getRouteInfo(topic), timeoutMs);
     if (response.code === ResponseCode.SUCCESS && response.body !== undefined && response.body.length > 0) {
       return decodeTopicRouteData(response.body);
     }

@@ -1,6 +1,7 @@
 import { BrokerResponseError, ClientStateError, RemotingError } from '../errors';
 import { ResponseCode } from '../remoting/protocol/response-code';
 import type { Logger } from '../logger';
+import { LogDeduplicator } from '../log-deduplicator';
 import { RemotingClient } from '../remoting/remoting-client';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { getDefaultLogger } from '../logger';
@@ -74,6 +75,8 @@ export class MQClientInstance {
 
   private state: ServiceState = 'CREATE_JUST';
   private readonly log: Logger;
+  /** Condenses repeated events of this instance and its remoting client (a dead peer fails every call alike). */
+  private readonly logs: LogDeduplicator;
   private readonly namesrvLock = new TimedLock();
   private readonly heartbeatLock = new TimedLock();
   private readonly routeFetches = new Map<string, Promise<boolean>>();
@@ -89,7 +92,8 @@ export class MQClientInstance {
   constructor(config: ClientInstanceConfig, clientId: string, rpcHook?: RPCHook, private readonly onShutdown?: () => void) {
     this.config = { ...config, namesrvAddr: [...config.namesrvAddr] };
     this.clientId = clientId;
-    const logger = config.logger ?? getDefaultLogger();
+    this.logs = new LogDeduplicator(config.logger ?? getDefaultLogger(), config.logRepeatSummaryIntervalMs);
+    const logger = this.logs.logger;
     this.log = logger.child('MQClientInstance');
     // Java hook order: NamespaceRpcHook, then the user's hook (ACL signs after namespacing).
     const rpcHooks: RPCHook[] = [new NamespaceRpcHook(config.namespaceV2)];
@@ -101,6 +105,8 @@ export class MQClientInstance {
       version: config.version,
       connectTimeoutMs: config.connectTimeoutMs,
       maxFrameBytes: config.maxFrameBytes,
+      maxExtFields: config.maxExtFields,
+      maxExtFieldsBytes: config.maxExtFieldsBytes,
       maxAsyncInflight: config.maxAsyncInflight,
       maxOnewayInflight: config.maxOnewayInflight,
       idleTimeoutMs: config.idleTimeoutMs,
@@ -255,6 +261,7 @@ export class MQClientInstance {
       await this.unregisterProducer(CLIENT_INNER_PRODUCER_GROUP);
       await this.remotingClient.shutdown();
       this.log.info('the client factory shutdown OK', { clientId: this.clientId });
+      this.logs.close();
     })();
     return this.shutdownPromise;
   }
@@ -275,24 +282,31 @@ export class MQClientInstance {
    * a time per instance (3 s try-lock: a caller that cannot get it within 3 s skips, returning false);
    * concurrent callers for the same topic share one fetch. With `defaultTopicQueueNums` the TBW102
    * route is fetched, clamped, and stored as the route of `topic`. Response errors are logged and give
-   * false; transport errors are rethrown (Java rethrows them as IllegalStateException).
+   * false; transport errors are rethrown (Java rethrows them as IllegalStateException). `timeoutMs`
+   * (default `mqClientApiTimeoutMs`) bounds the wait for the lock and the lookup: a send passes what is
+   * left of its budget.
    */
-  updateTopicRouteInfoFromNameServer(topic: string, defaultTopicQueueNums?: number): Promise<boolean> {
+  updateTopicRouteInfoFromNameServer(topic: string, defaultTopicQueueNums?: number, timeoutMs?: number): Promise<boolean> {
     const key = defaultTopicQueueNums === undefined ? `T\u0000${topic}` : `D\u0000${topic}\u0000${defaultTopicQueueNums}`;
     const inFlight = this.routeFetches.get(key);
     if (inFlight) return inFlight;
-    const p = this.doUpdateTopicRoute(topic, defaultTopicQueueNums).finally(() => this.routeFetches.delete(key));
+    const p = this.doUpdateTopicRoute(topic, defaultTopicQueueNums, timeoutMs ?? this.config.mqClientApiTimeoutMs).finally(() =>
+      this.routeFetches.delete(key),
+    );
     this.routeFetches.set(key, p);
     return p;
   }
 
-  private async doUpdateTopicRoute(topic: string, defaultTopicQueueNums: number | undefined): Promise<boolean> {
-    if (!(await this.namesrvLock.tryLock(LOCK_TIMEOUT_MS))) {
-      this.log.warn(`updateTopicRouteInfoFromNameServer tryLock timeout ${LOCK_TIMEOUT_MS}ms`, { clientId: this.clientId });
+  private async doUpdateTopicRoute(topic: string, defaultTopicQueueNums: number | undefined, timeoutMs: number): Promise<boolean> {
+    const begin = Date.now();
+    const lockWaitMs = Math.min(LOCK_TIMEOUT_MS, timeoutMs);
+    if (!(await this.namesrvLock.tryLock(lockWaitMs))) {
+      this.log.warn(`updateTopicRouteInfoFromNameServer tryLock timeout ${lockWaitMs}ms`, { clientId: this.clientId });
       return false;
     }
     try {
-      const timeout = this.config.mqClientApiTimeoutMs;
+      const timeout = timeoutMs - (Date.now() - begin);
+      if (timeout <= 0) return false;
       let route: TopicRouteData;
       if (defaultTopicQueueNums !== undefined) {
         route = await this.api.getDefaultTopicRouteInfoFromNameServer(timeout);
@@ -320,10 +334,8 @@ export class MQClientInstance {
       this.topicRouteTable.set(topic, cloneTopicRouteData(route));
       return true;
     } catch (err) {
-      if (err instanceof RemotingError && err.code !== 'ERR_REMOTING_PROTOCOL') {
-        this.log.error('updateTopicRouteInfoFromNameServer failed', { topic, err });
-        throw err;
-      }
+      // Rethrown to the caller (a send, or the refresh task that logs it): not logged here too.
+      if (err instanceof RemotingError && err.code !== 'ERR_REMOTING_PROTOCOL') throw err;
       if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) && topic !== AUTO_CREATE_TOPIC_KEY_TOPIC) {
         // Java logs this at warn into its own log file; an unknown topic is the normal first step of
         // auto-creation, so only other failures are warnings here.

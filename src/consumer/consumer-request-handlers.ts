@@ -42,7 +42,7 @@ async function resetOffset(factory: MQClientInstance, log: Logger, request: Remo
     const consumer = factory.consumerTable.get(header.group);
     if (!consumer?.resetOffset) return;
     let offsets: Array<{ mq: MessageQueue; offset: bigint }> = [];
-    if (request.body && request.body.length > 0) offsets = parseResetOffsetBody(request.body);
+    if (request.body && request.body.length > 0) offsets = parseResetOffsetBody(request.body).map(([mq, offset]) => ({ mq, offset }));
     else if (header.queueId >= 0 && header.offset !== undefined && header.brokerName !== undefined) {
       offsets = [{ mq: new MessageQueue(header.topic, header.brokerName, header.queueId), offset: header.offset }];
     }
@@ -64,11 +64,14 @@ function consumerRunningInfo(factory: MQClientInstance, request: RemotingCommand
     return createResponseCommand(ResponseCode.SYSTEM_ERROR, `The Consumer Group <${header.consumerGroup}> not exist in this consumer`);
   }
   const info = consumer.consumerRunningInfo();
-  info.properties[ConsumerRunningInfoProps.PROP_NAMESERVER_ADDR] = factory.config.namesrvAddr.join(';');
-  info.properties[ConsumerRunningInfoProps.PROP_CONSUME_TYPE] = consumer.consumeType();
-  info.properties[ConsumerRunningInfoProps.PROP_CLIENT_VERSION] = CLIENT_VERSION_DESC;
+  const properties: Array<readonly [string, string]> = [
+    ...info.properties,
+    [ConsumerRunningInfoProps.PROP_NAMESERVER_ADDR, factory.config.namesrvAddr.join(';')],
+    [ConsumerRunningInfoProps.PROP_CONSUME_TYPE, consumer.consumeType()],
+    [ConsumerRunningInfoProps.PROP_CLIENT_VERSION, CLIENT_VERSION_DESC],
+  ];
   const response = createResponseCommand(ResponseCode.SUCCESS);
-  response.body = encodeConsumerRunningInfo(info);
+  response.body = encodeConsumerRunningInfo({ ...info, properties });
   return response;
 }
 

@@ -1,8 +1,10 @@
-import { ConsumerRunningInfoProps, type ConsumerRunningInfo } from '../client/body/consumer-running-info';
+import { ConsumerRunningInfoProps, type ConsumeStatus, type ConsumerRunningInfo } from '../client/body/consumer-running-info';
 import type { MessageQueue } from '../client/message-queue';
 import type { SubscriptionData } from '../client/subscription-data';
 import type { PushConsumerConfig } from './consumer-config';
 import type { ProcessQueue } from './process-queue';
+
+const ZERO_STATUS: ConsumeStatus = { pullRT: 0, pullTPS: 0, consumeRT: 0, consumeOKTPS: 0, consumeFailedTPS: 0, consumeFailedMsgs: 0 };
 
 export interface RunningInfoSource {
   config: PushConsumerConfig;
@@ -51,10 +53,18 @@ export function buildConsumerRunningInfo(src: RunningInfoSource): ConsumerRunnin
       cachedMsgMaxOffset: pq.lastOffset() ?? 0n,
       cachedMsgCount: pq.msgCount,
       cachedMsgSizeInMiB: Math.floor(pq.msgSize / (1024 * 1024)),
-      dropped: pq.dropped,
+      transactionMsgMinOffset: 0n,
+      transactionMsgMaxOffset: 0n,
+      transactionMsgCount: 0,
+      locked: false,
+      tryUnlockTimes: 0n,
+      lastLockTimestamp: 0,
+      droped: pq.dropped,
       lastPullTimestamp: pq.lastPullTimestamp,
       lastConsumeTimestamp: pq.lastConsumeTimestamp,
     },
   ]);
-  return { properties, subscriptionSet: src.subscriptions, mqTable, statusTopics: src.subscriptions.map((s) => s.topic) };
+  // Per-topic RT/TPS are not measured yet: zeros, as a Java consumer that has consumed nothing reports.
+  const statusTable = src.subscriptions.map((s) => [s.topic, ZERO_STATUS] as const);
+  return { properties: Object.entries(properties), subscriptionSet: src.subscriptions, mqTable, statusTable };
 }

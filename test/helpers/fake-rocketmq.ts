@@ -22,6 +22,8 @@ export interface FakeRoute {
   /** brokerName -> brokerId -> addr. */
   brokers: Record<string, Record<number, string>>;
   orderTopicConf?: string;
+  /** Extra top-level fields of the route body (e.g. a hostile `topicQueueMappingByBroker`). */
+  extra?: Record<string, string>;
 }
 
 /** What a broker's send handler decides: a response, or `'hold'` to keep the request unanswered. */
@@ -159,7 +161,9 @@ export class FakeNameServer {
     }));
     const body: Record<string, unknown> = { brokerDatas, filterServerTable: {}, queueDatas: route.queueDatas };
     if (route.orderTopicConf) body.orderTopicConf = route.orderTopicConf;
-    const json = JSON.stringify(body);
+    let json = JSON.stringify(body);
+    // Raw JSON text per field: values JSON.stringify itself could not write (too deep to recurse).
+    for (const [k, raw] of Object.entries(route.extra ?? {})) json = `${json.slice(0, -1)},${JSON.stringify(k)}:${raw}}`;
     // fastjson's legacy form: Long map keys unquoted.
     return this.legacyJson ? json.replace(/"(\d+)":"/g, '$1:"') : json;
   }

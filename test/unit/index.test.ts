@@ -11,6 +11,8 @@ const EXPECTED_EXPORTS = [
   'getReplyToClient',
   'BrokerResponseError',
   'CHANNEL_PRODUCER_SEND',
+  'CHANNEL_PRODUCER_SEND_RETRY',
+  'SendOutcomeUnknownError',
   'CHANNEL_REMOTING_REQUEST',
   'ClientError',
   'ClientStateError',

@@ -1,27 +1,16 @@
 import { RemotingProtocolError } from '../../errors';
-import { MessageQueue } from '../message-queue';
+import type { MessageQueue } from '../message-queue';
+import { bigintOf, FastjsonObject, messageQueueMapOf, parseFastjson } from './fastjson-map';
 
 /**
- * Java `ResetOffsetBody` (RESET_CONSUMER_CLIENT_OFFSET 220) as fastjson writes it: `offsetTable` is a map keyed
- * by MessageQueue objects, `{"offsetTable":{{"brokerName":"b","queueId":0,"topic":"T"}:5}}`, not standard JSON.
- * Each `{...}:offset` entry is read on its own; the key object itself is standard JSON.
+ * Java `ResetOffsetBody`, the body of RESET_CONSUMER_CLIENT_OFFSET (220) that `mqadmin resetOffsetByTime`
+ * makes the broker send: `{"offsetTable":{{MessageQueue bean}:offset,...}}`, fastjson's map with bean keys.
+ * Offsets keep every digit (bigint).
  */
-export function parseResetOffsetBody(body: Uint8Array): Array<{ mq: MessageQueue; offset: bigint }> {
-  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  const out: Array<{ mq: MessageQueue; offset: bigint }> = [];
-  const entry = /\{([^{}]*)\}\s*:\s*(-?\d+)/g;
-  for (let m = entry.exec(text); m !== null; m = entry.exec(text)) {
-    let key: unknown;
-    try {
-      key = JSON.parse(`{${m[1]}}`);
-    } catch (err) {
-      throw new RemotingProtocolError('RESET_CONSUMER_CLIENT_OFFSET: bad offsetTable key', { cause: err });
-    }
-    const k = key as { topic?: unknown; brokerName?: unknown; queueId?: unknown };
-    if (typeof k.topic !== 'string' || typeof k.brokerName !== 'string' || typeof k.queueId !== 'number') {
-      throw new RemotingProtocolError('RESET_CONSUMER_CLIENT_OFFSET: offsetTable key is not a MessageQueue');
-    }
-    out.push({ mq: new MessageQueue(k.topic, k.brokerName, k.queueId), offset: BigInt(m[2]!) });
-  }
-  return out;
+export function parseResetOffsetBody(body: Uint8Array | undefined): Array<[MessageQueue, bigint]> {
+  const what = 'RESET_CONSUMER_CLIENT_OFFSET body';
+  if (!body || body.length === 0) throw new RemotingProtocolError(`${what}: empty body`);
+  const root = parseFastjson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'), what);
+  if (!(root instanceof FastjsonObject)) throw new RemotingProtocolError(`${what}: expected an object`);
+  return messageQueueMapOf(root.get('offsetTable'), what).map(([mq, v]) => [mq, bigintOf(v, what)]);
 }
