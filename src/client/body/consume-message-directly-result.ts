@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { lazy, zod } from '../../lazy-zod';
 import { parseJsonBody } from './parse-json-body';
 
 /**
@@ -29,17 +29,20 @@ export function encodeConsumeMessageDirectlyResult(r: ConsumeMessageDirectlyResu
   return Buffer.from(json, 'utf8');
 }
 
-const ConsumeMessageDirectlyResultSchema = z.looseObject({
-  order: z.boolean().default(false),
-  autoCommit: z.boolean().default(true),
-  consumeResult: z.enum(CM_RESULTS),
-  remark: z.string().nullish(),
-  spentTimeMills: z.number().int().default(0),
+const ConsumeMessageDirectlyResultSchema = lazy(() => {
+  const z = zod();
+  return z.looseObject({
+    order: z.boolean().default(false),
+    autoCommit: z.boolean().default(true),
+    consumeResult: z.enum(CM_RESULTS),
+    remark: z.string().nullish(),
+    spentTimeMills: z.number().int().default(0),
+  });
 });
 
 /** Reads the answer a consumer (Java's or ours) gave to CONSUME_MESSAGE_DIRECTLY. */
 export function parseConsumeMessageDirectlyResult(body: Uint8Array | undefined): ConsumeMessageDirectlyResult {
-  const r = parseJsonBody(ConsumeMessageDirectlyResultSchema, body, 'CONSUME_MESSAGE_DIRECTLY answer');
+  const r = parseJsonBody(ConsumeMessageDirectlyResultSchema(), body, 'CONSUME_MESSAGE_DIRECTLY answer');
   return {
     order: r.order,
     autoCommit: r.autoCommit,
