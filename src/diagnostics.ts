@@ -17,6 +17,25 @@ export const CHANNEL_REMOTING_REQUEST = 'rocketmq:remoting:request';
 /** Reserved for the producer's send path (one message, all its attempts). */
 export const CHANNEL_PRODUCER_SEND = 'rocketmq:producer:send';
 
+/**
+ * A plain channel: a send goes again (the next attempt of a sync send on another broker, or an async
+ * send's transport retry). Published only when someone subscribes.
+ */
+export const CHANNEL_PRODUCER_SEND_RETRY = 'rocketmq:producer:send:retry';
+
+export interface ProducerSendRetryMessage {
+  producerGroup: string;
+  clientId: string;
+  /** The topic as sent (namespaced when a client-side namespace is set). */
+  topic: string;
+  /** The attempt about to start (2 for the first retry). */
+  attempt: number;
+  /** What the previous attempt failed with. */
+  error: unknown;
+}
+
+export const producerSendRetryChannel = diagnosticsChannel.channel(CHANNEL_PRODUCER_SEND_RETRY);
+
 export interface RemotingRequestTraceContext {
   /** The address asked for; `null` means "a name server". */
   addr: string | null;

@@ -267,3 +267,18 @@ export class BrokerFeatureNotSupportedError extends BrokerResponseError {
     this.message = `${feature} is not supported by the broker${brokerAddr ? ` at ${brokerAddr}` : ''} (pop consumption needs RocketMQ 5.x): CODE: 3 DESC: ${boundPeerText(remark ?? '')}`;
   }
 }
+
+/**
+ * A send still pending when `shutdown()` stopped waiting for it (`shutdownTimeoutMs`): it may or may not
+ * have been stored by the broker. Never retried by the client; resend only if duplicates are acceptable.
+ */
+export class SendOutcomeUnknownError extends RocketMQError {
+  readonly topic: string;
+  /** The message's unique id (UNIQ_KEY) when it had one by then. */
+  readonly msgId: string | undefined;
+  constructor(topic: string, msgId: string | undefined, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_SEND_OUTCOME_UNKNOWN', message, { retriable: false, ...options });
+    this.topic = topic;
+    this.msgId = msgId;
+  }
+}

@@ -96,6 +96,7 @@ export const clientConfigShape = lazy(() => {
       .custom<LoggerLike>(isLoggerLike, { error: 'expected a logger (debug, info, warn, error): rocketmq-ts, pino, winston or console' })
       .transform((l) => adaptLogger(l))
       .optional(),
+    logRepeatSummaryIntervalMs: z.number().int().min(0).max(INT32_MAX).default(10_000),
   };
 });
 

@@ -195,4 +195,12 @@ export interface ClientOptions {
    * @java none (Java logs through its own logging configuration)
    */
   logger?: LoggerLike;
+  /**
+   * Identical info/warn/error events (same message, peer and error code) are logged once, then summarised
+   * with their count ("repeated N times between t1 and t2") every this many milliseconds, and at shutdown.
+   * `0` logs every occurrence.
+   * @defaultValue `10000`
+   * @java none (Java logs every occurrence)
+   */
+  logRepeatSummaryIntervalMs?: number;
 }

@@ -1,3 +1,6 @@
+import type { MessageExt } from '../message/message-decoder';
+import type { ConsumeMessageDirectlyResult } from './body/consume-message-directly-result';
+import type { ConsumerRunningInfo } from './body/consumer-running-info';
 import type { ConsumeFromWhere, ConsumeType, MessageModel } from './heartbeat-data';
 import type { MessageQueue } from './message-queue';
 import type { SubscriptionData } from './subscription-data';
@@ -23,4 +26,10 @@ export interface MQConsumerInner {
   updateTopicSubscribeInfo(topic: string, queues: ReadonlySet<MessageQueue>): void;
   isSubscribeTopicNeedUpdate(topic: string): boolean;
   isUnitMode(): boolean;
+  /** CONSUME_MESSAGE_DIRECTLY (an admin's `queryMsgById -g -d`): run the listener on one message, commit nothing. */
+  consumeMessageDirectly?(msg: MessageExt, brokerName: string | undefined): Promise<ConsumeMessageDirectlyResult>;
+  /** GET_CONSUMER_RUNNING_INFO (`mqadmin consumerStatus`): the consumer's own part; the instance adds its properties. */
+  consumerRunningInfo?(): ConsumerRunningInfo;
+  /** RESET_CONSUMER_CLIENT_OFFSET (`mqadmin resetOffsetByTime`): pause, drop the queues, set and persist, resume. */
+  resetOffset?(topic: string, offsets: ReadonlyArray<{ mq: MessageQueue; offset: bigint }>): Promise<void>;
 }

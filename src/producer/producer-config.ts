@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { lazy, zod } from '../lazy-zod';
 import { clientConfigShape, parseConfig, refineClientConfig } from '../client/client-config';
-import type { RPCHook } from '../remoting/rpc-hook';
+import { isRPCHook, type RPCHook } from '../remoting/rpc-hook';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code';
-import { DEFAULT_COMPRESS_LEVEL } from '../message/compression';
+import { DEFAULT_COMPRESS_LEVEL, compressionTypeProblem } from '../message/compression';
 import { DEFAULT_LATENCY_MAX_MS, DEFAULT_NOT_AVAILABLE_DURATION_MS } from './latency-fault-tolerance';
+import type { MeterProviderLike, TracerProviderLike } from '../client/telemetry/telemetry-options';
 import type { ProducerOptions } from './producer-options';
 import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/validators';
 
@@ -15,11 +16,8 @@ import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/
 
 const INT32_MAX = 0x7fffffff;
 
-function isRpcHook(v: unknown): v is RPCHook {
-  if (typeof v !== 'object' || v === null) return false;
-  const h = v as Record<string, unknown>;
-  return typeof h.doBeforeRequest === 'function' && typeof h.doAfterResponse === 'function';
-}
+const hasMethod = (name: string) => (v: unknown) =>
+  typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
 
 /** The producer's own fields (built on first use: see lazy-zod.ts). */
 export const producerConfigShape = lazy(() => {
@@ -42,7 +40,10 @@ export const producerConfigShape = lazy(() => {
     compressLevel: z.number().int().min(-1).max(9).default(DEFAULT_COMPRESS_LEVEL),
     compressType: z
       .enum(['ZLIB', 'LZ4', 'ZSTD'])
-      .refine((v) => v === 'ZLIB', { error: 'LZ4 and ZSTD are not supported by rocketmq-ts; use ZLIB' })
+      .superRefine((v, ctx) => {
+        const problem = compressionTypeProblem(v);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
       .default('ZLIB'),
     retryTimesWhenSendFailed: z.number().int().min(0).max(1000).default(2),
     retryTimesWhenSendAsyncFailed: z.number().int().min(0).max(1000).default(2),
@@ -62,9 +63,19 @@ export const producerConfigShape = lazy(() => {
       .default(100 * 1024 * 1024),
     latencyMaxMs: msArray.default(() => [...DEFAULT_LATENCY_MAX_MS]),
     notAvailableDurationMs: msArray.default(() => [...DEFAULT_NOT_AVAILABLE_DURATION_MS]),
-    rpcHook: z.custom<RPCHook>(isRpcHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
+    rpcHook: z.custom<RPCHook>(isRPCHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
     enableTrace: z.boolean().default(false),
     traceTopic: z.string().optional(),
+    shutdownTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(5000),
+    openTelemetry: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          tracerProvider: z.custom<TracerProviderLike>(hasMethod('getTracer'), { error: 'expected a TracerProvider' }).optional(),
+          meterProvider: z.custom<MeterProviderLike>(hasMethod('getMeter'), { error: 'expected a MeterProvider' }).optional(),
+        }),
+      ])
+      .default(false),
   };
 });
 

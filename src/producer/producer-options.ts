@@ -1,5 +1,6 @@
 import type { ClientOptions } from '../client/client-options';
 import type { RPCHook } from '../remoting/rpc-hook';
+import type { MeterProviderLike, TracerProviderLike } from '../client/telemetry/telemetry-options';
 
 /**
  * What `new DefaultMQProducer({...})` accepts: every client option plus Java `DefaultMQProducer`'s. Strict: an
@@ -60,7 +61,8 @@ export interface ProducerOptions extends ClientOptions {
    */
   compressLevel?: number;
   /**
-   * Body compression. Only `ZLIB` is implemented; `LZ4` and `ZSTD` are refused.
+   * Body compression: `ZLIB`, `LZ4` (frame format, as lz4-java writes it), or `ZSTD` where `node:zlib` has zstd
+   * (Node >= 22.15 or >= 23.8; refused with `InvalidConfigError` elsewhere). Every type is decompressed on receipt.
    * @defaultValue `ZLIB`
    * @java system property `rocketmq.message.compressType`
    */
@@ -146,4 +148,22 @@ export interface ProducerOptions extends ClientOptions {
    * @java the `customizedTraceTopic` constructor argument
    */
   traceTopic?: string;
+  /**
+   * How long `shutdown()` waits, in milliseconds, for the sends in flight to settle before it fails the rest
+   * with `SendOutcomeUnknownError` (they may or may not be stored) and closes. New sends are refused from the
+   * start of the shutdown.
+   * @defaultValue `5000`
+   * @java none (Java's shutdown closes at once)
+   */
+  shutdownTimeoutMs?: number;
+  /**
+   * OpenTelemetry: a `send <topic>` PRODUCER span per send (messaging semantic conventions), W3C `traceparent` /
+   * `tracestate` in each message's user properties, and metrics (`rocketmq_send_cost_time`,
+   * `rocketmq_send_retry_times`, `rocketmq_send_inflight`). `true` uses the global tracer and meter providers;
+   * an object names them. Needs the optional peer dependency `@opentelemetry/api` (refused with
+   * `InvalidConfigError` without it); when off nothing is loaded.
+   * @defaultValue `false`
+   * @java none
+   */
+  openTelemetry?: boolean | { tracerProvider?: TracerProviderLike; meterProvider?: MeterProviderLike };
 }

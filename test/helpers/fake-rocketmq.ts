@@ -1,7 +1,8 @@
 /**
  * A scripted RocketMQ on loopback for producer and client-instance tests: one fake name server that
  * answers GET_ROUTEINFO_BY_TOPIC from a route table, and fake brokers that answer HEART_BEAT,
- * UNREGISTER_CLIENT, UPDATE_AND_CREATE_TOPIC and the send codes (SUCCESS by default, or as scripted).
+ * UNREGISTER_CLIENT, UPDATE_AND_CREATE_TOPIC and the send codes (SUCCESS by default, or as scripted); further
+ * codes (the consumer's) through `handlers`.
  */
 import { newExtFields, type RemotingCommand } from '../../src/remoting/protocol/remoting-command';
 import { RequestCode } from '../../src/remoting/protocol/request-code';
@@ -37,6 +38,8 @@ export class FakeBroker {
   onSend: ((ctx: FakeRequestContext) => SendAnswer) | undefined;
   /** Heartbeat handler override (e.g. to hold heartbeats). */
   onHeartbeat: ((ctx: FakeRequestContext) => void) | undefined;
+  /** Handlers of further codes (consumer requests), tried before the built-in ones. */
+  readonly handlers = new Map<number, (ctx: FakeRequestContext) => void>();
   private queueOffset = 0n;
 
   private constructor(
@@ -77,6 +80,8 @@ export class FakeBroker {
 
   private handle(ctx: FakeRequestContext): void {
     const r = ctx.request;
+    const custom = this.handlers.get(r.code);
+    if (custom) return custom(ctx);
     switch (r.code) {
       case RequestCode.HEART_BEAT:
         if (this.onHeartbeat) this.onHeartbeat(ctx);

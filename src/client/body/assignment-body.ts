@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { lazy, zod } from '../../lazy-zod';
 import { MessageQueue } from '../message-queue';
 import type { MessageModel } from '../heartbeat-data';
 import { subscriptionDataJson, type SubscriptionData } from '../subscription-data';
@@ -32,15 +32,18 @@ export interface MessageQueueAssignment {
   attachments: Record<string, string>;
 }
 
-const AssignmentSchema = z.looseObject({
-  messageQueue: z.looseObject({ topic: z.string(), brokerName: z.string(), queueId: z.number().int() }),
-  mode: z.enum(['PULL', 'POP']).nullish(),
-  attachments: z.record(z.string(), z.string()).nullish(),
+export const QueryAssignmentResponseBodySchema = lazy(() => {
+  const z = zod();
+  const AssignmentSchema = z.looseObject({
+    messageQueue: z.looseObject({ topic: z.string(), brokerName: z.string(), queueId: z.number().int() }),
+    mode: z.enum(['PULL', 'POP']).nullish(),
+    attachments: z.record(z.string(), z.string()).nullish(),
+  });
+  return z.looseObject({ messageQueueAssignments: z.array(AssignmentSchema).nullish() });
 });
-export const QueryAssignmentResponseBodySchema = z.looseObject({ messageQueueAssignments: z.array(AssignmentSchema).nullish() });
 
 export function parseQueryAssignmentResponseBody(body: Uint8Array | undefined): MessageQueueAssignment[] {
-  const parsed = parseJsonBody(QueryAssignmentResponseBodySchema, body, 'QUERY_ASSIGNMENT');
+  const parsed = parseJsonBody(QueryAssignmentResponseBodySchema(), body, 'QUERY_ASSIGNMENT');
   return (parsed.messageQueueAssignments ?? []).map((a) => ({
     messageQueue: new MessageQueue(a.messageQueue.topic, a.messageQueue.brokerName, a.messageQueue.queueId),
     mode: a.mode ?? 'PULL',

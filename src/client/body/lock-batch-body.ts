@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { lazy, zod } from '../../lazy-zod';
 import { javaHashSetOrder } from '../../remoting/protocol/java-hash';
 import { MessageQueue } from '../message-queue';
 import { parseJsonBody } from './parse-json-body';
@@ -33,11 +33,14 @@ export function encodeLockBatchRequestBody(body: LockBatchRequestBody): Buffer {
 /** UNLOCK_BATCH_MQ has the same body. */
 export const encodeUnlockBatchRequestBody = encodeLockBatchRequestBody;
 
-const MessageQueueSchema = z.looseObject({ topic: z.string(), brokerName: z.string(), queueId: z.number().int() });
-export const LockBatchResponseBodySchema = z.looseObject({ lockOKMQSet: z.array(MessageQueueSchema).nullish() });
+export const LockBatchResponseBodySchema = lazy(() => {
+  const z = zod();
+  const MessageQueueSchema = z.looseObject({ topic: z.string(), brokerName: z.string(), queueId: z.number().int() });
+  return z.looseObject({ lockOKMQSet: z.array(MessageQueueSchema).nullish() });
+});
 
 /** The queues the broker locked for us. */
 export function parseLockBatchResponseBody(body: Uint8Array | undefined): MessageQueue[] {
-  const parsed = parseJsonBody(LockBatchResponseBodySchema, body, 'LOCK_BATCH_MQ');
+  const parsed = parseJsonBody(LockBatchResponseBodySchema(), body, 'LOCK_BATCH_MQ');
   return (parsed.lockOKMQSet ?? []).map((q) => new MessageQueue(q.topic, q.brokerName, q.queueId));
 }

@@ -15,6 +15,7 @@ import { parseReceiptHandle } from './extra-info';
 import { ackMessage, changeInvisibleTime, ConsumeInitMode, popMessage, type AckTarget } from './pop-api';
 import { MessageView } from './message-view';
 import { filterExpressionSchema, parseSimpleConsumerOptions, type FilterExpression, type SimpleConsumerConfig, type SimpleConsumerOptions } from './simple-consumer-config';
+import { registerConsumerRequestHandlers } from '../consumer-request-handlers';
 
 /** The broker refuses more than 32 messages in one pop. */
 const MAX_MESSAGES = 32;
@@ -126,6 +127,8 @@ export class SimpleConsumer implements MQConsumerInner {
       throw new InvalidArgumentError(`The consumer group[${this.config.consumerGroup}] has been created before, specify another name please.`);
     }
     this.factory = factory;
+    // The broker also sends pop groups NOTIFY_CONSUMER_IDS_CHANGED; the shared handlers answer it.
+    registerConsumerRequestHandlers(factory, this.log);
     factory.start();
     for (const sd of this.subscriptionTable.values()) {
       try {

@@ -54,6 +54,7 @@ describe('ClientConfigSchema', () => {
       serializeType: 'JSON',
       language: 'OTHER',
       version: 479,
+      logRepeatSummaryIntervalMs: 10_000,
     });
     expect(parseClientConfig(undefined).instanceName).toBe('DEFAULT');
   });

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../../../src/errors';
+import { hasNativeZstd } from '../../../src/message/zstd';
 import { parseProducerOptions, ProducerOptionsSchema } from '../../../src/producer/producer-config';
 
 function configError(input: unknown): InvalidConfigError {
@@ -52,8 +53,13 @@ describe('ProducerOptionsSchema', () => {
     expect([...parseProducerOptions({ retryResponseCodes: [1, 1, 2] }).retryResponseCodes]).toEqual([1, 2]);
   });
 
-  it('refuses LZ4 and ZSTD clearly', () => {
-    expect(configError({ compressType: 'LZ4' }).message).toContain('compressType: LZ4 and ZSTD are not supported by rocketmq-ts; use ZLIB');
+  it('takes LZ4 always and ZSTD where node:zlib has zstd, refusing it clearly elsewhere', () => {
+    expect(parseProducerOptions({ compressType: 'LZ4' }).compressType).toBe('LZ4');
+    if (hasNativeZstd()) {
+      expect(parseProducerOptions({ compressType: 'ZSTD' }).compressType).toBe('ZSTD');
+    } else {
+      expect(configError({ compressType: 'ZSTD' }).message).toContain('compressType: ZSTD compression needs zstd in node:zlib');
+    }
     expect(configError({ compressType: 'GZIP' }).issues[0]!.path).toBe('compressType');
   });
 
