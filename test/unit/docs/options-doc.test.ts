@@ -5,6 +5,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPTIONS_DOC, readOptionDocs, renderOptionsDoc, schemaDefaultText, schemaOf } from '../../../scripts/docs-options';
 
+// namesrvAddr's schema default is read from NAMESRV_ADDR, which the e2e global setup exports to every worker of
+// the run: the documented default is the one of an unset variable.
+const savedNamesrvAddr = process.env.NAMESRV_ADDR;
+beforeAll(() => {
+  delete process.env.NAMESRV_ADDR;
+});
+afterAll(() => {
+  if (savedNamesrvAddr !== undefined) process.env.NAMESRV_ADDR = savedNamesrvAddr;
+});
+
 test('docs/options.md is what `npm run docs:options` writes', () => {
   expect(readFileSync(OPTIONS_DOC, 'utf8')).toBe(renderOptionsDoc());
 });
