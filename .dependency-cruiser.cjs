@@ -26,10 +26,10 @@ module.exports = {
     },
     {
       name: 'message-below-client',
-      comment: 'The message layer imports only the codec and errors.',
+      comment: 'The message layer imports only the codec and errors (with the peer-text bound errors use).',
       severity: 'error',
       from: { path: '^src/message/' },
-      to: { path: '^src/', pathNot: ['^src/message/', CODEC, '^src/errors\\.ts$'] },
+      to: { path: '^src/', pathNot: ['^src/message/', CODEC, '^src/errors\\.ts$', '^src/peer-text\\.ts$'] },
     },
     {
       name: 'client-not-producer',

@@ -1,12 +1,14 @@
 /**
  * `npm run demo`: the main job end to end. Starts a local RocketMQ through scripts/rocketmq unless NAMESRV_ADDR
- * is set, creates a fresh topic, produces with every send mode of DefaultMQProducer, then asks the broker's own
- * admin tool (mqadmin topicStatus) whether it stored exactly what was sent. Stops whatever it started.
+ * is set, creates a fresh topic, produces with every send mode of DefaultMQProducer, asks the broker's own admin
+ * tool (mqadmin topicStatus) whether it stored exactly what was sent, and consumes it all with a push consumer
+ * started before the sends (counts and end-to-end latency percentiles). Stops whatever it started.
  *
  * Environment: NAMESRV_ADDR (use that cluster), DEMO_THROUGHPUT_SENDS (sync sends timed at the end, default 2000),
- * plus the harness's ROCKETMQ_* variables. Exit code 0 when the broker's count matches, 1 otherwise.
+ * plus the harness's ROCKETMQ_* variables. Exit code 0 when the broker's count matches and the consumer got every message, 1 otherwise.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import {
   DefaultMQProducer,
@@ -15,12 +17,15 @@ import {
   type MessageQueue,
   type SendResult,
 } from '../src/index';
+import { startDemoConsumer } from './demo-consumer';
+import { createProgressReporter } from './progress';
 
 const ROOT = resolve(__dirname, '..');
 const HARNESS = join(ROOT, 'scripts', 'rocketmq');
 const QUEUES = 4;
 const THROUGHPUT_SENDS = positiveInt(process.env.DEMO_THROUGHPUT_SENDS, 2000);
 const VERIFY_TIMEOUT_MS = 30_000;
+const CONSUME_TIMEOUT_MS = 60_000;
 
 class DemoError extends Error {
   override name = 'DemoError';
@@ -63,16 +68,22 @@ function harnessStatusRunning(): boolean {
   return r.status === 0;
 }
 
-/** Runs `scripts/rocketmq start`; its progress (jar download, boot, registration) goes straight to our stderr. */
+/**
+ * Runs `scripts/rocketmq start`. Its messages go to our stderr; its long waits (jar download, boot, registration)
+ * become one progress line, redrawn in place on a terminal and repeated every few seconds otherwise.
+ */
 function startBroker(): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(HARNESS, ['start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(HARNESS, ['start'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     starting = child;
+    const progress = createProgressReporter();
     let out = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (c: string) => (out += c));
+    createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (l) => progress.line(l));
     child.on('error', (err) => reject(new DemoError(`cannot run scripts/rocketmq: ${err.message}`)));
     child.on('close', (code) => {
+      progress.done();
       starting = undefined;
       const m = /^NAMESRV_ADDR=(\S+)$/m.exec(out);
       if (code === 0 && m) resolvePromise(m[1]!);
@@ -259,8 +270,18 @@ async function main(): Promise<void> {
     await createDemoTopic(producer, topic);
     const queues: MessageQueue[] = await waitForRoute(producer, topic);
     say(`created topic ${topic} with ${queues.length} write queues`);
-    const sent = await produce(producer, topic);
-    await verify(topic, sent);
+    const consumer = await startDemoConsumer(namesrvAddr, topic, `rocketmq_ts_demo_consumer_${stamp}`);
+    say(`push consumer started (group rocketmq_ts_demo_consumer_${stamp}), consuming ${topic} while the producer sends`);
+    try {
+      const sent = await produce(producer, topic);
+      await verify(topic, sent);
+      const { ok, line } = await consumer.waitFor(sent, CONSUME_TIMEOUT_MS);
+      say(line);
+      if (!ok) throw new DemoError(`the push consumer did not receive every message within ${CONSUME_TIMEOUT_MS / 1000} s`);
+    } finally {
+      await consumer.shutdown();
+      say('push consumer shut down (offsets committed)');
+    }
   } finally {
     await producer.shutdown();
     say('producer shut down');

@@ -1,3 +1,5 @@
+import { boundPeerText } from './peer-text';
+
 /**
  * One typed error tree for the whole client. Every error has a stable `code`, a `retriable`
  * flag the producer's retry policy reads, and an optional ES2022 `cause`.
@@ -121,7 +123,7 @@ export class BrokerResponseError extends RocketMQError {
   ) {
     super(
       'ERR_BROKER_RESPONSE',
-      `CODE: ${responseCode} DESC: ${remark ?? ''}${brokerAddr ? ` BROKER: ${brokerAddr}` : ''}`,
+      `CODE: ${responseCode} DESC: ${boundPeerText(remark ?? '')}${brokerAddr ? ` BROKER: ${brokerAddr}` : ''}`,
       options,
     );
     this.responseCode = responseCode;
@@ -231,7 +233,7 @@ export class AccessDeniedError extends BrokerResponseError {
     this.reason = reason;
     this.accessKey = accessKey;
     const what = reason === 'AUTHENTICATION' ? 'authentication failed' : 'authorization failed';
-    this.message = `${what} for access key "${accessKey}"${brokerAddr ? ` at ${brokerAddr}` : ''}: ${remark ?? '(no remark)'} (CODE: 16)`;
+    this.message = `${what} for access key "${accessKey}"${brokerAddr ? ` at ${brokerAddr}` : ''}: ${remark === undefined ? '(no remark)' : boundPeerText(remark)} (CODE: 16)`;
   }
 }
 
@@ -247,5 +249,36 @@ export class RequestTimeoutError extends ClientError {
     (this as { code: string }).code = 'ERR_REQUEST_TIMEOUT';
     this.correlationId = correlationId;
     this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The broker does not know the request: it answered REQUEST_CODE_NOT_SUPPORTED (3), as a 4.9 broker
+ * answers POP_MESSAGE, ACK_MESSAGE and CHANGE_MESSAGE_INVISIBLETIME (pop consumption is 5.x only).
+ * Not retriable: the same broker answers the same way until it is upgraded.
+ */
+export class BrokerFeatureNotSupportedError extends BrokerResponseError {
+  /** The feature, e.g. `POP_MESSAGE`. */
+  readonly feature: string;
+  constructor(feature: string, remark: string | undefined, brokerAddr: string | undefined, options: RocketMQErrorOptions = {}) {
+    super(3, remark, brokerAddr, { retriable: false, ...options });
+    (this as { code: string }).code = 'ERR_BROKER_FEATURE_NOT_SUPPORTED';
+    this.feature = feature;
+    this.message = `${feature} is not supported by the broker${brokerAddr ? ` at ${brokerAddr}` : ''} (pop consumption needs RocketMQ 5.x): CODE: 3 DESC: ${boundPeerText(remark ?? '')}`;
+  }
+}
+
+/**
+ * A send still pending when `shutdown()` stopped waiting for it (`shutdownTimeoutMs`): it may or may not
+ * have been stored by the broker. Never retried by the client; resend only if duplicates are acceptable.
+ */
+export class SendOutcomeUnknownError extends RocketMQError {
+  readonly topic: string;
+  /** The message's unique id (UNIQ_KEY) when it had one by then. */
+  readonly msgId: string | undefined;
+  constructor(topic: string, msgId: string | undefined, message: string, options: RocketMQErrorOptions = {}) {
+    super('ERR_SEND_OUTCOME_UNKNOWN', message, { retriable: false, ...options });
+    this.topic = topic;
+    this.msgId = msgId;
   }
 }

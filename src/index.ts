@@ -19,12 +19,14 @@ export {
   RpcHookError,
   AccessDeniedError,
   RequestTimeoutError,
+  SendOutcomeUnknownError,
 } from './errors';
-export type { Logger, LogLevel, LogFields } from './logger';
+export type { Logger, LoggerLike, LogLevel, LogFields } from './logger';
 export { createConsoleLogger, silentLogger } from './logger';
 
 export { DefaultMQProducer } from './producer/default-mq-producer';
-export type { ProducerOptions } from './producer/producer-config';
+export type { ProducerOptions } from './producer/producer-options';
+export type { ClientOptions } from './client/client-options';
 export type { SendOptions } from './producer/send-options';
 export { Message } from './message/message';
 export type { MessageBody, MessageOptions } from './message/message';
@@ -42,7 +44,9 @@ export type {
 } from './producer/send-hooks';
 export type { ServiceState } from './client/service-state';
 export type { RPCHook } from './remoting/rpc-hook';
-export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND } from './diagnostics';
+export { CHANNEL_REMOTING_REQUEST, CHANNEL_PRODUCER_SEND, CHANNEL_PRODUCER_SEND_RETRY } from './diagnostics';
+export type { ProducerSendRetryMessage } from './diagnostics';
+export type { OpenTelemetryOption, TracerProviderLike, MeterProviderLike } from './client/telemetry/telemetry-options';
 export { TransactionMQProducer } from './producer/transaction-mq-producer';
 export type { TransactionProducerOptions, TransactionSendResult } from './producer/transaction-mq-producer';
 export type {
@@ -52,9 +56,31 @@ export type {
   EndTransactionContext,
 } from './producer/transaction-listener';
 export type { MessageExt } from './message/message-decoder';
+export { DefaultMQPushConsumer } from './consumer/default-mq-push-consumer';
+export type { MessageSelector, MessageHandler } from './consumer/default-mq-push-consumer';
+export type { PushConsumerOptions } from './consumer/consumer-config';
+export { ConsumeConcurrentlyStatus } from './consumer/consume-message-concurrently-service';
+export type {
+  ConsumeConcurrentlyContext,
+  MessageListenerConcurrently,
+} from './consumer/consume-message-concurrently-service';
+export {
+  AllocateMessageQueueAveragely,
+  AllocateMessageQueueAveragelyByCircle,
+  AllocateMessageQueueConsistentHash,
+  AllocateMessageQueueByMachineRoom,
+  AllocateMessageQueueByConfig,
+  AllocateMachineRoomNearby,
+} from './consumer/rebalance';
+export type { AllocateMessageQueueStrategy, MachineRoomResolver } from './consumer/rebalance';
 export { createReplyMessage, getReplyToClient } from './producer/request-reply';
 export type { RequestOptions } from './producer/request-reply';
 export type { RequestCallback } from './producer/request-response-future';
 export { AclClientRPCHook } from './client/acl-client-rpc-hook';
 export { SessionCredentials } from './client/session-credentials';
 export type { SessionCredentialsInit } from './client/session-credentials';
+// Pop consumption (RocketMQ 5.x).
+export { SimpleConsumer } from './consumer/pop/simple-consumer';
+export { MessageView } from './consumer/pop/message-view';
+export type { SimpleConsumerOptions, FilterExpression } from './consumer/pop/simple-consumer-options';
+export { BrokerFeatureNotSupportedError } from './errors';

@@ -71,7 +71,7 @@ function propertiesObject(s: string | undefined): Record<string, string> {
 
 function inflate(body: Buffer, sysFlag: number): Buffer {
   if ((sysFlag & MessageSysFlag.COMPRESSED_FLAG) === 0) return body;
-  return decompress(body, getCompressionType(sysFlag)) ?? body;
+  return decompress(body, getCompressionType(sysFlag));
 }
 
 function storedRecord(m: MessageExt): Record<string, unknown> {

@@ -17,10 +17,42 @@ export function aclSignedContent(extFields: Readonly<Record<string, string>>, bo
   return body !== undefined && body.length > 0 ? Buffer.concat([head, body]) : head;
 }
 
+/**
+ * Only the head of a remark is examined: the broker's ACL remarks are short sentences, and a hostile
+ * peer may send megabytes of remark (frames go up to 16 MiB).
+ */
+export const MAX_EXAMINED_REMARK_CHARS = 4096;
+
 /** Broker remarks of the ACL 2.0 authorization chain (`AclAuthorizationHandler`, `UserAuthorizationHandler`). */
-const AUTHORIZATION_REMARK = /has no permission to access|User:\S* not found\.|authorizationMetadataProvider|parse authorization context/;
+const AUTHORIZATION_REMARK = /has no permission to access|authorizationMetadataProvider|parse authorization context/;
 /** Broker remarks of the authentication chain (`DefaultAuthenticationHandler`, the context builder). */
 const AUTHENTICATION_REMARK = /check signature failed|is not found\.|is disabled\.|username cannot be null|authentication|datetime is null/i;
+
+const USER_PREFIX = 'User:';
+const NOT_FOUND = ' not found.';
+
+function isWhitespace(c: number): boolean {
+  // What `\s` matches in the ASCII and Latin-1 range plus the Unicode spaces brokers could print.
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Whether `text` holds `User:<no whitespace>* not found.` (`UserAuthorizationHandler`'s remark), in
+ * one pass: every `User:` inside a run of non-space characters ends at the same place, so the scan
+ * resumes after the run instead of starting again at each occurrence (a regex would be quadratic).
+ */
+export function hasUserNotFound(text: string): boolean {
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(USER_PREFIX, from);
+    if (at < 0) return false;
+    let i = at + USER_PREFIX.length;
+    while (i < text.length && !isWhitespace(text.charCodeAt(i))) i++;
+    if (text.startsWith(NOT_FOUND, i)) return true;
+    from = i + 1;
+  }
+}
 
 /**
  * Which ACL chain refused a NO_PERMISSION response, judged from the broker's remark; undefined when
@@ -28,8 +60,9 @@ const AUTHENTICATION_REMARK = /check signature failed|is not found\.|is disabled
  */
 export function classifyAclDenial(remark: string | undefined): 'AUTHENTICATION' | 'AUTHORIZATION' | undefined {
   if (remark === undefined) return undefined;
-  if (AUTHORIZATION_REMARK.test(remark)) return 'AUTHORIZATION';
-  if (AUTHENTICATION_REMARK.test(remark)) return 'AUTHENTICATION';
+  const head = remark.length > MAX_EXAMINED_REMARK_CHARS ? remark.slice(0, MAX_EXAMINED_REMARK_CHARS) : remark;
+  if (AUTHORIZATION_REMARK.test(head) || hasUserNotFound(head)) return 'AUTHORIZATION';
+  if (AUTHENTICATION_REMARK.test(head)) return 'AUTHENTICATION';
   return undefined;
 }
 

@@ -1,55 +1,26 @@
 import type * as tls from 'node:tls';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { InvalidConfigError, type ConfigIssue } from '../errors';
-import type { Logger } from '../logger';
+import { lazy, zod } from '../lazy-zod';
+import { adaptLogger, isLoggerLike, type LoggerLike } from '../logger';
 import { DEFAULT_MAX_FRAME_BYTES } from '../remoting/protocol/frame-decoder';
+import { DEFAULT_HEADER_LIMITS } from '../remoting/protocol/header-limits';
 import { LanguageCode, type LanguageName } from '../remoting/protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from '../remoting/protocol/remoting-command';
+import { protectTlsOptions } from '../remoting/tls-secrets';
 import { nameSrvAddrFromEndpoint, resolveNamespace } from '../message/namespace';
 
 /**
  * Client settings shared by every producer (Java `ClientConfig` plus the remoting settings of
  * `NettyClientConfig`), validated once with zod. Strict: an unknown or misspelt key is an error that
- * names it. Durations end in `Ms`, sizes in `Bytes`.
- *
- * Java 5.3.3 defaults, checked against `ClientConfig`, `NettyClientConfig` and `NettySystemConfig`:
- * | option | default | Java |
- * |---|---|---|
- * | namesrvAddr | env `NAMESRV_ADDR` | system property `rocketmq.namesrv.addr`, then env `NAMESRV_ADDR` |
- * | instanceName | `DEFAULT` | system property `rocketmq.client.name`, then `DEFAULT` |
- * | clientIP | computed by the client instance | `NetworkUtil.getLocalAddress()` |
- * | unitMode / unitName | false / none | same |
- * | namespace (deprecated) / namespaceV2 | none | same |
- * | pollNameServerIntervalMs | 30000 | `pollNameServerInterval` |
- * | heartbeatBrokerIntervalMs | 30000 | `heartbeatBrokerInterval` |
- * | mqClientApiTimeoutMs | 3000 | `mqClientApiTimeout` |
- * | vipChannelEnabled | false | `com.rocketmq.sendMessageWithVIPChannel` |
- * | useTLS | false | `tls.enable` |
- * | enableHeartbeatChannelEventListener | true | same |
- * | sendLatencyFaultEnable | false | `sendLatencyEnable` (`com.rocketmq.sendLatencyEnable`) |
- * | startDetectorEnable | false | `com.rocketmq.startDetectorEnable` |
- * | detectTimeoutMs / detectIntervalMs | 200 / 2000 | `detectTimeout` / `detectInterval` |
- * | connectTimeoutMs | 3000 | `connectTimeoutMillis` |
- * | maxAsyncInflight / maxOnewayInflight | 65535 / 65535 | `clientAsyncSemaphoreValue` / `clientOnewaySemaphoreValue` |
- * | idleTimeoutMs | 120000 | `clientChannelMaxIdleTimeSeconds` 120 |
- * | closeSocketIfTimeout | true | `clientCloseSocketIfTimeout` |
- * | maxFrameBytes | 16 MiB | `NettyDecoder.FRAME_MAX_LENGTH` |
- * | serializeType | `JSON` | `rocketmq.serialize.type` |
- * | language | `OTHER` | Java sends `JAVA`; OTHER is known to every broker version (NODE_JS only to 5.3.2+) |
- * | version | 479 | `MQVersion.CURRENT_VERSION` of 5.3.3 |
+ * names it. What each option means, its unit, default and Java name: `ClientOptions` (client-options.ts) and
+ * docs/options.md, generated from both.
  */
 
 const INT32_MAX = 0x7fffffff;
-const positiveMs = (def: number) => z.number().int().min(1).max(INT32_MAX).default(def);
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isLogger(v: unknown): v is Logger {
-  if (typeof v !== 'object' || v === null) return false;
-  const l = v as Record<string, unknown>;
-  return ['debug', 'info', 'warn', 'error', 'child'].every((m) => typeof l[m] === 'function');
 }
 
 /** `host:port` with a port in 1..65535 (an IPv6 host may be bracketed). */
@@ -60,73 +31,91 @@ function isHostPort(addr: string): boolean {
   return /^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535;
 }
 
+/** The fields of ClientConfigSchema, for schemas that extend it (built on first use: see lazy-zod.ts). */
+export const clientConfigShape = lazy(() => {
+  const z = zod();
+  const positiveMs = (def: number) => z.number().int().min(1).max(INT32_MAX).default(def);
+  /**
+   * Name servers as `'a:9876;b:9876'` or `['a:9876', 'b:9876']`; absent means env `NAMESRV_ADDR`.
+   * Java's `http://` endpoint rule applies (the text after the last `/`). Output: the list.
+   */
+  const namesrvAddrSchema = z
+    .union([z.string(), z.array(z.string())])
+    .default(() => process.env.NAMESRV_ADDR ?? [])
+    .transform((v, ctx) => {
+      const raw = Array.isArray(v) ? v.join(';') : v;
+      const list = nameSrvAddrFromEndpoint(raw.trim())
+        .split(';')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0);
+      for (const a of list) {
+        if (!isHostPort(a)) ctx.issues.push({ code: 'custom', message: `"${a}" is not host:port`, input: v });
+      }
+      return list;
+    });
+  return {
+    namesrvAddr: namesrvAddrSchema,
+    clientIP: z.string().min(1).optional(),
+    instanceName: z.string().min(1).default('DEFAULT'),
+    unitMode: z.boolean().default(false),
+    unitName: z.string().optional(),
+    namespace: z.string().optional(),
+    namespaceV2: z.string().optional(),
+    pollNameServerIntervalMs: positiveMs(30_000),
+    heartbeatBrokerIntervalMs: positiveMs(30_000),
+    mqClientApiTimeoutMs: positiveMs(3000),
+    vipChannelEnabled: z.boolean().default(false),
+    useTLS: z.boolean().default(false),
+    tls: z
+      .custom<boolean | tls.ConnectionOptions>((v) => typeof v === 'boolean' || isPlainObject(v), {
+        error: 'expected a boolean or a node:tls options object',
+      })
+      .transform((v) => (typeof v === 'boolean' ? v : protectTlsOptions(v)))
+      .optional(),
+    enableHeartbeatChannelEventListener: z.boolean().default(true),
+    sendLatencyFaultEnable: z.boolean().default(false),
+    startDetectorEnable: z.boolean().default(false),
+    detectTimeoutMs: positiveMs(200),
+    detectIntervalMs: positiveMs(2000),
+    connectTimeoutMs: positiveMs(3000),
+    maxAsyncInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
+    maxOnewayInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
+    idleTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(120_000),
+    closeSocketIfTimeout: z.boolean().default(true),
+    maxFrameBytes: z.number().int().min(64).max(INT32_MAX).default(DEFAULT_MAX_FRAME_BYTES),
+    maxExtFields: z.number().int().min(1).max(INT32_MAX).default(DEFAULT_HEADER_LIMITS.maxExtFields),
+    maxExtFieldsBytes: z.number().int().min(1).max(INT32_MAX).default(DEFAULT_HEADER_LIMITS.maxExtFieldsBytes),
+    serializeType: z.enum(['JSON', 'ROCKETMQ']).default('JSON'),
+    language: z
+      .custom<LanguageName>((v) => typeof v === 'string' && Object.hasOwn(LanguageCode, v), {
+        error: `expected one of ${Object.keys(LanguageCode).join(', ')}`,
+      })
+      .default(DEFAULT_LANGUAGE),
+    version: z.number().int().min(-32768).max(INT32_MAX).default(DEFAULT_REMOTING_VERSION),
+    logger: z
+      .custom<LoggerLike>(isLoggerLike, { error: 'expected a logger (debug, info, warn, error): rocketmq-ts, pino, winston or console' })
+      .transform((l) => adaptLogger(l))
+      .optional(),
+    logRepeatSummaryIntervalMs: z.number().int().min(0).max(INT32_MAX).default(10_000),
+  };
+});
+
 /**
- * Name servers as `'a:9876;b:9876'` or `['a:9876', 'b:9876']`; absent means env `NAMESRV_ADDR`.
- * Java's `http://` endpoint rule applies (the text after the last `/`). Output: the list.
+ * Cross-field rules of the client options: `useTLS: true` with `tls: false` asks for TLS and for
+ * plaintext at once; picking one silently (plaintext, before) is how credentials leak.
  */
-const namesrvAddrSchema = z
-  .union([z.string(), z.array(z.string())])
-  .default(() => process.env.NAMESRV_ADDR ?? [])
-  .transform((v, ctx) => {
-    const raw = Array.isArray(v) ? v.join(';') : v;
-    const list = nameSrvAddrFromEndpoint(raw.trim())
-      .split(';')
-      .map((a) => a.trim())
-      .filter((a) => a.length > 0);
-    for (const a of list) {
-      if (!isHostPort(a)) ctx.issues.push({ code: 'custom', message: `"${a}" is not host:port`, input: v });
-    }
-    return list;
-  })
-  .describe("Name servers, 'host:port;host:port' or an array; default env NAMESRV_ADDR");
+export function refineClientConfig(o: { useTLS: boolean; tls?: unknown }, ctx: z.RefinementCtx): void {
+  if (o.useTLS && o.tls === false) {
+    ctx.addIssue({ code: 'custom', path: ['tls'], message: 'is false while useTLS is true: choose TLS or plaintext' });
+  }
+}
 
-/** The fields of ClientConfigSchema, for schemas that extend it. */
-export const clientConfigShape = {
-  namesrvAddr: namesrvAddrSchema,
-  clientIP: z.string().min(1).optional().describe('IP in the clientId; default chosen like Java NetworkUtil'),
-  instanceName: z.string().min(1).default('DEFAULT').describe("'DEFAULT' becomes 'pid#hrtime' when a producer starts"),
-  unitMode: z.boolean().default(false),
-  unitName: z.string().optional(),
-  namespace: z.string().optional().describe('Deprecated client-side namespace: resources go as ns%resource'),
-  namespaceV2: z.string().optional().describe('Server-side namespace: sent as ns/nsd ext fields on every request'),
-  pollNameServerIntervalMs: positiveMs(30_000),
-  heartbeatBrokerIntervalMs: positiveMs(30_000),
-  mqClientApiTimeoutMs: positiveMs(3000).describe('Timeout of name-server and admin calls'),
-  vipChannelEnabled: z.boolean().default(false).describe('Send to the broker VIP port (listen port - 2)'),
-  useTLS: z.boolean().default(false),
-  tls: z
-    .custom<boolean | tls.ConnectionOptions>((v) => typeof v === 'boolean' || isPlainObject(v), {
-      error: 'expected a boolean or a node:tls options object',
-    })
-    .optional()
-    .describe("true or node:tls connect options; implies useTLS. Certificates are verified unless rejectUnauthorized is false"),
-  enableHeartbeatChannelEventListener: z.boolean().default(true),
-  sendLatencyFaultEnable: z.boolean().default(false).describe('Isolate slow or failing brokers when choosing a queue'),
-  startDetectorEnable: z.boolean().default(false),
-  detectTimeoutMs: positiveMs(200),
-  detectIntervalMs: positiveMs(2000),
-  connectTimeoutMs: positiveMs(3000),
-  maxAsyncInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
-  maxOnewayInflight: z.number().int().min(1).max(INT32_MAX).default(65535),
-  idleTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(120_000).describe('0 disables'),
-  closeSocketIfTimeout: z.boolean().default(true),
-  maxFrameBytes: z.number().int().min(64).max(INT32_MAX).default(DEFAULT_MAX_FRAME_BYTES),
-  serializeType: z.enum(['JSON', 'ROCKETMQ']).default('JSON'),
-  language: z
-    .custom<LanguageName>((v) => typeof v === 'string' && Object.hasOwn(LanguageCode, v), {
-      error: `expected one of ${Object.keys(LanguageCode).join(', ')}`,
-    })
-    .default(DEFAULT_LANGUAGE),
-  version: z.number().int().min(-32768).max(INT32_MAX).default(DEFAULT_REMOTING_VERSION),
-  logger: z.custom<Logger>(isLogger, { error: 'expected a Logger (debug, info, warn, error, child)' }).optional(),
-};
-
-export const ClientConfigSchema = z.strictObject(clientConfigShape);
+export const ClientConfigSchema = lazy(() => zod().strictObject(clientConfigShape()).superRefine(refineClientConfig));
 
 /** What users pass (every key optional). */
-export type ClientConfigInput = z.input<typeof ClientConfigSchema>;
+export type ClientConfigInput = z.input<ReturnType<typeof ClientConfigSchema>>;
 /** The validated settings, defaults filled in. */
-export type ClientConfig = z.output<typeof ClientConfigSchema>;
+export type ClientConfig = z.output<ReturnType<typeof ClientConfigSchema>>;
 
 /** Java `ClientConfig.getNamespace`: the namespace option, else the id of an `MQ_INST_` name-server endpoint. */
 export function effectiveNamespace(config: Pick<ClientConfig, 'namespace' | 'namesrvAddr'>): string | undefined {
@@ -135,7 +124,14 @@ export function effectiveNamespace(config: Pick<ClientConfig, 'namespace' | 'nam
 
 /** Whether connections use TLS, and with which options. */
 export function effectiveTls(config: Pick<ClientConfig, 'useTLS' | 'tls'>): tls.ConnectionOptions | undefined {
-  if (config.tls === false) return undefined;
+  if (config.tls === false) {
+    if (config.useTLS) {
+      throw new InvalidConfigError('Invalid client options: tls is false while useTLS is true', [
+        { path: 'tls', message: 'is false while useTLS is true: choose TLS or plaintext' },
+      ]);
+    }
+    return undefined;
+  }
   if (config.tls === true) return {};
   if (config.tls !== undefined) return config.tls;
   return config.useTLS ? {} : undefined;
@@ -180,7 +176,7 @@ function describeIssue(issue: z.core.$ZodIssue, path: string): string {
 export function parseConfig<S extends z.ZodType>(schema: S, input: unknown, what = 'options'): z.output<S> {
   const r = schema.safeParse(input === undefined ? {} : input);
   if (r.success) return r.data;
-  const known = schema instanceof z.ZodObject ? Object.keys(schema.shape as object) : [];
+  const known = schema instanceof zod().ZodObject ? Object.keys(schema.shape as object) : [];
   const issues: ConfigIssue[] = [];
   const messages: string[] = [];
   for (const issue of r.error.issues) {
@@ -207,5 +203,5 @@ function throwConfig(what: string, messages: string[], issues: ConfigIssue[]): n
 
 /** `ClientConfigSchema` through `parseConfig`. */
 export function parseClientConfig(input: unknown): ClientConfig {
-  return parseConfig(ClientConfigSchema, input, 'client options');
+  return parseConfig(ClientConfigSchema(), input, 'client options');
 }

@@ -1,8 +1,15 @@
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import type { ProcessorContext } from '../remoting/request-processor';
 
-/** Answers one broker-initiated request; null for no answer (oneway requests). */
-export type ServerRequestHandler = (request: RemotingCommand, ctx: ProcessorContext) => RemotingCommand | null;
+/**
+ * Answers one broker-initiated request; null for no answer (oneway requests). A handler may be async
+ * (a reply body inflating in the thread pool): the answer is written when it settles, and a rejection
+ * is answered SYSTEM_ERROR like a throw.
+ */
+export type ServerRequestHandler = (
+  request: RemotingCommand,
+  ctx: ProcessorContext,
+) => Promise<RemotingCommand | null> | RemotingCommand | null;
 
 /** The part of the remoting client the processor registers with. */
 export interface ProcessorRegistrar {

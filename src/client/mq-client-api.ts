@@ -7,6 +7,11 @@ import type { RemotingClient } from '../remoting/remoting-client';
 import { AUTO_CREATE_TOPIC_KEY_TOPIC } from '../message/validators';
 import { encodeHeartbeatData, type HeartbeatData } from './heartbeat-data';
 import { buildHeader, type TopicConfigFields } from './request-builders';
+import { parseConsumerIdList } from './body/consumer-list-body';
+import { parseLockBatchResponseBody, type LockBatchRequestBody } from './body/lock-batch-body';
+import { consumerRequest, type PullRequestFields, type SendBackFields } from './consumer-request-builders';
+import type { MessageQueue } from './message-queue';
+import { processPullResponse, type PullResponse } from './pull-response';
 import { parseRouteBody } from './route/parse-route-body';
 import { decodeTopicRouteData, type TopicRouteData } from './route/topic-route-data';
 
@@ -49,11 +54,11 @@ export class MQClientAPI {
   /**
    * GET_ROUTEINFO_BY_TOPIC (105) to a name server. Sends `acceptStandardJsonOnly=true` (and version
    * 479 >= 401), so new name servers quote numeric keys; the parser still accepts old, unquoted ones.
-   * A non-success code becomes a `BrokerResponseError` (17 TOPIC_NOT_EXIST for an unknown topic).
+   * A non-success code becomes a `BrokerResponseError` (17 TOPIC_NOT_EXIST for an unknown topic). A
+   * hung name server is bypassed for the next one within `timeoutMs` (`invokeNameServer`).
    */
   async getTopicRouteInfoFromNameServer(topic: string, timeoutMs: number): Promise<TopicRouteData> {
-    const request = buildHeader.getRouteInfo(topic);
-    const response = await this.remoting.invoke(null, request, timeoutMs);
+    const response = await this.remoting.invokeNameServer(() => buildHeader.getRouteInfo(topic), timeoutMs);
     if (response.code === ResponseCode.SUCCESS && response.body !== undefined && response.body.length > 0) {
       return decodeTopicRouteData(response.body);
     }
@@ -125,4 +130,86 @@ export class MQClientAPI {
     if (!parsed || typeof parsed !== 'object') throw new RemotingProtocolError('invalid cluster info body');
     return { brokerAddrTable: parsed.brokerAddrTable ?? {}, clusterAddrTable: parsed.clusterAddrTable ?? {} };
   }
+
+  // ------------------------------------------------------------ consumer calls
+
+  /**
+   * PULL_MESSAGE (11), answered when the broker has messages or the suspend time ran out (long
+   * polling: the call timeout must exceed `suspendTimeoutMillis`). Status per `processPullResponse`.
+   */
+  async pullMessage(addr: string, fields: PullRequestFields, timeoutMs: number): Promise<PullResponse> {
+    const response = await this.remoting.invoke(addr, consumerRequest.pullMessage(fields), timeoutMs);
+    return processPullResponse(response, addr);
+  }
+
+  /** QUERY_CONSUMER_OFFSET (14): the stored offset; QUERY_NOT_FOUND (22) and others become `BrokerResponseError`. */
+  async queryConsumerOffset(addr: string, mq: MessageQueue, group: string, timeoutMs: number): Promise<bigint> {
+    const request = consumerRequest.queryConsumerOffset(mq.brokerName, group, mq.topic, mq.queueId);
+    const response = await this.remoting.invoke(addr, request, timeoutMs);
+    this.check(response, addr);
+    return longField(response, 'offset');
+  }
+
+  /** UPDATE_CONSUMER_OFFSET (15) as a checked request (queue release, shutdown: losing it means duplicates). */
+  async updateConsumerOffset(addr: string, mq: MessageQueue, group: string, offset: bigint, timeoutMs: number): Promise<void> {
+    const request = consumerRequest.updateConsumerOffset(mq.brokerName, group, mq.topic, mq.queueId, offset);
+    this.check(await this.remoting.invoke(addr, request, timeoutMs), addr);
+  }
+
+  /** UPDATE_CONSUMER_OFFSET (15) oneway, as Java's periodic persist sends it. */
+  updateConsumerOffsetOneway(addr: string, mq: MessageQueue, group: string, offset: bigint, timeoutMs: number): Promise<void> {
+    const request = consumerRequest.updateConsumerOffset(mq.brokerName, group, mq.topic, mq.queueId, offset);
+    return this.remoting.invokeOneway(addr, request, timeoutMs);
+  }
+
+  /** GET_CONSUMER_LIST_BY_GROUP (38): the client ids of the group's members. */
+  async getConsumerIdListByGroup(addr: string, group: string, timeoutMs: number): Promise<string[]> {
+    const response = await this.remoting.invoke(addr, consumerRequest.getConsumerListByGroup(group), timeoutMs);
+    this.check(response, addr);
+    return parseConsumerIdList(response.body);
+  }
+
+  /** CONSUMER_SEND_MSG_BACK (36): a consumed message handed back for a later retry, or the DLQ. */
+  async consumerSendMessageBack(addr: string, fields: SendBackFields, timeoutMs: number): Promise<void> {
+    this.check(await this.remoting.invoke(addr, consumerRequest.consumerSendMessageBack(fields), timeoutMs), addr);
+  }
+
+  /** SEARCH_OFFSET_BY_TIMESTAMP (29): the first offset stored at or after `timestamp` (epoch ms). */
+  async searchOffset(addr: string, mq: MessageQueue, timestamp: number, timeoutMs: number): Promise<bigint> {
+    const response = await this.remoting.invoke(addr, consumerRequest.searchOffset(mq.brokerName, mq.topic, mq.queueId, timestamp), timeoutMs);
+    this.check(response, addr);
+    return longField(response, 'offset');
+  }
+
+  /** GET_MIN_OFFSET (31). */
+  async getMinOffset(addr: string, mq: MessageQueue, timeoutMs: number): Promise<bigint> {
+    const response = await this.remoting.invoke(addr, consumerRequest.getMinOffset(mq.brokerName, mq.topic, mq.queueId), timeoutMs);
+    this.check(response, addr);
+    return longField(response, 'offset');
+  }
+
+  /** LOCK_BATCH_MQ (41): the queues the broker locked for this client. */
+  async lockBatchMQ(addr: string, brokerName: string, body: LockBatchRequestBody, timeoutMs: number): Promise<MessageQueue[]> {
+    const response = await this.remoting.invoke(addr, consumerRequest.lockBatchMQ(brokerName, body), timeoutMs);
+    this.check(response, addr);
+    return parseLockBatchResponseBody(response.body);
+  }
+
+  /** UNLOCK_BATCH_MQ (42), checked or oneway. */
+  async unlockBatchMQ(addr: string, brokerName: string, body: LockBatchRequestBody, timeoutMs: number, oneway: boolean): Promise<void> {
+    const request = consumerRequest.unlockBatchMQ(brokerName, body);
+    if (oneway) return this.remoting.invokeOneway(addr, request, timeoutMs);
+    this.check(await this.remoting.invoke(addr, request, timeoutMs), addr);
+  }
+
+  private check(response: RemotingCommand, addr: string): void {
+    if (response.code !== ResponseCode.SUCCESS) throw new BrokerResponseError(response.code, response.remark, addr);
+  }
+}
+
+/** A required long of a response header, or a protocol error. */
+function longField(response: RemotingCommand, name: string): bigint {
+  const v = response.extFields?.[name];
+  if (v === undefined || !/^-?\d+$/.test(v)) throw new RemotingProtocolError(`response lacks ${name}`);
+  return BigInt(v);
 }

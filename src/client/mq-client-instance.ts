@@ -1,12 +1,13 @@
 import { BrokerResponseError, ClientStateError, RemotingError } from '../errors';
 import { ResponseCode } from '../remoting/protocol/response-code';
 import type { Logger } from '../logger';
+import { LogDeduplicator } from '../log-deduplicator';
 import { RemotingClient } from '../remoting/remoting-client';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { getDefaultLogger } from '../logger';
 import { effectiveNamespace, effectiveTls, type ClientConfig } from './client-config';
 import { ClientRemotingProcessor } from './client-remoting-processor';
-import { createHeartbeatData, type HeartbeatData } from './heartbeat-data';
+import { createHeartbeatData, type ConsumerData, type HeartbeatData } from './heartbeat-data';
 import type { MessageQueue } from './message-queue';
 import type { MQConsumerInner } from './mq-consumer-inner';
 import type { MQProducerInner } from './mq-producer-inner';
@@ -15,7 +16,7 @@ import { RETRY_GROUP_TOPIC_PREFIX } from '../message/namespace';
 import { MQClientAPI } from './mq-client-api';
 import { NamespaceRpcHook } from './namespace-rpc-hook';
 import { topicRouteDataChanged } from './route/route-change';
-import { topicRouteData2TopicPublishInfo } from './route/topic-publish-info';
+import { topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo } from './route/topic-publish-info';
 import { cloneTopicRouteData, MASTER_ID, type TopicRouteData } from './route/topic-route-data';
 import { ScheduledTask } from './scheduled-task';
 import type { ServiceState } from './service-state';
@@ -23,6 +24,10 @@ import { TimedLock } from './timed-lock';
 
 /** Java `MQClientInstance.LOCK_TIMEOUT_MILLIS`. */
 const LOCK_TIMEOUT_MS = 3000;
+/** Java `ClientConfig.persistConsumerOffsetInterval`. */
+const PERSIST_CONSUMER_OFFSET_INTERVAL_MS = 5000;
+/** Java `RebalanceService` wait interval (`rocketmq.client.rebalance.waitInterval`). */
+const REBALANCE_INTERVAL_MS = 20_000;
 
 
 /**
@@ -70,11 +75,15 @@ export class MQClientInstance {
 
   private state: ServiceState = 'CREATE_JUST';
   private readonly log: Logger;
+  /** Condenses repeated events of this instance and its remoting client (a dead peer fails every call alike). */
+  private readonly logs: LogDeduplicator;
   private readonly namesrvLock = new TimedLock();
   private readonly heartbeatLock = new TimedLock();
   private readonly routeFetches = new Map<string, Promise<boolean>>();
   private readonly tasks: ScheduledTask[];
   private heartbeatCount = 0;
+  private rebalanceRun: Promise<void> | undefined;
+  private rebalanceAgain = false;
   private shutdownPromise: Promise<void> | undefined;
   private readonly onConnected = (addr: string): void => {
     void this.onChannelActive(addr);
@@ -83,7 +92,8 @@ export class MQClientInstance {
   constructor(config: ClientInstanceConfig, clientId: string, rpcHook?: RPCHook, private readonly onShutdown?: () => void) {
     this.config = { ...config, namesrvAddr: [...config.namesrvAddr] };
     this.clientId = clientId;
-    const logger = config.logger ?? getDefaultLogger();
+    this.logs = new LogDeduplicator(config.logger ?? getDefaultLogger(), config.logRepeatSummaryIntervalMs);
+    const logger = this.logs.logger;
     this.log = logger.child('MQClientInstance');
     // Java hook order: NamespaceRpcHook, then the user's hook (ACL signs after namespacing).
     const rpcHooks: RPCHook[] = [new NamespaceRpcHook(config.namespaceV2)];
@@ -95,6 +105,8 @@ export class MQClientInstance {
       version: config.version,
       connectTimeoutMs: config.connectTimeoutMs,
       maxFrameBytes: config.maxFrameBytes,
+      maxExtFields: config.maxExtFields,
+      maxExtFieldsBytes: config.maxExtFieldsBytes,
       maxAsyncInflight: config.maxAsyncInflight,
       maxOnewayInflight: config.maxOnewayInflight,
       idleTimeoutMs: config.idleTimeoutMs,
@@ -118,6 +130,8 @@ export class MQClientInstance {
         await this.cleanOfflineBroker();
         await this.sendHeartbeatToAllBrokerWithLock();
       }, this.log),
+      new ScheduledTask('persistAllConsumerOffset', 10_000, PERSIST_CONSUMER_OFFSET_INTERVAL_MS, () => this.persistAllConsumerOffset(), this.log),
+      new ScheduledTask('rebalanceService', REBALANCE_INTERVAL_MS, REBALANCE_INTERVAL_MS, () => this.doRebalance(), this.log),
     ];
   }
 
@@ -180,12 +194,59 @@ export class MQClientInstance {
     );
   }
 
+  /** Java `registerConsumer`: false when the group is already registered in this instance. */
+  registerConsumer(group: string, consumer: MQConsumerInner): boolean {
+    if (this.consumerTable.has(group)) {
+      this.log.warn('the consumer group exist already', { group });
+      return false;
+    }
+    this.consumerTable.set(group, consumer);
+    return true;
+  }
+
+  /** Removes the group and sends UNREGISTER_CLIENT for it to every known broker address. */
+  async unregisterConsumer(group: string): Promise<void> {
+    this.consumerTable.delete(group);
+    await this.unregisterClient(undefined, group);
+  }
+
+  /** Java `RebalanceService.wakeup` / `rebalanceImmediately`: one rebalance now (runs that overlap are merged). */
+  rebalanceImmediately(): Promise<void> {
+    if (this.rebalanceRun) {
+      this.rebalanceAgain = true;
+      return this.rebalanceRun;
+    }
+    this.rebalanceRun = (async () => {
+      do {
+        this.rebalanceAgain = false;
+        await this.doRebalance();
+      } while (this.rebalanceAgain && this.state === 'RUNNING');
+    })().finally(() => (this.rebalanceRun = undefined));
+    return this.rebalanceRun;
+  }
+
+  /** Java `doRebalance`: every consumer, errors logged. */
+  async doRebalance(): Promise<void> {
+    for (const [group, c] of [...this.consumerTable]) {
+      try {
+        await c.doRebalance();
+      } catch (err) {
+        this.log.error('doRebalance failed', { group, err });
+      }
+    }
+  }
+
+  /** Java `persistAllConsumerOffset`. */
+  async persistAllConsumerOffset(): Promise<void> {
+    for (const c of [...this.consumerTable.values()]) await c.persistConsumerOffset();
+  }
+
   /**
    * Java `MQClientInstance.shutdown`: only once no producer but the inner one is left. Unregisters the
    * inner producer, stops every timer, closes every connection and leaves the registry.
    */
   shutdown(): Promise<void> {
-    if (this.producerTable.size > 1) return Promise.resolve();
+    if (this.producerTable.size > 1 || this.consumerTable.size > 0) return Promise.resolve();
     if (this.state !== 'RUNNING') return this.shutdownPromise ?? Promise.resolve();
     this.state = 'SHUTDOWN_ALREADY';
     // Leave the registry at once, so a producer started meanwhile gets a fresh instance.
@@ -196,9 +257,11 @@ export class MQClientInstance {
     this.shutdownPromise = (async () => {
       this.remotingClient.off('connected', this.onConnected);
       await Promise.all(this.tasks.map((t) => t.stop()));
+      await this.rebalanceRun;
       await this.unregisterProducer(CLIENT_INNER_PRODUCER_GROUP);
       await this.remotingClient.shutdown();
       this.log.info('the client factory shutdown OK', { clientId: this.clientId });
+      this.logs.close();
     })();
     return this.shutdownPromise;
   }
@@ -209,6 +272,7 @@ export class MQClientInstance {
   async updateAllTopicRouteInfoFromNameServer(): Promise<void> {
     const topics = new Set<string>();
     for (const p of this.producerTable.values()) for (const t of p.getPublishTopicList()) topics.add(t);
+    for (const c of this.consumerTable.values()) for (const sd of c.subscriptions()) topics.add(sd.topic);
     // Like Java, a transport failure aborts the rest of this round (the scheduler logs it).
     for (const topic of topics) await this.updateTopicRouteInfoFromNameServer(topic);
   }
@@ -218,24 +282,31 @@ export class MQClientInstance {
    * a time per instance (3 s try-lock: a caller that cannot get it within 3 s skips, returning false);
    * concurrent callers for the same topic share one fetch. With `defaultTopicQueueNums` the TBW102
    * route is fetched, clamped, and stored as the route of `topic`. Response errors are logged and give
-   * false; transport errors are rethrown (Java rethrows them as IllegalStateException).
+   * false; transport errors are rethrown (Java rethrows them as IllegalStateException). `timeoutMs`
+   * (default `mqClientApiTimeoutMs`) bounds the wait for the lock and the lookup: a send passes what is
+   * left of its budget.
    */
-  updateTopicRouteInfoFromNameServer(topic: string, defaultTopicQueueNums?: number): Promise<boolean> {
+  updateTopicRouteInfoFromNameServer(topic: string, defaultTopicQueueNums?: number, timeoutMs?: number): Promise<boolean> {
     const key = defaultTopicQueueNums === undefined ? `T\u0000${topic}` : `D\u0000${topic}\u0000${defaultTopicQueueNums}`;
     const inFlight = this.routeFetches.get(key);
     if (inFlight) return inFlight;
-    const p = this.doUpdateTopicRoute(topic, defaultTopicQueueNums).finally(() => this.routeFetches.delete(key));
+    const p = this.doUpdateTopicRoute(topic, defaultTopicQueueNums, timeoutMs ?? this.config.mqClientApiTimeoutMs).finally(() =>
+      this.routeFetches.delete(key),
+    );
     this.routeFetches.set(key, p);
     return p;
   }
 
-  private async doUpdateTopicRoute(topic: string, defaultTopicQueueNums: number | undefined): Promise<boolean> {
-    if (!(await this.namesrvLock.tryLock(LOCK_TIMEOUT_MS))) {
-      this.log.warn(`updateTopicRouteInfoFromNameServer tryLock timeout ${LOCK_TIMEOUT_MS}ms`, { clientId: this.clientId });
+  private async doUpdateTopicRoute(topic: string, defaultTopicQueueNums: number | undefined, timeoutMs: number): Promise<boolean> {
+    const begin = Date.now();
+    const lockWaitMs = Math.min(LOCK_TIMEOUT_MS, timeoutMs);
+    if (!(await this.namesrvLock.tryLock(lockWaitMs))) {
+      this.log.warn(`updateTopicRouteInfoFromNameServer tryLock timeout ${lockWaitMs}ms`, { clientId: this.clientId });
       return false;
     }
     try {
-      const timeout = this.config.mqClientApiTimeoutMs;
+      const timeout = timeoutMs - (Date.now() - begin);
+      if (timeout <= 0) return false;
       let route: TopicRouteData;
       if (defaultTopicQueueNums !== undefined) {
         route = await this.api.getDefaultTopicRouteInfoFromNameServer(timeout);
@@ -256,13 +327,15 @@ export class MQClientInstance {
       const info = topicRouteData2TopicPublishInfo(topic, route);
       info.haveTopicRouterInfo = true;
       for (const p of this.producerTable.values()) p.updateTopicPublishInfo(topic, info);
+      if (this.consumerTable.size > 0) {
+        const subscribeInfo = topicRouteData2TopicSubscribeInfo(topic, route);
+        for (const c of this.consumerTable.values()) c.updateTopicSubscribeInfo(topic, subscribeInfo);
+      }
       this.topicRouteTable.set(topic, cloneTopicRouteData(route));
       return true;
     } catch (err) {
-      if (err instanceof RemotingError && err.code !== 'ERR_REMOTING_PROTOCOL') {
-        this.log.error('updateTopicRouteInfoFromNameServer failed', { topic, err });
-        throw err;
-      }
+      // Rethrown to the caller (a send, or the refresh task that logs it): not logged here too.
+      if (err instanceof RemotingError && err.code !== 'ERR_REMOTING_PROTOCOL') throw err;
       if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) && topic !== AUTO_CREATE_TOPIC_KEY_TOPIC) {
         // Java logs this at warn into its own log file; an unknown topic is the normal first step of
         // auto-creation, so only other failures are warnings here.
@@ -277,6 +350,7 @@ export class MQClientInstance {
 
   private isNeedUpdateTopicRouteInfo(topic: string): boolean {
     for (const p of this.producerTable.values()) if (p.isPublishTopicNeedUpdate(topic)) return true;
+    for (const c of this.consumerTable.values()) if (c.isSubscribeTopicNeedUpdate(topic)) return true;
     return false;
   }
 
@@ -308,6 +382,44 @@ export class MQClientInstance {
     return this.brokerAddrTable.get(brokerName)?.get(MASTER_ID);
   }
 
+  /**
+   * Java `findBrokerAddressInSubscribe`: the address of `brokerId` of a broker, else (unless
+   * `onlyThisBroker`) any address of it; `slave` says whether that is not the master.
+   */
+  findBrokerAddressInSubscribe(brokerName: string, brokerId: number, onlyThisBroker: boolean): { brokerAddr: string; slave: boolean } | undefined {
+    const addrs = this.brokerAddrTable.get(brokerName);
+    if (!addrs || addrs.size === 0) return undefined;
+    const exact = addrs.get(brokerId);
+    if (exact !== undefined) return { brokerAddr: exact, slave: brokerId !== MASTER_ID };
+    if (onlyThisBroker) return undefined;
+    const [id, addr] = addrs.entries().next().value as [number, string];
+    return { brokerAddr: addr, slave: id !== MASTER_ID };
+  }
+
+  /** Java `findBrokerAddrByTopic`: an address of a broker of the topic (a random one, as Java). */
+  findBrokerAddrByTopic(topic: string): string | undefined {
+    const route = this.topicRouteTable.get(topic);
+    if (!route || route.brokerDatas.length === 0) return undefined;
+    const bd = route.brokerDatas[Math.floor(Math.random() * route.brokerDatas.length)]!;
+    return bd.brokerAddrs.get(MASTER_ID) ?? bd.brokerAddrs.values().next().value;
+  }
+
+  /** Java `findConsumerIdList`: the members of `group` as a broker of `topic` knows them. */
+  async findConsumerIdList(topic: string, group: string): Promise<string[] | undefined> {
+    let addr = this.findBrokerAddrByTopic(topic);
+    if (addr === undefined) {
+      await this.updateTopicRouteInfoFromNameServer(topic);
+      addr = this.findBrokerAddrByTopic(topic);
+    }
+    if (addr === undefined) return undefined;
+    try {
+      return await this.api.getConsumerIdListByGroup(addr, group, this.config.mqClientApiTimeoutMs);
+    } catch (err) {
+      this.log.warn('getConsumerIdListByGroup failed', { addr, group, err });
+      return undefined;
+    }
+  }
+
   /** Static topics are not supported, so the queue's own broker name. */
   getBrokerNameFromMessageQueue(mq: MessageQueue): string {
     return mq.brokerName;
@@ -316,12 +428,20 @@ export class MQClientInstance {
   // ------------------------------------------------------------ heartbeats
 
   private prepareHeartbeatData(): HeartbeatData {
-    return createHeartbeatData(this.clientId, this.producerTable.keys());
+    const consumers: ConsumerData[] = [...this.consumerTable.values()].map((c) => ({
+      groupName: c.groupName(),
+      consumeType: c.consumeType(),
+      messageModel: c.messageModel(),
+      consumeFromWhere: c.consumeFromWhere(),
+      subscriptionDataSet: [...c.subscriptions()],
+      unitMode: c.isUnitMode(),
+    }));
+    return createHeartbeatData(this.clientId, this.producerTable.keys(), consumers);
   }
 
   /**
    * Java `sendHeartbeatToAllBrokerWithLock`: a try-lock that never waits (an overlapping call skips
-   * and returns false). Masters only, since this client has no consumers. Failures are logged.
+   * and returns false). Masters only unless a consumer is registered (slaves serve pulls). Failures are logged.
    */
   async sendHeartbeatToAllBrokerWithLock(): Promise<boolean> {
     if (!this.heartbeatLock.tryLockNow()) {

@@ -23,14 +23,15 @@ export interface SessionCredentialsInit {
 const REDACTED = '******';
 
 /**
- * Java `SessionCredentials`: access key, secret key and optional security token. The secret lives in
- * a private field and is redacted from `toJSON`, `toString` and `util.inspect`, so logging the
- * credentials, a hook holding them or an options object never prints it.
+ * Java `SessionCredentials`: access key, secret key and optional security token. The secret and the
+ * token live in private fields and are redacted from `toJSON`, `toString` and `util.inspect`, so
+ * logging or spreading the credentials, a hook holding them or an options object never prints them.
  */
 export class SessionCredentials {
   readonly accessKey: string;
-  readonly securityToken: string | undefined;
   readonly #secretKey: string;
+  // Private too: a spread or Object.entries of the credentials must not show the token.
+  readonly #securityToken: string | undefined;
 
   constructor(init: SessionCredentialsInit) {
     if (init === null || typeof init !== 'object') throw new InvalidArgumentError('SessionCredentials needs { accessKey, secretKey }');
@@ -46,7 +47,12 @@ export class SessionCredentials {
     }
     this.accessKey = accessKey;
     this.#secretKey = secretKey;
-    this.securityToken = securityToken;
+    this.#securityToken = securityToken;
+  }
+
+  /** The STS token, sent (and signed) with every request; kept out of enumerable state. */
+  get securityToken(): string | undefined {
+    return this.#securityToken;
   }
 
   /**
@@ -91,30 +97,73 @@ export class SessionCredentials {
   }
 }
 
+/** Java `Properties.load` whitespace: space, tab, form feed. */
+function isPropertySpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0c;
+}
+
+function skipPropertySpace(s: string, i: number): number {
+  while (i < s.length && isPropertySpace(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** Whether `line` ends in an odd number of backslashes (it continues on the next line). */
+function continues(line: string): boolean {
+  let n = 0;
+  for (let i = line.length - 1; i >= 0 && line.charCodeAt(i) === 0x5c; i--) n++;
+  return (n & 1) === 1;
+}
+
 /**
  * The subset of `java.util.Properties.load` key files use: `key=value` or `key: value` or
  * `key value` lines, `#`/`!` comments, backslash line continuations. Unicode escapes are decoded.
+ * Hand-written scans, linear in the input (the regexes they replace backtracked cubically).
  */
 export function parseJavaProperties(text: string): Map<string, string> {
   const out = new Map<string, string>();
   const lines = text.split(/\r\n|\r|\n/);
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!.replace(/^[ \t\f]+/, '');
+    let line = lines[i]!.slice(skipPropertySpace(lines[i]!, 0));
     if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    // A line ending in an odd number of backslashes continues on the next one.
-    while (/(^|[^\\])(\\\\)*\\$/.test(line) && i + 1 < lines.length) {
-      line = line.slice(0, -1) + lines[++i]!.replace(/^[ \t\f]+/, '');
+    while (continues(line) && i + 1 < lines.length) {
+      const next = lines[++i]!;
+      line = line.slice(0, -1) + next.slice(skipPropertySpace(next, 0));
     }
-    const m = /^((?:\\.|[^\\=: \t\f])*)[ \t\f]*[=:]?[ \t\f]*(.*)$/.exec(line);
-    if (!m) continue;
-    out.set(unescapeProperty(m[1]!), unescapeProperty(m[2]!));
+    // The key ends at the first unescaped '=', ':' or space; then spaces, one '=' or ':', spaces.
+    let k = 0;
+    while (k < line.length) {
+      const c = line.charCodeAt(k);
+      if (c === 0x5c && k + 1 < line.length) k += 2;
+      else if (c === 0x5c || c === 0x3d || c === 0x3a || isPropertySpace(c)) break;
+      else k++;
+    }
+    let v = skipPropertySpace(line, k);
+    const sep = line.charCodeAt(v);
+    if (sep === 0x3d || sep === 0x3a) v = skipPropertySpace(line, v + 1);
+    out.set(unescapeProperty(line.slice(0, k)), unescapeProperty(line.slice(v)));
   }
   return out;
 }
 
+const SIMPLE_ESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f' };
+
 function unescapeProperty(s: string): string {
-  return s.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_all, c: string) => {
-    if (c.length === 5) return String.fromCharCode(parseInt(c.slice(1), 16));
-    return c === 't' ? '\t' : c === 'n' ? '\n' : c === 'r' ? '\r' : c === 'f' ? '\f' : c;
-  });
+  if (!s.includes('\\')) return s;
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const bs = s.indexOf('\\', i);
+    if (bs < 0 || bs + 1 >= s.length) break;
+    out += s.slice(i, bs);
+    const c = s[bs + 1]!;
+    const hex = s.slice(bs + 2, bs + 6);
+    if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(hex)) {
+      out += String.fromCharCode(parseInt(hex, 16));
+      i = bs + 6;
+    } else {
+      out += SIMPLE_ESCAPES[c] ?? c;
+      i = bs + 2;
+    }
+  }
+  return out + s.slice(i);
 }

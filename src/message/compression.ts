@@ -1,35 +1,54 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { InvalidConfigError, RemotingProtocolError } from '../errors';
+import { lz4Compress, lz4Decompress } from './lz4';
 import type { CompressionType } from './message-sys-flag';
+import { hasNativeZstd, zstdCompress, zstdDecompress } from './zstd';
 
 export type { CompressionType } from './message-sys-flag';
 
 /**
- * Message body compression. The Java producer compresses with `java.util.zip.Deflater(level)`: a zlib
- * stream (RFC 1950: header, deflate data, adler32), which is Node's `deflateSync`, not `deflateRaw`
- * and not gzip. LZ4 (frame format) and ZSTD would need dependencies this project does not take;
- * configuring them is refused, and bodies that arrive compressed with them are left as they are.
+ * Message body compression, Java's `CompressorFactory`: ZLIB is `java.util.zip.Deflater(level)` (a zlib
+ * stream, RFC 1950: Node's `deflateSync`, not `deflateRaw`, not gzip); LZ4 is the LZ4 frame format
+ * (lz4.ts); ZSTD a zstd frame (zstd.ts). Every type decompresses; compressing with ZSTD needs zstd in
+ * `node:zlib` (Node >= 22.15 / 23.8), else it is refused as configuration.
  */
 
 /** Java `compressLevel` default (system property `rocketmq.message.compressLevel`). */
 export const DEFAULT_COMPRESS_LEVEL = 5;
 /** Refuse to inflate beyond this by default: a few bytes must not become gigabytes. */
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+/**
+ * Refuse to inflate more than this across all the records of one body (a pull returns up to 32
+ * messages of at most 4 MiB each): many small bombs in one body add up.
+ */
+export const DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES = 128 * 1024 * 1024;
 
-export const SUPPORTED_COMPRESSION_TYPES: readonly CompressionType[] = ['ZLIB'];
+const ALL_TYPES: readonly CompressionType[] = ['ZLIB', 'LZ4', 'ZSTD'];
 
-export function isCompressionSupported(type: CompressionType): boolean {
-  return type === 'ZLIB';
+/** The types this process can compress with (ZSTD only where `node:zlib` has it). */
+export function supportedCompressionTypes(): CompressionType[] {
+  return ALL_TYPES.filter(isCompressionSupported);
 }
 
-/** Throws the configuration error for LZ4/ZSTD (or anything unknown). */
-export function checkCompressionType(type: unknown, path = 'compressType'): asserts type is 'ZLIB' {
-  if (type === 'ZLIB') return;
-  const known = type === 'LZ4' || type === 'ZSTD';
-  const message = known
-    ? `compressType ${type} is not supported by rocketmq-ts (no LZ4/ZSTD codec without a native or extra dependency); use ZLIB`
-    : `Unsupported compress type name: ${String(type)}`;
-  throw new InvalidConfigError(message, [{ path, message }]);
+export function isCompressionSupported(type: CompressionType): boolean {
+  return type === 'ZSTD' ? hasNativeZstd() : ALL_TYPES.includes(type);
+}
+
+/** Why `type` cannot be used to compress here, or undefined when it can. */
+export function compressionTypeProblem(type: unknown): string | undefined {
+  if (type === 'ZLIB' || type === 'LZ4') return undefined;
+  if (type === 'ZSTD') {
+    return hasNativeZstd()
+      ? undefined
+      : `ZSTD compression needs zstd in node:zlib (Node >= 22.15 or >= 23.8); this is Node ${process.versions.node}: use ZLIB or LZ4`;
+  }
+  return `Unsupported compress type name: ${String(type)}`;
+}
+
+/** Throws the configuration error for a type this process cannot compress with. */
+export function checkCompressionType(type: unknown, path = 'compressType'): asserts type is CompressionType {
+  const message = compressionTypeProblem(type);
+  if (message !== undefined) throw new InvalidConfigError(message, [{ path, message }]);
 }
 
 /** zlib stream (RFC 1950) at `level` 0..9, as `java.util.zip.Deflater(level)` writes it. */
@@ -39,6 +58,9 @@ export function zlibCompress(body: Uint8Array, level: number = DEFAULT_COMPRESS_
 
 /** Inflates a zlib stream; a corrupt stream or one larger than `maxOutputBytes` is a protocol error. */
 export function zlibDecompress(body: Uint8Array, maxOutputBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES): Buffer {
+  if (maxOutputBytes <= 0) {
+    throw new RemotingProtocolError(`zlib body decompresses to more than ${maxOutputBytes} bytes`);
+  }
   try {
     return inflateSync(body, { maxOutputLength: maxOutputBytes });
   } catch (e) {
@@ -46,21 +68,31 @@ export function zlibDecompress(body: Uint8Array, maxOutputBytes: number = DEFAUL
   }
 }
 
-/** Compresses with `type`; only ZLIB is implemented. */
+/** Compresses with `type` (Java ignores the level for LZ4, and so do we). */
 export function compress(body: Uint8Array, type: CompressionType, level: number = DEFAULT_COMPRESS_LEVEL): Buffer {
   checkCompressionType(type);
-  return zlibCompress(body, level);
+  switch (type) {
+    case 'ZLIB':
+      return zlibCompress(body, level);
+    case 'LZ4':
+      return lz4Compress(body);
+    case 'ZSTD':
+      return zstdCompress(body, level);
+  }
 }
 
-/**
- * Decompresses a body compressed with `type`, or returns undefined when `type` is one this client
- * cannot decode (LZ4, ZSTD), so the caller can keep the body compressed.
- */
+/** Decompresses a body compressed with `type`; corrupt input or output over the bound is a RemotingProtocolError. */
 export function decompress(
   body: Uint8Array,
   type: CompressionType,
   maxOutputBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
-): Buffer | undefined {
-  if (type !== 'ZLIB') return undefined;
-  return zlibDecompress(body, maxOutputBytes);
+): Buffer {
+  switch (type) {
+    case 'ZLIB':
+      return zlibDecompress(body, maxOutputBytes);
+    case 'LZ4':
+      return lz4Decompress(body, maxOutputBytes);
+    case 'ZSTD':
+      return zstdDecompress(body, maxOutputBytes);
+  }
 }

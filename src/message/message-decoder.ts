@@ -1,11 +1,13 @@
 import { RemotingProtocolError } from '../errors';
 import { ByteReader } from '../remoting/protocol/byte-reader';
-import { DEFAULT_MAX_DECOMPRESSED_BYTES, decompress } from './compression';
-import { Message } from './message';
-import { MessageConst } from './message-const';
-import { bytesToIp, createOffsetMessageId } from './message-id';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES, decompress } from './compression';
+import { unwrapInnerBatches } from './inner-batch';
+import { MessageExt, hostAddress } from './message-ext';
+import { createOffsetMessageId } from './message-id';
 import { string2messageProperties } from './message-properties';
 import { MessageSysFlag, getCompressionType } from './message-sys-flag';
+
+export { MessageExt, type HostAddress } from './message-ext';
 
 /** Stored-message magic of V1 records: the topic length is one byte. */
 export const MESSAGE_MAGIC_CODE = -626843481;
@@ -15,53 +17,6 @@ export const MESSAGE_MAGIC_CODE_V2 = -626843477;
 /** Bytes of a record with an empty body, topic and properties, IPv4 hosts, V1 magic. */
 const MIN_RECORD_BYTES = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 1 + 2;
 
-export interface HostAddress {
-  ip: string;
-  port: number;
-  /** `ip:port`, the IPv6 ip in brackets. */
-  address: string;
-}
-
-function hostAddress(ipBytes: Buffer, port: number): HostAddress {
-  const ip = bytesToIp(ipBytes);
-  return { ip, port, address: ipBytes.length === 4 ? `${ip}:${port}` : `[${ip}]:${port}` };
-}
-
-const NO_HOST: HostAddress = { ip: '0.0.0.0', port: 0, address: '0.0.0.0:0' };
-
-/**
- * A message as the broker stores it (Java `MessageExt` / `MessageClientExt`): what a pull, a lookup or
- * a transaction check-back hands over.
- */
-export class MessageExt extends Message {
-  brokerName: string | undefined;
-  queueId = 0;
-  storeSize = 0;
-  bodyCRC = 0;
-  queueOffset = 0n;
-  commitLogOffset = 0n;
-  /** As stored, minus the compressed bit when the body was inflated here. */
-  sysFlag = 0;
-  bornTimestamp = 0;
-  bornHost: HostAddress = NO_HOST;
-  storeTimestamp = 0;
-  storeHost: HostAddress = NO_HOST;
-  reconsumeTimes = 0;
-  preparedTransactionOffset = 0n;
-  /** The broker's id: store host + commit-log offset (protocol.md 6.2). */
-  offsetMsgId = '';
-
-  /** The client id (`UNIQ_KEY`) when the message has one, else the offset id, as Java's `MessageClientExt`. */
-  get msgId(): string {
-    return this.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? this.offsetMsgId;
-  }
-
-  /** True while the body is still compressed (decompression off, or LZ4/ZSTD, which this client cannot inflate). */
-  get isBodyCompressed(): boolean {
-    return (this.sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0;
-  }
-}
-
 export interface DecodeOptions {
   /** Java `decodeReadBody`. Default true. */
   readBody?: boolean;
@@ -69,6 +24,41 @@ export interface DecodeOptions {
   decompressBody?: boolean;
   /** Bound on an inflated body. Default 64 MiB. */
   maxDecompressedBytes?: number;
+  /** Bound on all bodies of one call inflated together (a frame: the consumer's hot path). Default 128 MiB. */
+  maxTotalDecompressedBytes?: number;
+  /** `decodeMessageExts` only: replace inner-batch records by their members (Java's pull path). Default true. */
+  unwrapInnerBatch?: boolean;
+}
+
+/** What is left of one frame's inflation bound; shared by the records of one `decodeMessageExts`. */
+export interface InflateBudget {
+  remaining: number;
+  readonly total: number;
+}
+
+function inflateBody(body: Buffer, sysFlag: number, options: DecodeOptions, budget: InflateBudget): Buffer {
+  const perBody = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  const type = getCompressionType(sysFlag);
+  if (budget.remaining >= perBody) {
+    const inflated = decompress(body, type, perBody);
+    budget.remaining -= inflated.length;
+    return inflated;
+  }
+  // What is left of the frame's bound is the tighter one: overrunning it names the total.
+  let inflated: Buffer;
+  try {
+    if (budget.remaining <= 0) throw new RemotingProtocolError('no inflate allowance left');
+    inflated = decompress(body, type, budget.remaining);
+  } catch (err) {
+    throw new RemotingProtocolError(`compressed bodies of one frame inflate to more than ${budget.total} bytes in total`, { cause: err });
+  }
+  budget.remaining -= inflated.length;
+  return inflated;
+}
+
+function frameBudget(options: DecodeOptions): InflateBudget {
+  const total = options.maxTotalDecompressedBytes ?? DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES;
+  return { remaining: total, total };
 }
 
 /**
@@ -80,6 +70,7 @@ export function decodeMessageExtAt(
   buf: Buffer,
   offset: number,
   options: DecodeOptions = {},
+  budget: InflateBudget = frameBudget(options),
 ): { message: MessageExt; next: number } {
   const available = buf.length - offset;
   if (available < 4) throw new RemotingProtocolError(`truncated stored message: ${available} bytes at ${offset}`);
@@ -118,11 +109,8 @@ export function decodeMessageExtAt(
   if (options.readBody !== false && bodyLen > 0) {
     let body: Buffer = Buffer.from(rawBody);
     if ((sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0 && options.decompressBody !== false) {
-      const inflated = decompress(body, getCompressionType(sysFlag), options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES);
-      if (inflated !== undefined) {
-        body = inflated;
-        sysFlag &= ~MessageSysFlag.COMPRESSED_FLAG;
-      }
+      body = inflateBody(body, sysFlag, options, budget);
+      sysFlag &= ~MessageSysFlag.COMPRESSED_FLAG;
     }
     m.body = body;
   }
@@ -143,14 +131,18 @@ export function decodeMessageExt(buf: Buffer, options: DecodeOptions = {}): Mess
   return decodeMessageExtAt(buf, 0, options).message;
 }
 
-/** Every stored message of a body, in order (Java `MessageDecoder.decodes`). */
+/**
+ * Every stored message of a body, in order (Java `MessageDecoder.decodesBatch`), inner batches unwrapped
+ * unless `unwrapInnerBatch` is false. All bodies together inflate to at most `maxTotalDecompressedBytes`.
+ */
 export function decodeMessageExts(buf: Buffer, options: DecodeOptions = {}): MessageExt[] {
   const out: MessageExt[] = [];
+  const budget = frameBudget(options);
   let pos = 0;
   while (pos < buf.length) {
-    const { message, next } = decodeMessageExtAt(buf, pos, options);
+    const { message, next } = decodeMessageExtAt(buf, pos, options, budget);
     out.push(message);
     pos = next;
   }
-  return out;
+  return options.unwrapInnerBatch === false ? out : unwrapInnerBatches(out);
 }

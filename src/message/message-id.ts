@@ -3,6 +3,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { InvalidArgumentError } from '../errors';
 import { MessageConst } from './message-const';
+import { boundPeerText } from '../peer-text';
 
 /**
  * Message ids (protocol.md 6): the client unique id in property `UNIQ_KEY` (Java
@@ -63,7 +64,7 @@ export function buildUniqId(p: UniqIdParts): string {
 /** Splits a unique id back into its parts (IPv6 when it is 28 bytes long, like Java's helpers). */
 export function decodeUniqId(id: string): UniqIdParts {
   const bytes = hexToBytes(id, 'unique id');
-  if (bytes.length !== 16 && bytes.length !== 28) throw new InvalidArgumentError(`not a unique id: ${id}`);
+  if (bytes.length !== 16 && bytes.length !== 28) throw new InvalidArgumentError(`not a unique id: ${boundPeerText(id)}`);
   const ipLen = bytes.length === 28 ? 16 : 4;
   return {
     ip: bytes.subarray(0, ipLen),
@@ -248,7 +249,7 @@ export interface OffsetMessageId {
 export function decodeOffsetMessageId(id: string): OffsetMessageId {
   const bytes = hexToBytes(id, 'message id');
   if (bytes.length !== 16 && bytes.length !== 28) {
-    throw new InvalidArgumentError(`message id must be 32 or 56 hex chars, got ${id.length}: ${id}`);
+    throw new InvalidArgumentError(`message id must be 32 or 56 hex chars, got ${id.length}: ${boundPeerText(id)}`);
   }
   const ipLen = bytes.length === 16 ? 4 : 16;
   const ip = bytesToIp(bytes.subarray(0, ipLen));

@@ -97,14 +97,46 @@ export function getNamespaceFromResource(resource: string | null | undefined): s
   return index > 0 ? bare.substring(0, index) : '';
 }
 
-/** `NameServerAddressUtils.INST_ENDPOINT_PATTERN`: an optional scheme, then `MQ_INST_<a>_<b>.`. */
-const INST_ENDPOINT_PATTERN = /^(\w+:\/\/|)MQ_INST_\w+_\w+\..*$/;
-/** `NameServerAddressUtils.NAMESRV_ENDPOINT_PATTERN`. */
-const NAMESRV_ENDPOINT_PATTERN = /^http:\/\/.*$/;
+function isWordChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
 
-/** Whether a name-server address is an instance endpoint like `http://MQ_INST_xxx_yyy.host:80`. */
+/** Index after the run of `\w` characters starting at `i`. */
+function skipWord(s: string, i: number): number {
+  while (i < s.length && isWordChar(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** What Java's `.` does not match: the line terminators. */
+function hasLineTerminator(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d || c === 0x85 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
+const INST_PREFIX = 'MQ_INST_';
+
+/** `MQ_INST_\w+_\w+\..*` at `at` to the end: the word run must hold an inner `_` and end at a `.`. */
+function instanceEndpointAt(s: string, at: number): boolean {
+  if (!s.startsWith(INST_PREFIX, at)) return false;
+  const from = at + INST_PREFIX.length;
+  const end = skipWord(s, from);
+  if (s.charCodeAt(end) !== 0x2e) return false;
+  const inner = s.indexOf('_', from + 1);
+  return inner >= 0 && inner < end - 1 && !hasLineTerminator(s, end + 1);
+}
+
+/**
+ * Whether a name-server address is an instance endpoint like `http://MQ_INST_xxx_yyy.host:80`:
+ * Java `NameServerAddressUtils.INST_ENDPOINT_PATTERN` (`^(\w+://|)MQ_INST_\w+_\w+\..*`, whole
+ * match), checked in one pass (the regex backtracks quadratically on long `_` runs).
+ */
 export function validateInstanceEndpoint(endpoint: string): boolean {
-  return INST_ENDPOINT_PATTERN.test(endpoint);
+  const scheme = skipWord(endpoint, 0);
+  if (scheme > 0 && endpoint.startsWith('://', scheme) && instanceEndpointAt(endpoint, scheme + 3)) return true;
+  return instanceEndpointAt(endpoint, 0);
 }
 
 /** The instance id of an endpoint: the text between the last `/` and the first `.`. */
@@ -126,7 +158,9 @@ export function parseInstanceIdFromEndpoint(endpoint: string | null | undefined)
  * Anything else is returned as given.
  */
 export function nameSrvAddrFromEndpoint(namesrvAddr: string): string {
-  if (namesrvAddr.length > 0 && NAMESRV_ENDPOINT_PATTERN.test(namesrvAddr.trim())) {
+  // Java `NAMESRV_ENDPOINT_PATTERN`, `^http://.*`, whole match.
+  const trimmed = namesrvAddr.trim();
+  if (trimmed.startsWith('http://') && !hasLineTerminator(trimmed, 7)) {
     return namesrvAddr.substring(namesrvAddr.lastIndexOf('/') + 1);
   }
   return namesrvAddr;

@@ -1,5 +1,6 @@
-import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError, RemotingTimeoutError, TopicRouteNotFoundError } from '../errors';
+import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError, SendOutcomeUnknownError, TopicRouteNotFoundError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
+import { LogDeduplicator } from '../log-deduplicator';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { defaultClientIP } from '../client/client-ip';
 import { effectiveNamespace, type ClientConfig } from '../client/client-config';
@@ -19,6 +20,8 @@ import type { MessageQueueSelector } from './queue-selector';
 import { AsyncSendBackpressure } from './send-backpressure';
 import type { CheckForbiddenHook, CommunicationMode, SendMessageHook } from './send-hooks';
 import { SendHookRunner } from './send-hook-runner';
+import { InflightSends } from './inflight-sends';
+import { SendBudget } from './send-error-classifier';
 import { SendPipeline, throwIfAborted, type SendOutcome } from './send-pipeline';
 import type { OutgoingMessage } from './send-request-builder';
 import type { SendResult } from './send-result';
@@ -31,6 +34,8 @@ export interface SendParams {
   selector?: MessageQueueSelector;
   arg?: unknown;
   signal?: AbortSignal;
+  /** The call's budget when it started before `send` (async: at the public call); else made from `timeoutMs`. */
+  budget?: SendBudget;
 }
 
 /**
@@ -47,12 +52,18 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   readonly retryResponseCodes: Set<number>;
   readonly faultStrategy: MQFaultStrategy;
   readonly log: Logger;
+  /** Condenses repeated send failures (one line per failed attempt would bury the first). */
+  private readonly logs: LogDeduplicator;
   /** Set by a transaction producer while it takes the broker's checks. */
   transactionCheckHandler: TransactionCheckHandler | undefined;
   private state: ServiceState = 'CREATE_JUST';
   private mQClientFactory: MQClientInstance | undefined;
   private readonly backpressure: AsyncSendBackpressure | undefined;
   private pipeline: SendPipeline | undefined;
+  /** Accepted sends not settled yet: shutdown waits for them (`shutdownTimeoutMs`). */
+  private readonly inflight = new InflightSends();
+  /** Set once shutdown stopped waiting: no attempt or retry starts after it. */
+  private abandoning = false;
   private detector: ScheduledTask | undefined;
   /** Mutable like Java's ClientConfig: start() rewrites instanceName and the group. */
   private instanceName: string;
@@ -65,7 +76,8 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     this.producerGroup = config.producerGroup;
     this.instanceName = config.instanceName;
     this.retryResponseCodes = new Set(config.retryResponseCodes);
-    this.log = (config.logger ?? getDefaultLogger()).child('producer');
+    this.logs = new LogDeduplicator(config.logger ?? getDefaultLogger(), config.logRepeatSummaryIntervalMs);
+    this.log = this.logs.logger.child('producer');
     this.faultStrategy = new MQFaultStrategy({
       sendLatencyFaultEnable: config.sendLatencyFaultEnable,
       startDetectorEnable: config.startDetectorEnable,
@@ -148,7 +160,8 @@ export class DefaultMQProducerImpl implements MQProducerInner {
       hooks: new SendHookRunner(this.sendMessageHooks, this.checkForbiddenHooks, this.log),
       retryResponseCodes: this.retryResponseCodes,
       log: this.log,
-      findRoute: (topic) => this.tryToFindTopicPublishInfo(topic),
+      findRoute: (topic, budget) => this.tryToFindTopicPublishInfo(topic, budget),
+      isClosing: () => this.abandoning,
     });
     factory.start();
     await this.initTopicRoute();
@@ -201,17 +214,34 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     this.detector.start();
   }
 
-  /** Java `DefaultMQProducerImpl.shutdown`: only from RUNNING; unregisters, then the instance decides. */
+  /**
+   * Java `DefaultMQProducerImpl.shutdown`, made graceful: new sends are refused at once, the sends in
+   * flight get up to `shutdownTimeoutMs` to settle, those still pending then fail with
+   * `SendOutcomeUnknownError` (no attempt or retry starts after that); then it unregisters, and the
+   * instance decides whether to close.
+   */
   async shutdown(): Promise<void> {
     if (this.state !== 'RUNNING') return;
     this.state = 'SHUTDOWN_ALREADY';
-    // Async sends still waiting for a permit fail now rather than at their timeout.
+    // Async sends still waiting for a permit were never sent: they fail now rather than at their timeout.
     this.backpressure?.close();
+    const inflight = this.inflight.size;
+    if (inflight > 0 && !(await this.inflight.drain(this.config.shutdownTimeoutMs))) {
+      this.abandoning = true;
+      const abandoned = this.inflight.abandon();
+      this.log.warn('shutdown: sends still in flight at shutdownTimeoutMs failed with SendOutcomeUnknownError', {
+        inflight,
+        abandoned,
+        shutdownTimeoutMs: this.config.shutdownTimeoutMs,
+      });
+    }
+    this.abandoning = true;
     const factory = this.factory;
     await this.detector?.stop();
     await factory.unregisterProducer(this.producerGroup);
     await factory.shutdown();
     this.log.info('the producer shutdown OK', { group: this.producerGroup });
+    this.logs.close();
   }
 
   makeSureStateOK(): void {
@@ -222,19 +252,28 @@ export class DefaultMQProducerImpl implements MQProducerInner {
 
   // ------------------------------------------------------------ routes and queues
 
-  /** Java `tryToFindTopicPublishInfo` (protocol.md 8.5): the topic's route, else TBW102's. */
-  async tryToFindTopicPublishInfo(topic: string): Promise<TopicPublishInfo> {
+  /**
+   * Java `tryToFindTopicPublishInfo` (protocol.md 8.5): the topic's route, else TBW102's. With a send's
+   * budget, each lookup takes at most what is left of it (Java gives each `mqClientApiTimeout` on top).
+   */
+  async tryToFindTopicPublishInfo(topic: string, budget?: SendBudget): Promise<TopicPublishInfo> {
     const factory = this.factory;
+    const lookup = (defaultQueueNums?: number): Promise<boolean> => {
+      if (budget === undefined) return factory.updateTopicRouteInfoFromNameServer(topic, defaultQueueNums);
+      budget.check('route lookup');
+      const timeoutMs = Math.min(this.config.mqClientApiTimeoutMs, budget.left());
+      return budget.race('route lookup', factory.updateTopicRouteInfoFromNameServer(topic, defaultQueueNums, timeoutMs));
+    };
     let info = this.topicPublishInfoTable.get(topic);
     if (info === undefined || !info.ok()) {
       // Java would fail with a connect error wrapped in IllegalStateException; say what is wrong instead.
       this.validateNameServerSetting();
       if (!this.topicPublishInfoTable.has(topic)) this.topicPublishInfoTable.set(topic, new TopicPublishInfo());
-      await factory.updateTopicRouteInfoFromNameServer(topic);
+      await lookup();
       info = this.topicPublishInfoTable.get(topic)!;
     }
     if (info.haveTopicRouterInfo || info.ok()) return info;
-    await factory.updateTopicRouteInfoFromNameServer(topic, this.config.defaultTopicQueueNums);
+    await lookup(this.config.defaultTopicQueueNums);
     return this.topicPublishInfoTable.get(topic)!;
   }
 
@@ -246,10 +285,12 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   }
 
   /** The publish info of a (namespaced) topic with at least one queue, else why there is none. */
-  private async requireRoute(topic: string): Promise<TopicPublishInfo> {
-    const info = await this.tryToFindTopicPublishInfo(topic);
+  private async requireRoute(topic: string, budget: SendBudget): Promise<TopicPublishInfo> {
+    const info = await this.tryToFindTopicPublishInfo(topic, budget);
     if (!info.ok()) {
       this.validateNameServerSetting();
+      // A lookup that gave up waiting for the route lock at the deadline is a timeout, not a missing route.
+      budget.check('route lookup');
       throw new TopicRouteNotFoundError(withoutNamespace(topic, this.namespace), `No route info of this topic: ${topic}`);
     }
     return info;
@@ -268,26 +309,42 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     checkMessage({ topic: out.topic, body: out.msg.body, getUserProperty: (n) => out.msg.getUserProperty(n) }, this.config.maxMessageSize);
   }
 
+  /** Sync and oneway sends: refused unless RUNNING, tracked until settled (shutdown waits for them). */
+  send(out: OutgoingMessage, mode: 'SYNC' | 'ONEWAY', p: SendParams): Promise<SendOutcome> {
+    this.makeSureStateOK();
+    return this.inflight.track(this.dispatch(out, mode, p), () => this.outcomeUnknown(out));
+  }
+
+  private outcomeUnknown(out: OutgoingMessage): SendOutcomeUnknownError {
+    const msgId = out.msg.getProperty('UNIQ_KEY');
+    return new SendOutcomeUnknownError(
+      out.topic,
+      msgId,
+      `send to ${out.topic}${msgId ? ` (msgId ${msgId})` : ''} had not settled when the producer shut down ` +
+        `(shutdownTimeoutMs ${this.config.shutdownTimeoutMs}): the broker may or may not have stored it`,
+    );
+  }
+
   /**
-   * Every public send lands here. Sync and oneway return once done; async returns the pending
-   * completion (`SendOutcome.completion`) as soon as the request is handed to the connection.
+   * Every send lands here. Sync and oneway return once done; async returns the pending completion
+   * (`SendOutcome.completion`) as soon as the request is handed to the connection.
    */
-  async send(out: OutgoingMessage, mode: CommunicationMode, p: SendParams): Promise<SendOutcome> {
-    const begin = Date.now();
+  private async dispatch(out: OutgoingMessage, mode: CommunicationMode, p: SendParams): Promise<SendOutcome> {
+    const budget = p.budget ?? new SendBudget(p.timeoutMs);
     this.check(out);
     throwIfAborted(p.signal);
     if (p.queue) {
       const mq = p.queue.withTopic(wrapNamespace(this.namespace, p.queue.topic));
       if (out.topic !== mq.topic) throw new InvalidArgumentError("message's topic not equal mq's topic");
-      return this.sendPipeline.sendToQueue({ out, mq, mode, info: undefined, timeoutMs: p.timeoutMs - (Date.now() - begin), signal: p.signal });
+      return this.sendPipeline.sendToQueue({ out, mq, mode, info: undefined, timeoutMs: budget.left(), budget, signal: p.signal });
     }
-    if (p.selector) return this.sendSelectImpl(out, mode, p, begin);
-    return this.sendDefaultImpl(out, mode, p, begin);
+    if (p.selector) return this.sendSelectImpl(out, mode, p, budget);
+    return this.sendDefaultImpl(out, mode, p, budget);
   }
 
   /** Java `sendSelectImpl`: one attempt to the queue the selector picks, no retries. */
-  private async sendSelectImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, begin: number): Promise<SendOutcome> {
-    const info = await this.requireRoute(out.topic);
+  private async sendSelectImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, budget: SendBudget): Promise<SendOutcome> {
+    const info = await this.requireRoute(out.topic, budget);
     let picked: MessageQueue | undefined;
     try {
       const chosen: unknown = p.selector!(this.userQueues(info.messageQueueList), out.msg, p.arg);
@@ -295,17 +352,16 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     } catch (err) {
       throw new ClientError(-1, 'select message queue threw exception.', { cause: err });
     }
-    const cost = Date.now() - begin;
-    if (p.timeoutMs < cost) throw new RemotingTimeoutError({ addr: '', timeoutMs: p.timeoutMs }, 'sendSelectImpl call timeout');
+    budget.check('sendSelectImpl');
     if (!picked) throw new ClientError(-1, 'select message queue return null.');
     const mq = picked.withTopic(wrapNamespace(this.namespace, picked.topic));
-    return this.sendPipeline.sendToQueue({ out, mq, mode, info: undefined, timeoutMs: p.timeoutMs - cost, signal: p.signal });
+    return this.sendPipeline.sendToQueue({ out, mq, mode, info: undefined, timeoutMs: budget.left(), budget, signal: p.signal });
   }
 
   /** Java `sendDefaultImpl` (protocol.md 12.2), run by the send pipeline on the topic's publish info. */
-  private async sendDefaultImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, begin: number): Promise<SendOutcome> {
-    const info = await this.requireRoute(out.topic);
-    return this.sendPipeline.sendDefault(out, mode, info, p.timeoutMs, begin, p.signal);
+  private async sendDefaultImpl(out: OutgoingMessage, mode: CommunicationMode, p: SendParams, budget: SendBudget): Promise<SendOutcome> {
+    const info = await this.requireRoute(out.topic, budget);
+    return this.sendPipeline.sendDefault(out, mode, info, budget, p.signal);
   }
 
   private get sendPipeline(): SendPipeline {
@@ -317,21 +373,25 @@ export class DefaultMQProducerImpl implements MQProducerInner {
    * Java's async `send(msg, callback)` up to the hand-over: state check, the backpressure permits
    * (Java's BackpressureSendCallBack) and the budget check, then the send; settles with the broker's answer.
    */
-  async sendAsync(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
+  sendAsync(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
     this.makeSureStateOK();
-    if (!this.backpressure) return this.sendAsyncInBudget(out, p, begin);
-    const ticket = await this.backpressure.acquire(out.msg.body.length, begin + p.timeoutMs);
+    return this.inflight.track(this.sendAsyncWithPermit(out, p, begin), () => this.outcomeUnknown(out));
+  }
+
+  private async sendAsyncWithPermit(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
+    const budget = new SendBudget(p.timeoutMs, begin);
+    if (!this.backpressure) return this.sendAsyncInBudget(out, p, budget);
+    const ticket = await this.backpressure.acquire(out.msg.body.length, budget.deadline);
     try {
-      return await this.sendAsyncInBudget(out, p, begin);
+      return await this.sendAsyncInBudget(out, p, budget);
     } finally {
       ticket.release();
     }
   }
 
-  private async sendAsyncInBudget(out: OutgoingMessage, p: SendParams, begin: number): Promise<SendResult> {
-    const cost = Date.now() - begin;
-    if (p.timeoutMs <= cost) throw new RemotingTimeoutError({ addr: '', timeoutMs: p.timeoutMs }, 'DEFAULT ASYNC send call timeout');
-    const outcome = await this.send(out, 'ASYNC', { ...p, timeoutMs: p.timeoutMs - cost });
+  private async sendAsyncInBudget(out: OutgoingMessage, p: SendParams, budget: SendBudget): Promise<SendResult> {
+    budget.check('DEFAULT ASYNC send');
+    const outcome = await this.dispatch(out, 'ASYNC', { ...p, budget });
     return outcome.completion!;
   }
 

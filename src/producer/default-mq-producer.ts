@@ -18,6 +18,7 @@ import { traceSend } from './send-tracing';
 import type { SendCallback, SendResult } from './send-result';
 import { attachProducerTrace } from './trace/producer-trace';
 import type { AsyncTraceDispatcher } from './trace/trace-dispatcher';
+import { MessagingTelemetry, type SendInstrument } from '../client/telemetry/messaging-telemetry';
 
 function isRpcHook(v: unknown): v is RPCHook {
   return typeof v === 'object' && v !== null && typeof (v as RPCHook).doBeforeRequest === 'function';
@@ -42,12 +43,22 @@ export class DefaultMQProducer {
   private shutdownPromise: Promise<void> | undefined;
   private starting: Promise<void> | undefined;
   private trace: AsyncTraceDispatcher | undefined;
+  /** OpenTelemetry (`openTelemetry` option); undefined when off. */
+  private readonly telemetry: MessagingTelemetry | undefined;
+  private unwatchRetries: (() => void) | undefined;
 
+  // The options form comes first and again last, on purpose: first, so that the functions inside an options
+  // object are typed from it (TypeScript fixes their types with the first overload tried); last, because when no
+  // overload matches TypeScript reports the last one's error, which then names a misspelt option ("'namesrvAdr'
+  // does not exist in type ...") instead of "not assignable to parameter of type 'string'".
   /** Options object form: every option is validated, an unknown key is an error naming it. */
   constructor(options: ProducerOptions);
+  /** Java's `DefaultMQProducer(producerGroup, rpcHook)`. */
   constructor(producerGroup: string, rpcHook?: RPCHook);
   /** @deprecated Java's client-side namespace wrapping; prefer `namespaceV2`. */
   constructor(namespace: string, producerGroup: string, rpcHook?: RPCHook);
+  /** Options object form: every option is validated, an unknown key is an error naming it. */
+  constructor(options: ProducerOptions);
   constructor(a: ProducerOptions | string, b?: string | RPCHook, c?: RPCHook) {
     let input: ProducerOptions;
     if (typeof a === 'string') {
@@ -58,6 +69,7 @@ export class DefaultMQProducer {
       input = a;
     }
     const config = parseProducerOptions(input);
+    this.telemetry = MessagingTelemetry.create(config.openTelemetry);
     this.impl = new DefaultMQProducerImpl(config, config.rpcHook);
   }
 
@@ -88,6 +100,7 @@ export class DefaultMQProducer {
     const starting = (async () => {
       this.impl.producerGroup = wrapNamespace(this.impl.namespace, this.impl.producerGroup);
       await this.impl.start();
+      this.unwatchRetries = this.telemetry?.watchRetries(this.impl.producerGroup, this.impl.factory.clientId);
       await this.startTrace();
     })();
     this.starting = starting;
@@ -126,7 +139,9 @@ export class DefaultMQProducer {
     }
     // Java shuts down only a RUNNING producer; in CREATE_JUST a later start() stays possible.
     if (this.impl.serviceState !== 'RUNNING') return Promise.resolve();
-    this.shutdownPromise = this.impl.shutdown().then(() =>
+    this.shutdownPromise = this.impl.shutdown().then(() => {
+      this.unwatchRetries?.();
+    }).then(() =>
       this.trace?.shutdown().catch((err: unknown) => this.impl.log.warn('trace dispatcher shutdown failed', { err })),
     );
     return this.shutdownPromise;
@@ -150,8 +165,7 @@ export class DefaultMQProducer {
       () => this.traceContext(msg, 'SYNC'),
       async () => {
         const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
-        const outcome = await this.impl.send(this.outgoing(msg), 'SYNC', p);
-        return outcome.result!;
+        return this.withTelemetry(msg, async () => (await this.impl.send(this.outgoing(msg), 'SYNC', p)).result!);
       },
     );
   }
@@ -175,7 +189,7 @@ export class DefaultMQProducer {
     };
     const run = async (): Promise<SendResult> => {
       const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
-      return this.impl.sendAsync(this.outgoing(msg), p, begin);
+      return this.withTelemetry(msg, () => this.impl.sendAsync(this.outgoing(msg), p, begin));
     };
     traceSend(() => this.traceContext(msg, 'ASYNC'), run).then(
       (result) => settle(() => callback.onSuccess(result)),
@@ -189,7 +203,10 @@ export class DefaultMQProducer {
       () => this.traceContext(msg, 'ONEWAY'),
       async () => {
         const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
-        await this.impl.send(this.outgoing(msg), 'ONEWAY', p);
+        await this.withTelemetry(msg, async () => {
+          await this.impl.send(this.outgoing(msg), 'ONEWAY', p);
+          return undefined;
+        });
       },
     );
   }
@@ -240,6 +257,33 @@ export class DefaultMQProducer {
   registerCheckForbiddenHook(hook: CheckForbiddenHook): void {
     if (!hook || typeof hook.checkForbidden !== 'function') throw new InvalidArgumentError('a CheckForbiddenHook needs checkForbidden');
     this.impl.checkForbiddenHooks.push(hook);
+  }
+
+  /**
+   * Runs one send inside its OpenTelemetry span (when `openTelemetry` is on): the span's context goes
+   * into the message(s) before they are encoded, and the span ends with the outcome.
+   */
+  private withTelemetry<T extends SendResult | undefined>(msg: Message | Message[], run: () => Promise<T>): Promise<T> {
+    const telemetry = this.telemetry;
+    const messages = Array.isArray(msg) ? msg : [msg];
+    // Anything but messages is refused by the send itself, with its usual error.
+    if (!telemetry || messages.length === 0 || !messages.every((m) => m instanceof Message)) return run();
+    const topic = messages[0]!.topic;
+    const instrument: SendInstrument = telemetry.startSend(msg, {
+      topic,
+      producerGroup: this.impl.producerGroup,
+      clientId: this.impl.clientInstance?.clientId ?? '',
+    });
+    return run().then(
+      (result) => {
+        instrument.end({ msgId: result?.msgId });
+        return result;
+      },
+      (error: unknown) => {
+        instrument.end({ error });
+        throw error;
+      },
+    );
   }
 
   /** A message or a batch, with the topic as it goes on the wire. */

@@ -29,7 +29,7 @@ function checkTimeout(timeoutMs: unknown): asserts timeoutMs is number {
   }
 }
 
-/** The producer a request goes through (`DefaultMQProducer`, which calls in here: typed by shape, no import back). */
+/** The producer a request goes through (`DefaultMQProducer`, which calls in here: typed by shape, no import back). @internal */
 export interface RequestingProducer {
   readonly defaultMQProducerImpl: DefaultMQProducerImpl;
   send(msg: Message, callback: SendCallback, options?: SendOptions): void;
@@ -68,6 +68,8 @@ async function prepareSendRequest(producer: RequestingProducer, msg: Message, ti
  *
  * Java 5.3.3 releases the waiter as soon as the send succeeds (a bug, fixed after 5.3.3 by
  * apache/rocketmq#9608), which makes a slow reply a timeout; this waits for the reply as intended.
+ *
+ * @internal (public through `DefaultMQProducer.request`)
  */
 export async function request(producer: RequestingProducer, msg: Message, timeoutMs: number, options: RequestOptions = {}): Promise<MessageExt> {
   checkTimeout(timeoutMs);
@@ -115,6 +117,8 @@ export async function request(producer: RequestingProducer, msg: Message, timeou
 /**
  * The callback form of `request` (Java `request(msg, callback, timeout)`): `callback.onSuccess` with
  * the reply or `callback.onException` with the error, exactly once, never synchronously.
+ *
+ * @internal (public through `DefaultMQProducer.request`)
  */
 export function requestWithCallback(
   producer: RequestingProducer,

@@ -3,6 +3,7 @@ import {
   BrokerResponseError,
   InvalidArgumentError,
   RemotingError,
+  RemotingTimeoutError,
   RemotingTooManyRequestsError,
   RequestAbortedError,
   RocketMQError,
@@ -99,5 +100,68 @@ export function classifySendError(err: unknown, stage: SendErrorStage, policy: S
     default:
       // A broker answer is never retried.
       return decide(false, true, true);
+  }
+}
+
+/**
+ * The total time budget of one send call (`sendMsgTimeoutMs` or the call's `timeoutMs`): every stage
+ * draws on it, the route lookup included, and nothing is sent once it is spent. Java bounds only the
+ * attempts with it (its route lookup takes `mqClientApiTimeout` on top).
+ */
+export class SendBudget {
+  readonly deadline: number;
+
+  constructor(
+    readonly timeoutMs: number,
+    readonly begin: number = Date.now(),
+  ) {
+    this.deadline = begin + timeoutMs;
+  }
+
+  /** Milliseconds left (<= 0 when spent). */
+  left(now: number = Date.now()): number {
+    return this.deadline - now;
+  }
+
+  spent(now: number = Date.now()): boolean {
+    return this.left(now) <= 0;
+  }
+
+  /** The error a call that ran out of budget fails with: its `timeoutMs` is the whole budget. */
+  timeoutError(what: string, addr = '', cause?: unknown): RemotingTimeoutError {
+    return new RemotingTimeoutError(
+      { addr, timeoutMs: this.timeoutMs, createdAt: this.begin },
+      `${what} call timeout: the send budget of ${this.timeoutMs} ms is spent`,
+      cause === undefined ? {} : { cause },
+    );
+  }
+
+  /** Throws the budget's timeout error when it is spent. */
+  check(what: string, addr = ''): void {
+    if (this.spent()) throw this.timeoutError(what, addr);
+  }
+
+  /**
+   * Waits for `work` no longer than the budget: past the deadline the call fails with the budget's
+   * timeout error (the work itself is bounded by the same deadline where it takes a timeout). An error of
+   * `work` once the budget is spent is reported as the budget's timeout, with that error as the cause.
+   */
+  async race<T>(what: string, work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.timeoutError(what)), Math.max(0, this.left()));
+      timer.unref();
+    });
+    try {
+      return await Promise.race([work, expiry]);
+    } catch (err) {
+      if (err instanceof RemotingTimeoutError && err.timeoutMs === this.timeoutMs && err.createdAt === this.begin) throw err;
+      if (this.spent()) throw this.timeoutError(what, '', err);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      // The losing side of the race must not surface as an unhandled rejection.
+      work.catch(() => {});
+    }
   }
 }

@@ -1,14 +1,15 @@
-import { ClientError, ClientErrorCode, RemotingTimeoutError, SendRetriesExhaustedError, RequestAbortedError, RocketMQError } from '../errors';
+import { ClientError, ClientErrorCode, ClientStateError, RemotingTimeoutError, SendRetriesExhaustedError, RequestAbortedError, RocketMQError } from '../errors';
 import type { Logger } from '../logger';
 import type { MessageQueue } from '../client/message-queue';
 import type { MQClientInstance } from '../client/mq-client-instance';
 import { brokerVIPChannel } from '../client/mq-client-api';
+import { producerSendRetryChannel, type ProducerSendRetryMessage } from '../diagnostics';
 import type { TopicPublishInfo } from '../client/route/topic-publish-info';
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import type { MQFaultStrategy } from './latency-fault-tolerance';
 import type { ProducerConfig } from './producer-config';
 import { buildSendRequest, stampMessage, type OutgoingMessage, type SendRequestSettings } from './send-request-builder';
-import { classifySendError, maxSendAttempts, SEND_SUCCEEDED, type SendErrorDecision, type SendRetryPolicy } from './send-error-classifier';
+import { classifySendError, maxSendAttempts, SEND_SUCCEEDED, type SendBudget, type SendErrorDecision, type SendRetryPolicy } from './send-error-classifier';
 import type { SendHookRunner } from './send-hook-runner';
 import type { CommunicationMode, SendMessageContext } from './send-hooks';
 import { processSendResponse } from './send-response';
@@ -32,8 +33,10 @@ export interface SendPipelineDeps {
   readonly hooks: SendHookRunner;
   readonly retryResponseCodes: ReadonlySet<number>;
   readonly log: Logger;
-  /** Java `tryToFindTopicPublishInfo`. */
-  findRoute(topic: string): Promise<TopicPublishInfo>;
+  /** Java `tryToFindTopicPublishInfo`, within the send's budget. */
+  findRoute(topic: string, budget: SendBudget): Promise<TopicPublishInfo>;
+  /** True once shutdown stopped waiting for sends in flight: no further attempt or retry starts. */
+  isClosing(): boolean;
 }
 
 /** One attempt: a message to one queue, `info` set when retries may move to another broker. */
@@ -43,6 +46,8 @@ export interface Attempt {
   readonly mode: CommunicationMode;
   readonly info: TopicPublishInfo | undefined;
   readonly timeoutMs: number;
+  /** The whole call's budget: no request goes out once it is spent. */
+  readonly budget: SendBudget;
   readonly signal: AbortSignal | undefined;
 }
 
@@ -97,9 +102,9 @@ export class SendPipeline {
 
   /**
    * Java `sendDefaultImpl`: `maxSendAttempts` attempts, each on a queue away from the previous
-   * broker, all inside one `timeoutMs` (`begin` is when the send started).
+   * broker, all inside the call's budget (which the route lookup already drew on).
    */
-  async sendDefault(out: OutgoingMessage, mode: CommunicationMode, info: TopicPublishInfo, timeoutMs: number, begin: number, signal?: AbortSignal): Promise<SendOutcome> {
+  async sendDefault(out: OutgoingMessage, mode: CommunicationMode, info: TopicPublishInfo, budget: SendBudget, signal?: AbortSignal): Promise<SendOutcome> {
     const total = maxSendAttempts(mode, this.d.config.retryTimesWhenSendFailed);
     const st: LoopState = { mq: undefined, result: undefined, brokersSent: [], errors: [] };
     let times = 0;
@@ -109,20 +114,34 @@ export class SendPipeline {
       st.mq = mq;
       st.brokersSent[times] = mq.brokerName;
       const attemptBegin = Date.now();
-      if (timeoutMs <= attemptBegin - begin) {
+      if (budget.spent(attemptBegin)) {
         if (st.result) return { result: st.result };
-        throw this.callTimeout(st, timeoutMs);
+        throw this.callTimeout(st, budget);
       }
-      const curTimeout = this.attemptTimeout(timeoutMs - (attemptBegin - begin), times + 1 < total);
+      if (times > 0) {
+        if (this.d.isClosing()) break;
+        this.announceRetry(out.topic, times + 1, st.errors[st.errors.length - 1]);
+      }
+      const curTimeout = this.attemptTimeout(budget.left(attemptBegin), times + 1 < total);
       throwIfAborted(signal);
-      const outcome = await this.tryAttempt({ out, mq, mode, info, timeoutMs: curTimeout, signal }, attemptBegin, st);
+      const outcome = await this.tryAttempt({ out, mq, mode, info, timeoutMs: curTimeout, budget, signal }, attemptBegin, st);
       if (outcome !== undefined) return outcome;
     }
     if (st.result) return { result: st.result };
     const message =
-      `Send [${times}] times, still failed, cost [${Date.now() - begin}]ms, Topic: ${out.topic}, ` +
+      `Send [${times}] times, still failed, cost [${Date.now() - budget.begin}]ms, Topic: ${out.topic}, ` +
       `BrokersSent: [${st.brokersSent.join(', ')}]`;
-    throw new SendRetriesExhaustedError(message, st.errors, { retriable: lastRetriable(st.errors) });
+    const exhausted = new SendRetriesExhaustedError(message, st.errors, { retriable: lastRetriable(st.errors) });
+    // The last attempt ran into the deadline: the call timed out (every attempt's error stays in the cause).
+    if (budget.spent()) throw budget.timeoutError('sendDefaultImpl', '', exhausted);
+    throw exhausted;
+  }
+
+  /** Publishes a retry on `rocketmq:producer:send:retry` (metrics); free when nobody listens. */
+  private announceRetry(topic: string, attempt: number, error: unknown): void {
+    if (!producerSendRetryChannel.hasSubscribers) return;
+    const m: ProducerSendRetryMessage = { producerGroup: this.d.producerGroup, clientId: this.d.factory.clientId, topic, attempt, error };
+    producerSendRetryChannel.publish(m);
   }
 
   /** `sendMsgMaxTimeoutPerRequestMs` caps every attempt but the last. */
@@ -131,9 +150,9 @@ export class SendPipeline {
     return maxPerRequest > -1 && notLast && left > maxPerRequest ? maxPerRequest : left;
   }
 
-  private callTimeout(st: LoopState, timeoutMs: number): RemotingTimeoutError {
+  private callTimeout(st: LoopState, budget: SendBudget): RemotingTimeoutError {
     const addr = st.mq ? (this.d.factory.findBrokerAddressInPublish(st.mq.brokerName) ?? '') : '';
-    return new RemotingTimeoutError({ addr, timeoutMs }, 'sendDefaultImpl call timeout', { cause: st.errors[st.errors.length - 1] });
+    return budget.timeoutError('sendDefaultImpl', addr, st.errors[st.errors.length - 1]);
   }
 
   /** One attempt of the loop: the outcome to return, or undefined to go on to the next attempt. */
@@ -166,16 +185,20 @@ export class SendPipeline {
    * are set on the message; the body is compressed into the request only.
    */
   async sendToQueue(a: Attempt): Promise<SendOutcome> {
+    // Shutdown gave up on the sends in flight: nothing more goes to the closing client.
+    if (this.d.isClosing()) throw new ClientStateError('SHUTDOWN_ALREADY', 'The producer is shutting down: no new attempt');
     const begin = Date.now();
     // A known address needs no await; an unknown one makes Java look the route up once more.
-    const { brokerName, brokerAddr } = this.findBroker(a.mq) ?? (await this.refreshBroker(a.mq));
+    const { brokerName, brokerAddr } = this.findBroker(a.mq) ?? (await this.refreshBroker(a.mq, a.budget));
     const hooks = this.d.hooks;
     stampMessage(a.out.msg, this.d.namespace);
     const context = hooks.hasHooks() ? this.runBeforeHooks(a, brokerAddr) : undefined;
     const request = buildSendRequest(a.out, a.mq, brokerName, this.settings, this.onCompressError);
     try {
-      const left = a.timeoutMs - (Date.now() - begin);
+      const now = Date.now();
+      const left = Math.min(a.timeoutMs - (now - begin), a.budget.left(now));
       if (left <= 0) {
+        if (a.budget.spent(now)) throw a.budget.timeoutError('sendKernelImpl', brokerAddr);
         throw new RemotingTimeoutError({ addr: brokerAddr, timeoutMs: a.timeoutMs, requestCode: request.code }, 'sendKernelImpl call timeout');
       }
       const target: InFlight = { addr: brokerAddr, brokerName, timeoutMs: left, retries: 0 };
@@ -213,8 +236,8 @@ export class SendPipeline {
   }
 
   /** Java: an unknown broker address makes `sendKernelImpl` look the topic up once more. */
-  private async refreshBroker(mq: MessageQueue): Promise<{ brokerName: string; brokerAddr: string }> {
-    await this.d.findRoute(mq.topic);
+  private async refreshBroker(mq: MessageQueue, budget: SendBudget): Promise<{ brokerName: string; brokerAddr: string }> {
+    await this.d.findRoute(mq.topic, budget);
     const found = this.findBroker(mq);
     if (found === undefined) {
       const brokerName = this.d.factory.getBrokerNameFromMessageQueue(mq);
@@ -237,7 +260,7 @@ export class SendPipeline {
   /**
    * Java `MQClientAPIImpl.sendMessageAsync` + `onExceptionImpl` (protocol.md 12.5): transport failures
    * the classifier retries go again (the same request under a new opaque), up to
-   * `retryTimesWhenSendAsyncFailed` more times while budget is left, on a queue of another broker
+   * `retryTimesWhenSendAsyncFailed` more times while the call's budget lasts, on a queue of another broker
    * when the publish info is known. A broker answer is never retried.
    */
   private async completeAsync(a: Attempt, request: RemotingCommand, t: InFlight, context: SendMessageContext | undefined): Promise<SendResult> {
@@ -251,10 +274,12 @@ export class SendPipeline {
         const decision = classifySendError(err, 'async-transport', this.policy);
         this.updateFault(t.brokerName, cost, decision);
         t.retries++;
-        if (!decision.retry || t.retries > this.d.config.retryTimesWhenSendAsyncFailed || t.timeoutMs - cost <= 0) {
+        if (a.budget.spent()) return this.failAsync(context, a.budget.timeoutError('async send', t.addr, err));
+        if (!decision.retry || t.retries > this.d.config.retryTimesWhenSendAsyncFailed || this.d.isClosing()) {
           return this.failAsync(context, err);
         }
-        this.moveAsyncRetry(a, t, cost, err, context);
+        this.moveAsyncRetry(a, t, err, context);
+        this.announceRetry(a.out.topic, t.retries + 1, err);
         continue;
       }
       return this.settleAsync(a, t, response, Date.now() - begin, context);
@@ -262,7 +287,7 @@ export class SendPipeline {
   }
 
   /** Points an async retry at another broker's queue (same broker without publish info). */
-  private moveAsyncRetry(a: Attempt, t: InFlight, cost: number, err: unknown, context: SendMessageContext | undefined): void {
+  private moveAsyncRetry(a: Attempt, t: InFlight, err: unknown, context: SendMessageContext | undefined): void {
     if (a.info) {
       const mq = this.d.faults.selectOneMessageQueue(a.info.messageQueueList, t.brokerName, { index: a.info.sendWhichQueue, resetIndex: false });
       if (mq) t.brokerName = this.d.factory.getBrokerNameFromMessageQueue(mq);
@@ -274,7 +299,7 @@ export class SendPipeline {
       this.failAsync(context, new ClientError(BROKER_NOT_EXIST_EXCEPTION, `The broker[${t.brokerName}] not exist`, { cause: err }));
     }
     t.addr = next!;
-    t.timeoutMs -= cost;
+    t.timeoutMs = a.budget.left();
   }
 
   private settleAsync(a: Attempt, t: InFlight, response: RemotingCommand, latency: number, context: SendMessageContext | undefined): SendResult {

@@ -67,8 +67,11 @@ export class TransactionMQProducer extends DefaultMQProducer {
   private readonly checks: TransactionCheckService;
   private startInFlight: Promise<void> | undefined;
 
+  // Options form first and last, as in DefaultMQProducer: the listener's functions are typed from it, and a
+  // misspelt option is what the compile error names.
   constructor(options: TransactionProducerOptions);
   constructor(producerGroup: string, rpcHook?: RPCHook);
+  constructor(options: TransactionProducerOptions);
   constructor(a: TransactionProducerOptions | string, rpcHook?: RPCHook) {
     super(TransactionMQProducer.producerOptionsOf(a, rpcHook));
     this.endTransactionHooks = [];

@@ -1,3 +1,4 @@
+import { boundPeerText } from '../peer-text';
 import { InvalidArgumentError } from '../errors';
 
 export interface HostPort {
@@ -17,14 +18,14 @@ export function parseAddress(addr: string): HostPort {
   if (typeof addr !== 'string') throw new InvalidArgumentError(`address must be a string, got ${typeof addr}`);
   const colon = addr.lastIndexOf(':');
   if (colon <= 0 || colon === addr.length - 1) {
-    throw new InvalidArgumentError(`address "${addr}" is not host:port`);
+    throw new InvalidArgumentError(`address "${boundPeerText(addr)}" is not host:port`);
   }
   let host = addr.slice(0, colon).trim();
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   const portText = addr.slice(colon + 1).trim();
   const port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
   if (!host || !(port >= 1 && port <= 65535)) {
-    throw new InvalidArgumentError(`address "${addr}" is not host:port with a port in 1..65535`);
+    throw new InvalidArgumentError(`address "${boundPeerText(addr)}" is not host:port with a port in 1..65535`);
   }
   const parsed = { host, port };
   if (cache.size < 4096) cache.set(addr, parsed);

@@ -9,6 +9,8 @@ import {
 } from '../errors';
 import type { Logger } from '../logger';
 import { FrameDecoder } from './protocol/frame-decoder';
+import type { HeaderLimits } from './protocol/header-limits';
+import { revealTlsOptions } from './tls-secrets';
 import { RemotingCommand } from './protocol/remoting-command';
 import type { SocketFactory, SocketTarget } from './remoting-client-options';
 
@@ -18,6 +20,8 @@ export interface ConnectionOptions {
   connectTimeoutMs: number;
   idleTimeoutMs: number;
   maxFrameBytes: number;
+  /** Bounds on the ext fields of each decoded header. */
+  headerLimits?: Readonly<HeaderLimits>;
   /** Replies to server-initiated requests not yet handed to the kernel; beyond this the peer is not reading. */
   maxReplyBacklogBytes: number;
   logger: Logger;
@@ -95,7 +99,9 @@ export class Connection {
     });
     let socket: net.Socket | undefined;
     try {
-      socket = (options.socketFactory ?? defaultSocket)(target);
+      // The key material is enumerable only in this transient copy (see tls-secrets.ts).
+      const connectTarget = target.tls === undefined ? target : { ...target, tls: revealTlsOptions(target.tls) };
+      socket = (options.socketFactory ?? defaultSocket)(connectTarget);
       socket.setNoDelay(true);
     } catch (err) {
       // A throwing factory, a synchronous DNS/argument error, or a factory that returned something that
@@ -157,7 +163,7 @@ export class Connection {
     for (let i = 0; i < frames.length; i++) {
       let cmd: RemotingCommand;
       try {
-        cmd = RemotingCommand.decode(frames[i]!);
+        cmd = RemotingCommand.decode(frames[i]!, this.options.headerLimits);
       } catch (err) {
         this.close(asProtocolError(err));
         return;

@@ -53,6 +53,23 @@ export class NameServerSelector {
     return this.chosenAddr;
   }
 
+  /**
+   * The order a name-server call tries: the chosen address first while `keepChosen` (its connection is
+   * usable), else the next one round-robin (which becomes the chosen one); then the rest of the list.
+   */
+  candidates(keepChosen: boolean): string[] {
+    if (this.list.length === 0) return [];
+    const chosen = this.chosenAddr;
+    const first = keepChosen && chosen !== undefined && this.list.includes(chosen) ? chosen : this.next()!;
+    const i = this.list.indexOf(first);
+    return [...this.list.slice(i), ...this.list.slice(0, i)];
+  }
+
+  /** The name server that answered becomes the chosen one (if still listed). */
+  choose(addr: string): void {
+    if (this.list.includes(addr)) this.chosenAddr = addr;
+  }
+
   /** The next address round-robin, which becomes the chosen one; `undefined` when the list is empty. */
   next(): string | undefined {
     if (this.list.length === 0) return undefined;

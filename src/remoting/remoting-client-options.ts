@@ -3,10 +3,12 @@ import type * as tls from 'node:tls';
 import { InvalidConfigError, type ConfigIssue } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
 import { DEFAULT_MAX_FRAME_BYTES } from './protocol/frame-decoder';
+import { DEFAULT_HEADER_LIMITS, type HeaderLimits } from './protocol/header-limits';
 import { LanguageCode, type LanguageName } from './protocol/language-code';
 import { DEFAULT_LANGUAGE, DEFAULT_REMOTING_VERSION } from './protocol/remoting-command';
 import type { SerializeTypeName } from './protocol/serialize-type';
 import type { RPCHook } from './rpc-hook';
+import { protectTlsOptions } from './tls-secrets';
 
 /** Where to connect; `tls` is the client's TLS setting, already resolved. */
 export interface SocketTarget {
@@ -35,6 +37,10 @@ export interface RemotingClientOptions {
   connectTimeoutMs?: number;
   /** Largest frame accepted from a peer, length prefix included. 16 MiB. */
   maxFrameBytes?: number;
+  /** Ext fields one received header may carry (default 4096); more closes the connection. */
+  maxExtFields?: number;
+  /** Total key and value size of one received header's ext fields (default 4 MiB). */
+  maxExtFieldsBytes?: number;
   /** Java `clientAsyncSemaphoreValue`: requests awaiting a response, beyond which calls are refused. */
   maxAsyncInflight?: number;
   /** Java `clientOnewaySemaphoreValue`: oneway requests not yet written. */
@@ -63,6 +69,7 @@ export interface ResolvedRemotingClientOptions {
   version: number;
   connectTimeoutMs: number;
   maxFrameBytes: number;
+  headerLimits: HeaderLimits;
   maxAsyncInflight: number;
   maxOnewayInflight: number;
   idleTimeoutMs: number;
@@ -81,6 +88,8 @@ const KNOWN_KEYS = new Set([
   'version',
   'connectTimeoutMs',
   'maxFrameBytes',
+  'maxExtFields',
+  'maxExtFieldsBytes',
   'maxAsyncInflight',
   'maxOnewayInflight',
   'idleTimeoutMs',
@@ -134,13 +143,17 @@ export function resolveRemotingClientOptions(input: RemotingClientOptions = {}):
     version,
     connectTimeoutMs: intIn(issues, 'connectTimeoutMs', o.connectTimeoutMs, 1, 0x7fffffff, 3000),
     maxFrameBytes: intIn(issues, 'maxFrameBytes', o.maxFrameBytes, 64, 0x7fffffff, DEFAULT_MAX_FRAME_BYTES),
+    headerLimits: {
+      maxExtFields: intIn(issues, 'maxExtFields', o.maxExtFields, 1, 0x7fffffff, DEFAULT_HEADER_LIMITS.maxExtFields),
+      maxExtFieldsBytes: intIn(issues, 'maxExtFieldsBytes', o.maxExtFieldsBytes, 1, 0x7fffffff, DEFAULT_HEADER_LIMITS.maxExtFieldsBytes),
+    },
     maxAsyncInflight: intIn(issues, 'maxAsyncInflight', o.maxAsyncInflight, 1, 0x7fffffff, 65535),
     maxOnewayInflight: intIn(issues, 'maxOnewayInflight', o.maxOnewayInflight, 1, 0x7fffffff, 65535),
     idleTimeoutMs: intIn(issues, 'idleTimeoutMs', o.idleTimeoutMs, 0, 0x7fffffff, 120_000),
     closeSocketIfTimeout: o.closeSocketIfTimeout ?? true,
     rpcHooks: [],
     logger: o.logger ?? getDefaultLogger().child('remoting'),
-    tls: o.tls === true ? {} : o.tls === false || o.tls === undefined ? undefined : o.tls,
+    tls: o.tls === true ? {} : o.tls === false || o.tls === undefined || typeof o.tls !== 'object' ? undefined : protectTlsOptions(o.tls),
     socketFactory: o.socketFactory,
     captureStack: o.captureStack ?? false,
   };

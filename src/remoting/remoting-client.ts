@@ -4,13 +4,14 @@ import {
   InvalidArgumentError,
   RemotingClosedError,
   RemotingConnectError,
+  RemotingError,
   RemotingSendError,
   RemotingTimeoutError,
   RequestAbortedError,
   RocketMQError,
 } from '../errors';
 import type { Logger } from '../logger';
-import { remotingRequestChannel, remotingRequestTraced } from '../diagnostics';
+import { createRemotingRequestTraceContext, remotingRequestChannel, remotingRequestTraced } from '../diagnostics';
 import { parseAddress } from './address';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection';
 import { InflightTable, PendingCall, nextOpaque, type CallKind } from './inflight-table';
@@ -98,6 +99,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       connectTimeoutMs: this.opts.connectTimeoutMs,
       idleTimeoutMs: this.opts.idleTimeoutMs,
       maxFrameBytes: this.opts.maxFrameBytes,
+      headerLimits: this.opts.headerLimits,
       maxReplyBacklogBytes: REPLY_BACKLOG_BYTES,
       logger: this.log,
       socketFactory: this.opts.socketFactory,
@@ -122,6 +124,66 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
         if (err) reject(err);
         else resolve(response!);
       });
+    });
+  }
+
+  /**
+   * A request to the name servers that does not wait out a hung one (Java does, for the whole timeout):
+   * sent to the chosen name server; when that has not answered within its share of the time left
+   * (`left / name servers not tried yet`), or failed at the transport, a fresh copy (`build()`) goes to
+   * the next one as well. The first answer wins (its name server becomes the chosen one, the others
+   * are aborted); all failing, the last error is raised.
+   */
+  invokeNameServer(build: () => RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    const chosen = this.namesrv.chosen;
+    const conn = chosen === undefined ? undefined : this.connections.get(chosen);
+    const order = this.namesrv.candidates(conn !== undefined && conn.state !== 'closed');
+    if (order.length <= 1 || this.shutdownPromise) return this.invoke(null, build(), timeoutMs);
+    return new Promise<RemotingCommand>((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
+      const aborts: AbortController[] = [];
+      let next = 0;
+      let pending = 0;
+      let done = false;
+      let hedge: NodeJS.Timeout | undefined;
+      const finish = (err: unknown, response?: RemotingCommand): void => {
+        done = true;
+        clearTimeout(hedge);
+        for (const a of aborts) a.abort();
+        if (response !== undefined) resolve(response);
+        else reject(err);
+      };
+      const launch = (): void => {
+        clearTimeout(hedge);
+        const left = deadline - Date.now();
+        if (done || next >= order.length || left <= 0) return;
+        const addr = order[next++]!;
+        const notTried = order.length - next;
+        if (notTried > 0) {
+          hedge = setTimeout(launch, Math.max(1, Math.floor(left / (notTried + 1))));
+          hedge.unref();
+        }
+        const abort = new AbortController();
+        aborts.push(abort);
+        pending++;
+        this.invoke(addr, build(), left, { signal: abort.signal }).then(
+          (response) => {
+            if (done) return;
+            this.namesrv.choose(addr);
+            finish(undefined, response);
+          },
+          (err: unknown) => {
+            pending--;
+            if (done) return;
+            const moveOn = err instanceof RemotingError && next < order.length && deadline > Date.now();
+            if (moveOn) {
+              this.log.info('name server did not answer, trying the next one', { addr, error: (err as Error).message });
+              launch();
+            } else if (pending === 0) finish(err);
+          },
+        );
+      };
+      launch();
     });
   }
 
@@ -204,7 +266,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       call.stack = holder.stack;
     }
     if (remotingRequestTraced()) {
-      call.trace = { addr, request, oneway: kind === 'oneway', timeoutMs };
+      call.trace = createRemotingRequestTraceContext(addr, request, kind === 'oneway', timeoutMs);
       remotingRequestChannel.start.publish(call.trace);
     }
     const refused = this.check(addr, request, timeoutMs, kind, signal) ?? this.table.admit(call, signal);

@@ -50,3 +50,10 @@ export function runAfterHooks(
   }
   return undefined;
 }
+
+/** Whether `v` has the shape of an `RPCHook` (options validation of producers and consumers). */
+export function isRPCHook(v: unknown): v is RPCHook {
+  if (typeof v !== 'object' || v === null) return false;
+  const h = v as Record<string, unknown>;
+  return typeof h.doBeforeRequest === 'function' && typeof h.doAfterResponse === 'function';
+}

@@ -34,6 +34,8 @@ export interface HostilePeerOptions {
   onRequest?: HostileRequestHandler;
   /** Called when a client connects, before any request. */
   onConnection?: (conn: HostileConnection) => void;
+  /** Called for each answer the client writes to a request the peer sent it. */
+  onResponse?: HostileRequestHandler;
   port?: number;
 }
 
@@ -46,10 +48,12 @@ export class HostilePeer {
   readonly counts = { connections: 0, requests: 0, framesSent: 0, bytesSent: 0, clientClosed: 0 };
   onRequest: HostileRequestHandler | undefined;
   onConnection: ((conn: HostileConnection) => void) | undefined;
+  onResponse: HostileRequestHandler | undefined;
 
   private constructor(options: HostilePeerOptions) {
     this.onRequest = options.onRequest;
     this.onConnection = options.onConnection;
+    this.onResponse = options.onResponse;
     this.server = net.createServer({ noDelay: true }, (s) => this.accept(s));
     this.server.on('error', () => {});
   }
@@ -119,7 +123,10 @@ export class HostilePeer {
         requests++;
         this.counts.requests++;
         // The client's own answers to our server-initiated requests are not requests.
-        if (req.isResponse) return;
+        if (req.isResponse) {
+          this.onResponse?.(req, conn);
+          return;
+        }
         this.onRequest?.(req, conn);
       },
       decoder,
@@ -220,4 +227,67 @@ export function randomBytes(rnd: () => number, n: number): Buffer {
   const b = Buffer.allocUnsafe(n);
   for (let i = 0; i < n; i++) b[i] = (rnd() * 256) | 0;
   return b;
+}
+
+/**
+ * A response whose header carries `count` distinct ext fields (`k<i>` = `v`): a few million make a
+ * 15 MB frame that once took seconds and hundreds of MiB to decode.
+ */
+export function manyExtFieldsFrame(opaque: number, count: number, type: 'JSON' | 'ROCKETMQ'): Buffer {
+  if (type === 'JSON') {
+    const entries: string[] = new Array<string>(count);
+    for (let i = 0; i < count; i++) entries[i] = `"k${i.toString(36)}":"v"`;
+    const text = `{"code":0,"extFields":{${entries.join(',')}},"flag":${RPC_TYPE_RESPONSE},"language":"JAVA","opaque":${opaque},"serializeTypeCurrentRPC":"JSON","version":0}`;
+    return rawFrame(Buffer.from(text, 'latin1'), Buffer.alloc(0), 0);
+  }
+  let size = 0;
+  const keys: string[] = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    keys[i] = `k${i.toString(36)}`;
+    size += 2 + keys[i]!.length + 4 + 1;
+  }
+  const header = Buffer.allocUnsafe(21 + size);
+  header.writeInt16BE(0, 0);
+  header.writeInt8(0, 2);
+  header.writeInt16BE(0, 3);
+  header.writeInt32BE(opaque, 5);
+  header.writeInt32BE(RPC_TYPE_RESPONSE, 9);
+  header.writeInt32BE(0, 13);
+  header.writeInt32BE(size, 17);
+  let p = 21;
+  for (const k of keys) {
+    header.writeInt16BE(k.length, p);
+    p += 2 + header.write(k, p + 2, 'latin1');
+    header.writeInt32BE(1, p);
+    header[p + 4] = 0x76; // 'v'
+    p += 5;
+  }
+  return rawFrame(header, Buffer.alloc(0), 1);
+}
+
+/** A JSON response whose body is `body` (e.g. a route body of the peer's choosing). */
+export function responseWithBody(opaque: number, body: Buffer | string, code = 0): Buffer {
+  return responseFrame(opaque, code, { body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body });
+}
+
+/** A topic route body whose `topicQueueMappingByBroker` nests `levels` arrays deep (100 KB at 50 000). */
+export function deeplyNestedRouteBody(levels: number): string {
+  const route = '{"brokerDatas":[{"brokerAddrs":{"0":"127.0.0.1:10911"},"brokerName":"b","cluster":"c"}],"filterServerTable":{},' +
+    '"queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":4,"writeQueueNums":4,"topicSysFlag":0}]';
+  return `${route},"topicQueueMappingByBroker":{"b":${'['.repeat(levels)}${']'.repeat(levels)}}}`;
+}
+
+/** The same route, well formed. */
+export function plainRouteBody(): string {
+  return deeplyNestedRouteBody(0).replace('"topicQueueMappingByBroker":{"b":}', '"topicQueueMappingByBroker":{}');
+}
+
+/** A ROCKETMQ-header response built once, then stamped with each request's opaque (a copy). */
+export function prebuiltResponse(code: number, remark: string): (opaque: number) => Buffer {
+  const frame = new RemotingCommand({ code, flag: RPC_TYPE_RESPONSE, remark, language: 'JAVA', serializeType: 'ROCKETMQ' }).encode();
+  return (opaque) => {
+    const copy = Buffer.from(frame);
+    copy.writeInt32BE(opaque, 13); // length prefix 4, header-info 4, code 2, language 1, version 2
+    return copy;
+  };
 }

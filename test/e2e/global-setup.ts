@@ -4,13 +4,14 @@
  * - NAMESRV_ADDR set: use that cluster, start nothing.
  * - otherwise: `scripts/rocketmq start` (reusing a harness run that is already up), export NAMESRV_ADDR to the
  *   test workers, and remember whether we started it so that the teardown stops only what we started.
- * - no Java or no Maven (and no installed jars): e2e tests are skipped with a loud message, unless CI=true or
- *   ROCKETMQ_REQUIRED=1, where this throws.
+ * - no Java or no Maven (and no installed jars): e2e tests are skipped with a loud message, unless CI or
+ *   ROCKETMQ_REQUIRED has any truthy value (`true`, `True`, `1`, `yes`...), where this throws.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { homedir } from 'node:os';
+import { e2eRequired } from './helpers/e2e-required';
 
 const ROOT = join(__dirname, '..', '..');
 const HARNESS = join(ROOT, 'scripts', 'rocketmq');
@@ -18,9 +19,7 @@ const HARNESS = join(ROOT, 'scripts', 'rocketmq');
 export const SKIP_ENV = 'ROCKETMQ_E2E_SKIP_REASON';
 export const STARTED_ENV = 'ROCKETMQ_E2E_STARTED_BY_SETUP';
 
-function required(): boolean {
-  return process.env.CI === 'true' || process.env.CI === '1' || process.env.ROCKETMQ_REQUIRED === '1';
-}
+const required = (): boolean => e2eRequired();
 
 function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -56,7 +55,7 @@ export default async function globalSetup(): Promise<void> {
       'They need a real Apache RocketMQ NameServer + Broker, started by scripts/rocketmq from Maven Central jars.',
       'Install a JDK 17 and Maven, or point NAMESRV_ADDR at a running cluster.',
       required()
-        ? 'CI=true / ROCKETMQ_REQUIRED=1 is set: FAILING.'
+        ? 'CI / ROCKETMQ_REQUIRED is set: FAILING.'
         : 'Every e2e suite is SKIPPED (set ROCKETMQ_REQUIRED=1 to make this an error).',
     ]);
     if (required()) throw new Error(msg);

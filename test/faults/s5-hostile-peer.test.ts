@@ -1,9 +1,33 @@
-import { RemotingClosedError, RemotingError, RemotingProtocolError, RemotingTimeoutError } from '../../src/errors';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import type * as zlib from 'node:zlib';
+import { AclClientRPCHook } from '../../src/client/acl-client-rpc-hook';
+import { ClientRemotingProcessor } from '../../src/client/client-remoting-processor';
+import { parseClientConfig } from '../../src/client/client-config';
+import { buildMQClientId, MQClientInstance } from '../../src/client/mq-client-instance';
+import {
+  AccessDeniedError,
+  RemotingClosedError,
+  RemotingError,
+  RemotingProtocolError,
+  RemotingTimeoutError,
+} from '../../src/errors';
+import { receiveReplyMessage } from '../../src/producer/reply-message-receiver';
+import { RequestFutureHolder, RequestResponseFuture } from '../../src/producer/request-response-future';
+import { RequestCode } from '../../src/remoting/protocol/request-code';
+import { ResponseCode } from '../../src/remoting/protocol/response-code';
 import { RemotingCommand } from '../../src/remoting/protocol/remoting-command';
 import { RemotingClient } from '../../src/remoting/remoting-client';
 import {
   HostilePeer,
+  type HostileConnection,
+  deeplyNestedRouteBody,
   headerOverrunFrame,
+  manyExtFieldsFrame,
+  plainRouteBody,
+  prebuiltResponse,
+  responseWithBody,
   invalidJsonHeaderFrame,
   negativeLengthPrefix,
   onewayResponseFrame,
@@ -14,6 +38,7 @@ import {
   truncatedFrame,
   unknownSerializeTypeFrame,
 } from '../helpers/hostile-peer';
+import { pushReplyCommand, SYSFLAG_COMPRESSED } from '../helpers/push-reply';
 import { CountingLogger } from './support/counting-logger';
 import { recordFigures } from './support/figures';
 import { FrameFuzzer, type FuzzFrame } from './support/frame-fuzzer';
@@ -35,6 +60,9 @@ let peer: HostilePeer;
 let client: RemotingClient;
 let logger: CountingLogger;
 const watch = new ProcessWatch();
+// The module object itself (a namespace import is a copy): the client calls zlib through it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zlibModule = require('node:zlib') as typeof zlib;
 
 function request(): RemotingCommand {
   return RemotingCommand.createRequest(CODE, Object.assign(Object.create(null) as Record<string, string>, { topic: 'T', queueId: '0' }));
@@ -59,13 +87,14 @@ afterEach(async () => {
   await client.shutdown();
   peer.onRequest = undefined;
   peer.onConnection = undefined;
+  peer.onResponse = undefined;
 });
 
 /** The call must fail with a connection-closed error whose cause is the protocol error. */
-async function expectPoisoned(bytes: Buffer): Promise<void> {
+async function expectPoisoned(bytes: Buffer, timeoutMs = 3000): Promise<RemotingClosedError> {
   peer.onRequest = (_req, conn) => conn.write(bytes);
   const closedBefore = peer.counts.clientClosed;
-  const err = await client.invoke(peer.addr, request(), 3000).then(
+  const err = await client.invoke(peer.addr, request(), timeoutMs).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -74,6 +103,7 @@ async function expectPoisoned(bytes: Buffer): Promise<void> {
   // The client hung up on the peer.
   expect(await eventually(() => peer.counts.clientClosed > closedBefore, 2000)).toBe(true);
   expect(client.inflightCount).toBe(0);
+  return err as RemotingClosedError;
 }
 
 describe('scenario 5: hostile peer', () => {
@@ -218,5 +248,171 @@ describe('scenario 5: hostile peer', () => {
     expect(client.inflightCount).toBe(0);
     expect(watch.unhandled).toEqual([]);
     expect(watch.uncaught).toEqual([]);
+  });
+});
+
+/**
+ * The security audit's hostile replies (docs/reliability.md): each must end typed, and the event loop
+ * must keep turning while they arrive (p99 delay under 20 ms, sampled every millisecond).
+ */
+describe('scenario 5: hostile replies of the security audit', () => {
+  let loop: IntervalHistogram;
+  const figures: Record<string, unknown> = {};
+
+  beforeEach(() => {
+    loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+  });
+
+  /** Stops the delay monitor and records its figures under `name`. */
+  function loopFigures(name: string, extra: Record<string, unknown> = {}): { p99Ms: number; maxMs: number } {
+    loop.disable();
+    const out = { p99Ms: +(loop.percentile(99) / 1e6).toFixed(1), maxMs: +(loop.max / 1e6).toFixed(1), samples: loop.count };
+    figures[name] = { ...out, ...extra };
+    return out;
+  }
+
+  afterAll(() => {
+    recordFigures('s5-hostile-peer-audit', figures);
+  });
+
+  it('1 + 8: NO_PERMISSION with a 1 MB hostile remark: no ReDoS stall, bounded message, full remark kept', async () => {
+    const hook = new AclClientRPCHook({ accessKey: 'ak', secretKey: 'sk' });
+    await client.shutdown();
+    client = new RemotingClient({ logger, connectTimeoutMs: 2000, rpcHooks: [hook] });
+    const hostile = 'User:'.repeat(200_000); // 1 MB; the old regex needed minutes on it
+    const denied = 'User:bob not found.' + 'x'.repeat(200_000);
+    // Built once (the peer shares this event loop); each answer is a copy stamped with the opaque.
+    const answers = [prebuiltResponse(ResponseCode.NO_PERMISSION, hostile), prebuiltResponse(ResponseCode.NO_PERMISSION, denied)];
+    let n = 0;
+    loop.reset();
+    peer.onRequest = (req, conn) => conn.write(answers[n++ % 2]!(req.opaque));
+    const rounds = 20;
+    for (let i = 0; i < rounds; i++) {
+      const outcome = await client.invoke(peer.addr, request(), 5000).then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+      if (i % 2 === 0) {
+        // Not an ACL remark: the response itself comes back.
+        expect((outcome as RemotingCommand).code).toBe(ResponseCode.NO_PERMISSION);
+      } else {
+        expect(outcome).toBeInstanceOf(AccessDeniedError);
+        const err = outcome as AccessDeniedError;
+        expect(err.remark).toBe(denied);
+        expect(err.message.length).toBeLessThan(1000);
+      }
+    }
+    const { p99Ms } = loopFigures('aclRemark1MB', { rounds });
+    expect(p99Ms).toBeLessThan(20);
+    expect(client.inflightCount).toBe(0);
+  });
+
+  it('2: zlib bombs in PUSH_REPLY frames: unmatched ones are never inflated, wanted ones inflate off the loop to the cap', async () => {
+    // Built before the attack (the peer shares this event loop): ~80 KB that inflates past the 64 MiB cap.
+    const bomb = deflateSync(Buffer.alloc(80 * 1024 * 1024), { level: 9 });
+    const rounds = 10;
+    const frame = (correlationId: string, body: Buffer, opaque: number): { opaque: number; bytes: Buffer } => ({
+      opaque,
+      bytes: pushReplyCommand(correlationId, body, SYSFLAG_COMPRESSED, opaque).encode(),
+    });
+    const unmatched = Array.from({ length: rounds }, (_, i) => frame(`nobody-${i}`, bomb, 1_000_000 + i));
+    const futures = Array.from({ length: rounds }, (_, i) => new RequestResponseFuture(`waiting-${i}`, 60_000));
+    const wanted = futures.map((f, i) => frame(f.correlationId, bomb, 2_000_000 + i));
+    const goodBody = cryptoRandomBytes(20_000);
+    const good = new RequestResponseFuture('waiting-good', 60_000);
+    const goodFrame = frame(good.correlationId, deflateSync(goodBody), 3_000_000);
+    // What a started producer registers for code 326.
+    new ClientRemotingProcessor(client).registerHandler(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, (req, ctx) => receiveReplyMessage(logger, req, ctx));
+    let conn: HostileConnection | undefined;
+    peer.onRequest = (req, c) => {
+      conn = c;
+      c.write(responseFrame(req.opaque, 0));
+    };
+    await client.invoke(peer.addr, request(), 5000);
+    const answers = new Map<number, (res: RemotingCommand) => void>();
+    peer.onResponse = (res) => answers.get(res.opaque)?.(res);
+    /** Sends one frame to the client; resolves with the client's answer to it. */
+    const push = (f: { opaque: number; bytes: Buffer }): Promise<RemotingCommand> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer to the PUSH_REPLY frame ${f.opaque}`)), 5000);
+        answers.set(f.opaque, (res) => {
+          clearTimeout(timer);
+          resolve(res);
+        });
+        conn!.write(f.bytes);
+      });
+    const holder = RequestFutureHolder.getInstance();
+    const inflate = jest.spyOn(zlibModule, 'inflate');
+    const inflateSync = jest.spyOn(zlibModule, 'inflateSync');
+    try {
+      loop.reset();
+      // Ten unmatched bombs at once (once 805 ms of blocked loop): answered SUCCESS, bodies never read.
+      const rssBefore = process.memoryUsage().rss;
+      const first = await Promise.all(unmatched.map(push));
+      expect(first.map((r) => r.code)).toEqual(Array(rounds).fill(ResponseCode.SUCCESS));
+      expect(inflate.mock.calls.length + inflateSync.mock.calls.length).toBe(0);
+      const rssGrowthMiB = Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20);
+      const unmatchedLoop = loopFigures('zlibBombPushReplyUnmatched', { rounds, compressedBytes: bomb.length, rssGrowthMiB });
+      expect(unmatchedLoop.p99Ms).toBeLessThan(20);
+      // Ten bombs for requests that wait: inflated in the thread pool, stopped at the 64 MiB cap.
+      loop.reset();
+      loop.enable();
+      for (const f of futures) holder.put(f);
+      for (const w of wanted) expect((await push(w)).code).toBe(ResponseCode.SYSTEM_ERROR);
+      expect(inflate).toHaveBeenCalledTimes(rounds);
+      expect(inflateSync).not.toHaveBeenCalled();
+      expect(futures.every((f) => !f.isDone && holder.get(f.correlationId) === f)).toBe(true);
+      // The connection still serves a legitimate compressed reply.
+      holder.put(good);
+      expect((await push(goodFrame)).code).toBe(ResponseCode.SUCCESS);
+      expect(good.responseMsg?.body.equals(goodBody)).toBe(true);
+      const wantedLoop = loopFigures('zlibBombPushReplyWanted', { rounds, compressedBytes: bomb.length, perFrameCapMiB: 64 });
+      expect(wantedLoop.p99Ms).toBeLessThan(20);
+    } finally {
+      inflate.mockRestore();
+      inflateSync.mockRestore();
+      for (const f of [...futures, good]) holder.remove(f.correlationId);
+    }
+    expect(logger.recent.filter((l) => l.level === 'warn' && String(l.fields?.err).includes('more than 67108864 bytes'))).toHaveLength(rounds);
+  });
+
+  it('3: 1.3 M ext fields in a 15 MB header close the connection with a protocol error', async () => {
+    const frames = { JSON: manyExtFieldsFrame(0, 1_300_000, 'JSON'), ROCKETMQ: manyExtFieldsFrame(0, 1_300_000, 'ROCKETMQ') };
+    loop.reset();
+    const rounds = 3;
+    for (const type of ['ROCKETMQ', 'JSON', 'ROCKETMQ', 'JSON', 'ROCKETMQ', 'JSON'] as const) {
+      expect(frames[type].length).toBeGreaterThan(12_000_000);
+      // Built once, before the attack (the peer shares this event loop). Its opaque matches nothing:
+      // the header is refused while it decodes, before any matching.
+      const err = await expectPoisoned(frames[type], 10_000);
+      expect(String(err.cause)).toMatch(/more than 4096 ext fields/);
+    }
+    const { p99Ms } = loopFigures('extFields15MB', { rounds, frameBytes: frames.ROCKETMQ.length });
+    expect(p99Ms).toBeLessThan(20);
+    expect(client.inflightCount).toBe(0);
+  });
+
+  it('4 + 8: a 50 000-level route body is refused with a logged typed error; the next refresh still works', async () => {
+    let deep = true;
+    peer.onRequest = (req, conn) => {
+      if (req.code === RequestCode.GET_ROUTEINFO_BY_TOPIC) conn.write(responseWithBody(req.opaque, deep ? deeplyNestedRouteBody(50_000) : plainRouteBody()));
+      else conn.write(responseFrame(req.opaque, 0));
+    };
+    const cfg = parseClientConfig({ namesrvAddr: peer.addr, logger, instanceName: 'hostile-route' });
+    const inst = new MQClientInstance({ ...cfg, clientIP: '127.0.0.1' }, buildMQClientId({ ...cfg, clientIP: '127.0.0.1' }));
+    try {
+      for (let i = 0; i < 5; i++) expect(await inst.updateTopicRouteInfoFromNameServer('TopicHostile')).toBe(false);
+      const warned = logger.recent.filter((l) => l.level === 'warn' && l.msg.includes('updateTopicRouteInfoFromNameServer'));
+      expect(warned.length).toBeGreaterThanOrEqual(5);
+      expect(warned.every((l) => l.fields?.err instanceof RemotingProtocolError)).toBe(true);
+      deep = false;
+      expect(await inst.updateTopicRouteInfoFromNameServer('TopicHostile')).toBe(true);
+      expect(inst.topicRouteTable.get('TopicHostile')?.brokerDatas[0]?.brokerName).toBe('b');
+    } finally {
+      await inst.shutdown();
+    }
+    const { p99Ms } = loopFigures('deepRouteBody', { levels: 50_000 });
+    expect(p99Ms).toBeLessThan(20);
   });
 });

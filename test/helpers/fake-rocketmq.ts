@@ -1,7 +1,8 @@
 /**
  * A scripted RocketMQ on loopback for producer and client-instance tests: one fake name server that
  * answers GET_ROUTEINFO_BY_TOPIC from a route table, and fake brokers that answer HEART_BEAT,
- * UNREGISTER_CLIENT, UPDATE_AND_CREATE_TOPIC and the send codes (SUCCESS by default, or as scripted).
+ * UNREGISTER_CLIENT, UPDATE_AND_CREATE_TOPIC and the send codes (SUCCESS by default, or as scripted); further
+ * codes (the consumer's) through `handlers`.
  */
 import { newExtFields, type RemotingCommand } from '../../src/remoting/protocol/remoting-command';
 import { RequestCode } from '../../src/remoting/protocol/request-code';
@@ -21,6 +22,8 @@ export interface FakeRoute {
   /** brokerName -> brokerId -> addr. */
   brokers: Record<string, Record<number, string>>;
   orderTopicConf?: string;
+  /** Extra top-level fields of the route body (e.g. a hostile `topicQueueMappingByBroker`). */
+  extra?: Record<string, string>;
 }
 
 /** What a broker's send handler decides: a response, or `'hold'` to keep the request unanswered. */
@@ -35,6 +38,8 @@ export class FakeBroker {
   onSend: ((ctx: FakeRequestContext) => SendAnswer) | undefined;
   /** Heartbeat handler override (e.g. to hold heartbeats). */
   onHeartbeat: ((ctx: FakeRequestContext) => void) | undefined;
+  /** Handlers of further codes (consumer requests), tried before the built-in ones. */
+  readonly handlers = new Map<number, (ctx: FakeRequestContext) => void>();
   private queueOffset = 0n;
 
   private constructor(
@@ -75,6 +80,8 @@ export class FakeBroker {
 
   private handle(ctx: FakeRequestContext): void {
     const r = ctx.request;
+    const custom = this.handlers.get(r.code);
+    if (custom) return custom(ctx);
     switch (r.code) {
       case RequestCode.HEART_BEAT:
         if (this.onHeartbeat) this.onHeartbeat(ctx);
@@ -154,7 +161,9 @@ export class FakeNameServer {
     }));
     const body: Record<string, unknown> = { brokerDatas, filterServerTable: {}, queueDatas: route.queueDatas };
     if (route.orderTopicConf) body.orderTopicConf = route.orderTopicConf;
-    const json = JSON.stringify(body);
+    let json = JSON.stringify(body);
+    // Raw JSON text per field: values JSON.stringify itself could not write (too deep to recurse).
+    for (const [k, raw] of Object.entries(route.extra ?? {})) json = `${json.slice(0, -1)},${JSON.stringify(k)}:${raw}}`;
     // fastjson's legacy form: Long map keys unquoted.
     return this.legacyJson ? json.replace(/"(\d+)":"/g, '$1:"') : json;
   }

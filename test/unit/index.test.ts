@@ -11,6 +11,8 @@ const EXPECTED_EXPORTS = [
   'getReplyToClient',
   'BrokerResponseError',
   'CHANNEL_PRODUCER_SEND',
+  'CHANNEL_PRODUCER_SEND_RETRY',
+  'SendOutcomeUnknownError',
   'CHANNEL_REMOTING_REQUEST',
   'ClientError',
   'ClientStateError',
@@ -36,6 +38,17 @@ const EXPECTED_EXPORTS = [
   'selectMessageQueueByHash',
   'selectMessageQueueByRandom',
   'silentLogger',
+  'SimpleConsumer',
+  'MessageView',
+  'BrokerFeatureNotSupportedError',
+  'DefaultMQPushConsumer',
+  'ConsumeConcurrentlyStatus',
+  'AllocateMessageQueueAveragely',
+  'AllocateMessageQueueAveragelyByCircle',
+  'AllocateMessageQueueConsistentHash',
+  'AllocateMessageQueueByMachineRoom',
+  'AllocateMessageQueueByConfig',
+  'AllocateMachineRoomNearby',
 ];
 
 test('src/index.ts exports exactly the public API', () => {

@@ -1,3 +1,4 @@
+import { boundPeerText } from '../../peer-text';
 import { RemotingProtocolError } from '../../errors';
 
 /**
@@ -52,13 +53,42 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 }
 
+/**
+ * Deepest nesting of objects and arrays a route body may have. Real ones (TopicRouteData with its
+ * queue mappings, ClusterInfo) stay under ten levels; a peer sending thousands is hostile, and
+ * walking such a value recursively would overflow the stack.
+ */
+export const MAX_ROUTE_BODY_DEPTH = 128;
+
+/** The deepest `{`/`[` nesting of JSON text (strings skipped), stopping once past `limit`. */
+export function jsonNestingDepth(text: string, limit = Infinity): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c /* \ */) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return max;
+}
+
 /** Parses a name-server or broker JSON body that may carry fastjson's unquoted numeric keys. */
 export function parseRouteBody(body: Buffer | string | undefined): unknown {
   if (body === undefined || body.length === 0) throw new RemotingProtocolError('empty JSON body');
   const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (jsonNestingDepth(text, MAX_ROUTE_BODY_DEPTH) > MAX_ROUTE_BODY_DEPTH) {
+    throw new RemotingProtocolError(`JSON body nested deeper than ${MAX_ROUTE_BODY_DEPTH} levels refused`);
+  }
   try {
     return JSON.parse(quoteNumericKeys(text)) as unknown;
   } catch (err) {
-    throw new RemotingProtocolError(`malformed JSON body: ${(err as Error).message}`, { cause: err });
+    throw new RemotingProtocolError(`malformed JSON body: ${boundPeerText((err as Error).message)}`, { cause: err });
   }
 }

@@ -41,17 +41,32 @@ function sameBrokerData(a: BrokerData, b: BrokerData): boolean {
   return true;
 }
 
-/** Structural equality of JSON values (object key order ignored, like Java map equality). */
+/**
+ * Structural equality of JSON values (object key order ignored, like Java map equality). Iterative,
+ * with an explicit stack: a deeply nested body must not overflow the call stack.
+ */
 export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => deepEqual(v, bb[i]));
+  const stack: unknown[] = [a, b];
+  while (stack.length > 0) {
+    const y = stack.pop();
+    const x = stack.pop();
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null) return false;
+    if (Array.isArray(x) !== Array.isArray(y)) return false;
+    if (Array.isArray(x)) {
+      const ya = y as unknown[];
+      if (x.length !== ya.length) return false;
+      for (let i = 0; i < x.length; i++) stack.push(x[i], ya[i]);
+      continue;
+    }
+    const xo = x as Record<string, unknown>;
+    const yo = y as Record<string, unknown>;
+    const keys = Object.keys(xo);
+    if (keys.length !== Object.keys(yo).length) return false;
+    for (const k of keys) {
+      if (!Object.prototype.hasOwnProperty.call(yo, k)) return false;
+      stack.push(xo[k], yo[k]);
+    }
   }
-  const ka = Object.keys(a);
-  const rb = b as Record<string, unknown>;
-  if (ka.length !== Object.keys(rb).length) return false;
-  return ka.every((k) => Object.prototype.hasOwnProperty.call(rb, k) && deepEqual((a as Record<string, unknown>)[k], rb[k]));
+  return true;
 }

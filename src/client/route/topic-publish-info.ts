@@ -1,6 +1,6 @@
 import { SendQueueIndex } from './send-queue-index';
 import { MessageQueue } from '../message-queue';
-import { compareJavaStrings, isWriteable, masterAddr, type TopicRouteData } from './topic-route-data';
+import { compareJavaStrings, isReadable, isWriteable, masterAddr, type TopicRouteData } from './topic-route-data';
 
 /**
  * Java `TopicPublishInfo`: the writable master queues of a topic, and the round-robin position used
@@ -55,4 +55,17 @@ export function topicRouteData2TopicPublishInfo(topic: string, route: TopicRoute
   }
   info.orderTopic = false;
   return info;
+}
+
+/**
+ * Java `MQClientInstance.topicRouteData2TopicSubscribeInfo`: the readable queues of every broker in the
+ * route (a consumer pulls from master or slave, so no master is required).
+ */
+export function topicRouteData2TopicSubscribeInfo(topic: string, route: TopicRouteData): Set<MessageQueue> {
+  const out = new Set<MessageQueue>();
+  for (const qd of route.queueDatas) {
+    if (!isReadable(qd.perm)) continue;
+    for (let i = 0; i < qd.readQueueNums; i++) out.add(new MessageQueue(topic, qd.brokerName, i));
+  }
+  return out;
 }

@@ -1,5 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { boundPeerText } from '../../peer-text';
 import { RemotingProtocolError } from '../../errors';
+import { lazy, zod } from '../../lazy-zod';
 import { parseRouteBody } from './parse-route-body';
 
 /**
@@ -18,51 +20,57 @@ export const MASTER_ID = 0;
 export const isWriteable = (perm: number): boolean => (perm & PERM_WRITE) === PERM_WRITE;
 export const isReadable = (perm: number): boolean => (perm & PERM_READ) === PERM_READ;
 
-const int = z.number().int();
+/** The route schemas, built on first use (see lazy-zod.ts). */
+export const routeSchemas = lazy(() => {
+  const z = zod();
+  const int = z.number().int();
 
-export const QueueDataSchema = z.looseObject({
-  brokerName: z.string(),
-  readQueueNums: int.default(0),
-  writeQueueNums: int.default(0),
-  perm: int.default(0),
-  topicSysFlag: int.default(0),
-});
-
-/** `brokerAddrs` keys are Java Longs (broker ids): 0 is the master. */
-const BrokerAddrsSchema = z
-  .record(z.string().regex(/^-?\d+$/), z.string())
-  .transform((rec) => {
-    const ids = Object.keys(rec)
-      .map(Number)
-      .sort((a, b) => a - b);
-    return new Map(ids.map((id) => [id, rec[String(id)]!] as const));
+  const QueueDataSchema = z.looseObject({
+    brokerName: z.string(),
+    readQueueNums: int.default(0),
+    writeQueueNums: int.default(0),
+    perm: int.default(0),
+    topicSysFlag: int.default(0),
   });
 
-export const BrokerDataSchema = z.looseObject({
-  cluster: z.string().optional(),
-  brokerName: z.string(),
-  brokerAddrs: BrokerAddrsSchema.default(() => new Map<number, string>()),
-  zoneName: z.string().optional(),
-  enableActingMaster: z.boolean().optional(),
-});
+  /** `brokerAddrs` keys are Java Longs (broker ids): 0 is the master. */
+  const BrokerAddrsSchema = z
+    .record(z.string().regex(/^-?\d+$/), z.string())
+    .transform((rec) => {
+      const ids = Object.keys(rec)
+        .map(Number)
+        .sort((a, b) => a - b);
+      return new Map(ids.map((id) => [id, rec[String(id)]!] as const));
+    });
 
-export const TopicRouteDataSchema = z.looseObject({
-  orderTopicConf: z.string().nullish(),
-  queueDatas: z.array(QueueDataSchema).default(() => []),
-  brokerDatas: z.array(BrokerDataSchema).default(() => []),
-  filterServerTable: z.record(z.string(), z.array(z.string())).default(() => ({})),
-  topicQueueMappingByBroker: z.record(z.string(), z.unknown()).nullish(),
-});
+  const BrokerDataSchema = z.looseObject({
+    cluster: z.string().optional(),
+    brokerName: z.string(),
+    brokerAddrs: BrokerAddrsSchema.default(() => new Map<number, string>()),
+    zoneName: z.string().optional(),
+    enableActingMaster: z.boolean().optional(),
+  });
 
-export type QueueData = z.output<typeof QueueDataSchema>;
-export type BrokerData = z.output<typeof BrokerDataSchema>;
-export type TopicRouteData = z.output<typeof TopicRouteDataSchema>;
+  const TopicRouteDataSchema = z.looseObject({
+    orderTopicConf: z.string().nullish(),
+    queueDatas: z.array(QueueDataSchema).default(() => []),
+    brokerDatas: z.array(BrokerDataSchema).default(() => []),
+    filterServerTable: z.record(z.string(), z.array(z.string())).default(() => ({})),
+    topicQueueMappingByBroker: z.record(z.string(), z.unknown()).nullish(),
+  });
+  return { QueueDataSchema, BrokerDataSchema, TopicRouteDataSchema };
+});
+type RouteSchemas = ReturnType<typeof routeSchemas>;
+
+export type QueueData = z.output<RouteSchemas['QueueDataSchema']>;
+export type BrokerData = z.output<RouteSchemas['BrokerDataSchema']>;
+export type TopicRouteData = z.output<RouteSchemas['TopicRouteDataSchema']>;
 
 /** Decodes a GET_ROUTEINFO_BY_TOPIC body (standard JSON or fastjson's unquoted-key form). */
 export function decodeTopicRouteData(body: Buffer | string | undefined): TopicRouteData {
-  const parsed = TopicRouteDataSchema.safeParse(parseRouteBody(body));
+  const parsed = routeSchemas().TopicRouteDataSchema.safeParse(parseRouteBody(body));
   if (!parsed.success) {
-    throw new RemotingProtocolError(`invalid topic route body: ${z.prettifyError(parsed.error)}`);
+    throw new RemotingProtocolError(`invalid topic route body: ${boundPeerText(zod().prettifyError(parsed.error))}`);
   }
   return parsed.data;
 }

@@ -34,6 +34,11 @@ export interface HeaderClassOptions {
    * itself, first and in declaration order, and leaves inherited fields out.
    */
   fastCodes?: boolean;
+  /**
+   * For a `FastCodesHeader` whose `encode` also writes inherited fields (5.x `PullMessageRequestHeader`
+   * ends with `lo`, `ns`, `nsd`, `bname`, `oway`): the wire names it writes, in its order.
+   */
+  fastCodesKeys?: readonly string[];
 }
 
 export interface HeaderClassInfo extends HeaderClassOptions {

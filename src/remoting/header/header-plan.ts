@@ -53,9 +53,14 @@ export function planOf(ctor: HeaderClass): HeaderPlan {
     reflectionOrder,
     (f) => javaStringHashCode(headerClassInfo(f.declaringClass).javaName) ^ javaStringHashCode(f.wireName),
   );
-  const fastKeys = headerClassInfo(ctor).fastCodes
-    ? fields.filter((f) => f.declaringClass === ctor).map((f) => f.wireName)
-    : undefined;
+  const info = headerClassInfo(ctor);
+  const fastKeys =
+    info.fastCodesKeys ?? (info.fastCodes ? fields.filter((f) => f.declaringClass === ctor).map((f) => f.wireName) : undefined);
+  if (info.fastCodesKeys) {
+    for (const k of info.fastCodesKeys) {
+      if (!fields.some((f) => f.wireName === k)) throw new InvalidArgumentError(`${ctor.name}: fast-codes key ${k} is not a header field`);
+    }
+  }
   const plan: HeaderPlan = {
     ctor,
     name: ctor.name,

@@ -1,4 +1,12 @@
 import { RemotingProtocolError } from '../../errors';
+import {
+  checkJsonHeaderBytes,
+  checkJsonHeaderText,
+  DEFAULT_HEADER_LIMITS,
+  ExtFieldsBudget,
+  PRECHECK_HEADER_BYTES,
+  type HeaderLimits,
+} from './header-limits';
 import type { HeaderSink } from './header-sink';
 import {
   extKeysInHashOrder,
@@ -95,10 +103,11 @@ function languageOf(v: unknown): LanguageName | undefined {
  * Decodes the JSON header in `buf[start, end)`. fastjson's own form (no whitespace, string values)
  * is scanned directly; anything else (whitespace, floats, nested values) goes through `JSON.parse`.
  */
-export function decodeJsonHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader): DecodedHeader {
+export function decodeJsonHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader, limits = DEFAULT_HEADER_LIMITS): DecodedHeader {
+  if (end - start >= PRECHECK_HEADER_BYTES) checkJsonHeaderBytes(buf, start, end, limits);
   const text = utf8(buf, start, end);
   const h = into ?? ({} as DecodedHeader);
-  return scanCanonicalJson(text, h) ?? decodeJsonGeneric(text, h);
+  return scanCanonicalJson(text, h, limits) ?? decodeJsonGeneric(text, h, limits);
 }
 
 function intField(o: Record<string, unknown>, key: string): number {
@@ -111,7 +120,12 @@ function intField(o: Record<string, unknown>, key: string): number {
 }
 
 /** The general path: any valid JSON text. */
-export function decodeJsonGeneric(text: string, into?: DecodedHeader): DecodedHeader {
+export function decodeJsonGeneric(
+  text: string,
+  into?: DecodedHeader,
+  limits: Readonly<HeaderLimits> = DEFAULT_HEADER_LIMITS,
+): DecodedHeader {
+  checkJsonHeaderText(text, limits);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -133,12 +147,15 @@ export function decodeJsonGeneric(text: string, into?: DecodedHeader): DecodedHe
       throw new RemotingProtocolError('JSON header field extFields is not an object');
     }
     extFields = newExtFields();
+    const budget = new ExtFieldsBudget(limits);
     const entries = rawExt as Record<string, unknown>;
     for (const k of Object.keys(entries)) {
       const v = entries[k];
       if (v === null || v === undefined) continue;
       if (typeof v === 'object') throw new RemotingProtocolError(`JSON header extFields value of ${k} is not a scalar`);
-      extFields[k] = String(v);
+      const value = String(v);
+      budget.add(k.length + value.length);
+      extFields[k] = value;
     }
   }
   const h = into ?? ({} as DecodedHeader);

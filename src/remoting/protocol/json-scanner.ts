@@ -1,4 +1,5 @@
 import { newExtFields, type DecodedHeader, type ExtFields } from './command-fields';
+import { ExtFieldsBudget, type HeaderLimits } from './header-limits';
 import { languageFromName } from './language-code';
 
 /*
@@ -178,9 +179,10 @@ function parseHex4(text: string, at: number): number {
 }
 
 /** The extFields object at pos: string values, null values skipped; anything else gives up. */
-function scanExtFields(sc: Scanner): ExtFields | undefined {
+function scanExtFields(sc: Scanner, limits: Readonly<HeaderLimits>): ExtFields | undefined {
   const text = sc.text;
   const ext = newExtFields();
+  const budget = new ExtFieldsBudget(limits);
   sc.pos++; // {
   if (text.charCodeAt(sc.pos) === RBRACE) {
     sc.pos++;
@@ -195,6 +197,7 @@ function scanExtFields(sc: Scanner): ExtFields | undefined {
     if (c === QUOTE) {
       const value = sc.string();
       if (value === undefined) return undefined;
+      budget.add(key.length + value.length);
       ext[key] = value;
     } else if (c === 0x6e /* n */ && sc.match('null')) {
       delete ext[key]; // a later null for a repeated key: JSON.parse keeps null, which we then skip
@@ -242,7 +245,7 @@ function setNull(h: DecodedHeader, key: string): void {
 }
 
 /** Decodes fastjson's own output without JSON.parse; undefined for anything unusual. */
-export function scanCanonicalJson(text: string, h: DecodedHeader): DecodedHeader | undefined {
+export function scanCanonicalJson(text: string, h: DecodedHeader, limits: Readonly<HeaderLimits>): DecodedHeader | undefined {
   if (text.length < 2 || text.charCodeAt(0) !== LBRACE) return undefined;
   const sc = new Scanner(text);
   h.code = 0;
@@ -282,7 +285,7 @@ export function scanCanonicalJson(text: string, h: DecodedHeader): DecodedHeader
         else h.version = v;
       } else if (key === 'extFields') {
         if (c !== LBRACE) return undefined;
-        const ext = scanExtFields(sc);
+        const ext = scanExtFields(sc, limits);
         if (ext === undefined) return undefined;
         h.extFields = ext;
       } else if (c === QUOTE) {

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, RemotingProtocolError } from '../../errors';
 import { newExtFields, type CommandFields, type ExtFields, type ExtFieldsSource } from './command-fields';
 import { acquireSink, finishFrame, releaseSink } from './header-sink';
+import { DEFAULT_HEADER_LIMITS, type HeaderLimits } from './header-limits';
 import { decodeJsonHeader, writeJsonHeader } from './json-header';
 import type { LanguageName } from './language-code';
 import { decodeRocketMQHeader, writeRocketMQHeader } from './rocketmq-header';
@@ -171,7 +172,7 @@ export class RemotingCommand implements CommandFields {
    * Decodes a frame payload: everything after the 4-byte length prefix (what FrameDecoder emits).
    * The body is a view of `payload`, not a copy. Malformed input throws RemotingProtocolError.
    */
-  static decode(payload: Buffer): RemotingCommand {
+  static decode(payload: Buffer, limits: Readonly<HeaderLimits> = DEFAULT_HEADER_LIMITS): RemotingCommand {
     const total = payload.length;
     if (total < 4) throw new RemotingProtocolError(`frame of ${total} bytes has no header-info word`);
     const info = payload.readInt32BE(0);
@@ -184,8 +185,8 @@ export class RemotingCommand implements CommandFields {
     if (serializeType === undefined) throw new RemotingProtocolError(`unknown serialize type ${typeByte}`);
     // The header decoders fill in the command itself (no intermediate objects to collect).
     const cmd = new RemotingCommand(DECODE_INIT);
-    if (serializeType === 'ROCKETMQ') decodeRocketMQHeader(payload, 4, 4 + headerLen, cmd);
-    else decodeJsonHeader(payload, 4, 4 + headerLen, cmd);
+    if (serializeType === 'ROCKETMQ') decodeRocketMQHeader(payload, 4, 4 + headerLen, cmd, limits);
+    else decodeJsonHeader(payload, 4, 4 + headerLen, cmd, limits);
     cmd.serializeType = serializeType;
     if (total - 4 - headerLen > 0) cmd.body = payload.subarray(4 + headerLen);
     return cmd;

@@ -9,6 +9,7 @@ import {
   type ExtFields,
 } from './command-fields';
 import { LanguageCode, languageFromByte } from './language-code';
+import { checkRocketMQExtFields, DEFAULT_HEADER_LIMITS, ExtFieldsBudget, PRECHECK_HEADER_BYTES, type HeaderLimits } from './header-limits';
 import type { HeaderSink } from './header-sink';
 import { latin1, sliceString, utf8 } from './utf8';
 
@@ -122,13 +123,26 @@ function truncated(what: string, need: number, have: number): RemotingProtocolEr
   return new RemotingProtocolError(`ROCKETMQ header: ${what} needs ${need} bytes, ${have} left in the header`);
 }
 
-/** Decodes the binary header in `buf[start, end)`; every length is checked against the header. */
-export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader): DecodedHeader {
+/** The ext-field limits of a large header, before any of it becomes text. */
+function precheck(buf: Buffer, start: number, end: number, limits: Readonly<HeaderLimits>): void {
+  const remarkLen = int32(buf, start + 13);
+  const extAt = start + 17 + remarkLen;
+  if (remarkLen < 0 || extAt + 4 > end) return; // the decoder reports it
+  const extLen = int32(buf, extAt);
+  if (extLen > 0 && extLen <= end - extAt - 4) checkRocketMQExtFields(buf, extAt + 4, extAt + 4 + extLen, limits);
+}
+
+/**
+ * Decodes the binary header in `buf[start, end)`; every length is checked against the header, and
+ * the ext fields against `limits`.
+ */
+export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, into?: DecodedHeader, limits = DEFAULT_HEADER_LIMITS): DecodedHeader {
   if (end - start < ROCKETMQ_FIXED_HEADER_BYTES) {
     throw new RemotingProtocolError(
       `ROCKETMQ header of ${end - start} bytes is shorter than ${ROCKETMQ_FIXED_HEADER_BYTES}`,
     );
   }
+  if (end - start >= PRECHECK_HEADER_BYTES) precheck(buf, start, end, limits);
   const text = latin1(buf, start, end);
   const code = buf.readInt16BE(start);
   const language = languageFromByte(buf.readInt8(start + 2));
@@ -146,6 +160,7 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
   let extFields: ExtFields | undefined;
   if (extLen > 0) {
     extFields = newExtFields();
+    const budget = new ExtFieldsBudget(limits);
     const extEnd = p + extLen;
     while (p < extEnd) {
       if (extEnd - p < 2) throw truncated('extFields key length', 2, extEnd - p);
@@ -157,6 +172,7 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
       const vl = int32(buf, p);
       p += 4;
       if (vl < 0 || vl > extEnd - p) throw truncated(`extFields value of length ${vl}`, vl, extEnd - p);
+      budget.add(kl + vl);
       // Java reads a zero length as null, and a null value is no value: the key is absent.
       if (key !== undefined) {
         if (vl > 0) extFields[key] = cut(buf, text, start, p, p + vl);

@@ -6,7 +6,7 @@
 import type * as tls from 'node:tls';
 import { BrokerResponseError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
-import { decodeMessageExts, type MessageExt } from '../../../src/message/message-decoder';
+import { decodeMessageExts, type DecodeOptions, type MessageExt } from '../../../src/message/message-decoder';
 import { masterAddr, decodeTopicRouteData, type TopicRouteData } from '../../../src/client/route/topic-route-data';
 import { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
@@ -20,6 +20,8 @@ const READER_GROUP = 'rmqts_feature_reader';
 export interface ReaderOptions {
   rpcHooks?: RPCHook[];
   tls?: tls.ConnectionOptions;
+  /** How pulled records are decoded (default: bodies inflated, inner batches unwrapped). */
+  decode?: DecodeOptions;
 }
 
 /** Polls `probe` until it returns something other than undefined, at most `timeoutMs`. */
@@ -39,6 +41,12 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
 }
 
+/** Creates `topic` (from TBW102) with `queues` queues and waits until its route is published. */
+export async function createTopicAndWait(producer: { createTopic(key: string, topic: string, queues: number): Promise<void>; fetchPublishMessageQueues(topic: string): Promise<unknown[]> }, topic: string, queues: number): Promise<void> {
+  await producer.createTopic('TBW102', topic, queues);
+  await eventually(async () => ((await producer.fetchPublishMessageQueues(topic)).length > 0 ? true : undefined), `route of ${topic}`, 60_000);
+}
+
 /**
  * Reads topics through the broker: the route from the name server, then PULL_MESSAGE per queue from the
  * offsets it remembers (from 0 on the first read). `readNew` returns what arrived since the last call.
@@ -46,8 +54,10 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
 export class TopicReader {
   readonly client: RemotingClient;
   private readonly offsets = new Map<string, number>();
+  private readonly decode: DecodeOptions;
 
   constructor(namesrvAddr: string, options: ReaderOptions = {}) {
+    this.decode = options.decode ?? {};
     this.client = new RemotingClient({
       namesrvAddrs: [namesrvAddr],
       logger: silentLogger,
@@ -105,7 +115,7 @@ export class TopicReader {
       const res = await this.client.invoke(addr, pullMessageRequest(READER_GROUP, topic, queueId, offset), 15_000);
       const next = Number(res.extFields?.nextBeginOffset ?? offset);
       if (res.code === ResponseCode.SUCCESS) {
-        messages.push(...decodeMessageExts(res.body ?? Buffer.alloc(0)));
+        messages.push(...decodeMessageExts(res.body ?? Buffer.alloc(0), this.decode));
         offset = next > offset ? next : max;
       } else if ((res.code === ResponseCode.PULL_OFFSET_MOVED || res.code === ResponseCode.PULL_NOT_FOUND) && next > offset) {
         offset = next;

@@ -3,15 +3,9 @@
  * line it prints per message. It is built once per RocketMQ version and source revision with Maven, reusing the
  * harness's Maven repository, into the harness cache (never into the git tree).
  */
-import { execFile, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { buildJavaProgram, runJavaProgram, type JavaBuild } from './java-program';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
-const PROJECT = join(ROOT, 'test', 'e2e', 'java-consumer');
-const HARNESS = join(ROOT, 'scripts', 'rocketmq');
-const BUILD_TIMEOUT_MS = 10 * 60_000;
+const PROGRAM = { name: 'java-consumer', buildDirProperty: 'consumer.build.dir' };
 
 /** One message as the Java client sees it (the fields ConsumeToJson prints). */
 export interface JavaConsumedMessage {
@@ -59,106 +53,9 @@ export interface JavaConsumeResult {
   stderr: string;
 }
 
-interface HarnessEnv {
-  version: string;
-  lib: string;
-  java: string;
-}
-
-interface JavaConsumerBuild {
-  java: string;
-  classpath: string;
-  home: string;
-}
-
-function run(file: string, args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolvePromise, reject) => {
-    execFile(file, args, { cwd: ROOT, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) {
-        reject(new Error(`${file} ${args.join(' ')} failed: ${err.message}\n${stderr}\n${stdout}`.slice(0, 8000)));
-      } else {
-        resolvePromise({ stdout, stderr });
-      }
-    });
-  });
-}
-
-async function harnessEnv(): Promise<HarnessEnv> {
-  const { stdout } = await run(HARNESS, ['env'], 60_000);
-  const kv = new Map<string, string>();
-  for (const line of stdout.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) kv.set(line.slice(0, eq), line.slice(eq + 1));
-  }
-  const version = kv.get('ROCKETMQ_VERSION');
-  const lib = kv.get('ROCKETMQ_LIB');
-  const java = kv.get('ROCKETMQ_JAVA') ?? 'java';
-  if (!version || !lib) throw new Error(`scripts/rocketmq env printed no version/lib:\n${stdout}`);
-  return { version, lib, java };
-}
-
-/** Hash of the pom and every source file: a changed consumer is rebuilt. */
-function sourceHash(): string {
-  const h = createHash('sha256');
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else {
-        h.update(p.slice(PROJECT.length));
-        h.update(readFileSync(p));
-      }
-    }
-  };
-  h.update(readFileSync(join(PROJECT, 'pom.xml')));
-  walk(join(PROJECT, 'src'));
-  return h.digest('hex').slice(0, 16);
-}
-
-let building: Promise<JavaConsumerBuild> | undefined;
-
 /** Builds the consumer (once per process; skipped when the cached build matches the sources). */
-export function buildJavaConsumer(): Promise<JavaConsumerBuild> {
-  building ??= doBuild().catch((err: unknown) => {
-    building = undefined;
-    throw err;
-  });
-  return building;
-}
-
-async function doBuild(): Promise<JavaConsumerBuild> {
-  const env = await harnessEnv();
-  // The harness keeps lib/<version> and m2/ side by side in its cache.
-  const cache = process.env.ROCKETMQ_CACHE ?? dirname(dirname(env.lib));
-  const out = join(cache, 'java-consumer', env.version);
-  const stamp = join(out, 'stamp');
-  const cpFile = join(out, 'classpath.txt');
-  const hash = sourceHash();
-  const home = join(out, 'home');
-  if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(cpFile))) {
-    mkdirSync(out, { recursive: true });
-    await run(
-      'mvn',
-      [
-        '-B',
-        '-ntp',
-        '-q',
-        '-f',
-        join(PROJECT, 'pom.xml'),
-        `-Drocketmq.version=${env.version}`,
-        `-Dmaven.repo.local=${join(cache, 'm2')}`,
-        `-Dconsumer.build.dir=${out}`,
-        `-Dmdep.outputFile=${cpFile}`,
-        'compile',
-        'dependency:build-classpath',
-      ],
-      BUILD_TIMEOUT_MS,
-    );
-    writeFileSync(stamp, hash);
-  }
-  mkdirSync(home, { recursive: true });
-  const classpath = [join(out, 'classes'), readFileSync(cpFile, 'utf8').trim()].join(':');
-  return { java: env.java, classpath, home };
+export function buildJavaConsumer(): Promise<JavaBuild> {
+  return buildJavaProgram(PROGRAM);
 }
 
 /** One ConsumeToJson line as a message (the body base64-decoded). */
@@ -174,31 +71,7 @@ export async function runJavaMain(
   timeoutMs: number,
 ): Promise<{ lines: string[]; exitCode: number | null; stderr: string }> {
   const build = await buildJavaConsumer();
-  const args = [
-    '-Xms32m',
-    '-Xmx256m',
-    '-XX:TieredStopAtLevel=1',
-    '-XX:+UseSerialGC',
-    `-Duser.home=${build.home}`,
-    '-Drmq.logback.configurationFile=rmq.client.logback.xml',
-    '-cp',
-    build.classpath,
-    `io.rocketmqts.e2e.${mainClass}`,
-    ...programArgs,
-  ];
-  const child = spawn(build.java, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  // The program bounds itself; this is the backstop if the JVM hangs (start-up included).
-  const guard = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 60_000);
-  const exitCode = await new Promise<number | null>((resolvePromise, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolvePromise(code));
-  }).finally(() => clearTimeout(guard));
-  const lines = Buffer.concat(out).toString('utf8').split('\n').filter((l) => l.startsWith('{'));
-  return { lines, exitCode, stderr: Buffer.concat(err).toString('utf8') };
+  return runJavaProgram(build, `io.rocketmqts.e2e.${mainClass}`, programArgs, timeoutMs);
 }
 
 /** Consumes `count` messages of `topic` from its first offset with the Java client. */

@@ -4,6 +4,9 @@ import * as path from 'node:path';
 import { RemotingCommand, RequestCode } from '../../../src/wire';
 import { jsonLines, runCli } from '../../helpers/run-cli';
 
+// Each test starts child processes; on a loaded machine that alone can take seconds (no speed is asserted).
+jest.setTimeout(60_000);
+
 const FIXTURE = path.join(__dirname, '..', '..', '..', 'fixtures', 'pcap', 'producer-broker.pcap');
 
 interface Rec {

@@ -3,6 +3,9 @@ import { FakeRemotingServer, closedPort } from '../../helpers/fake-remoting-serv
 import { FakeRocketMQ } from '../../../src/testing';
 import { jsonLines, runCli } from '../../helpers/run-cli';
 
+// Each test starts child processes; on a loaded machine that alone can take seconds (no speed is asserted).
+jest.setTimeout(60_000);
+
 const CLUSTER_BODY =
   '{"brokerAddrTable":{"broker-a":{"brokerAddrs":{0:"127.0.0.1:10911",1:"127.0.0.1:10921"},"brokerName":"broker-a","cluster":"C1"}},"clusterAddrTable":{"C1":["broker-a"]}}';
 

@@ -7,6 +7,9 @@ import { closedPort } from '../../helpers/fake-remoting-server';
 import { FakeRocketMQ } from '../../../src/testing';
 import { jsonLines, runCli, startCli } from '../../helpers/run-cli';
 
+// Each test starts child processes; on a loaded machine that alone can take seconds (no speed is asserted).
+jest.setTimeout(60_000);
+
 /** Writes `bytes` on a fresh connection and returns the first whole frame that comes back. */
 function exchange(addr: string, bytes: Buffer): Promise<Buffer> {
   const [host, port] = [addr.slice(0, addr.lastIndexOf(':')), Number(addr.slice(addr.lastIndexOf(':') + 1))];

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import goldens from '../../../fixtures/golden/acl-signatures.json';
-import { AclClientRPCHook, aclSignedContent, classifyAclDenial } from '../../../src/client/acl-client-rpc-hook';
+import {
+  AclClientRPCHook,
+  aclSignedContent,
+  classifyAclDenial,
+  hasUserNotFound,
+  MAX_EXAMINED_REMARK_CHARS,
+} from '../../../src/client/acl-client-rpc-hook';
 import { parseJavaProperties, SessionCredentials } from '../../../src/client/session-credentials';
 import { AccessDeniedError, BrokerResponseError, InvalidArgumentError, InvalidConfigError } from '../../../src/errors';
 import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
@@ -156,6 +162,48 @@ describe('ACL denials become AccessDeniedError', () => {
     expect(classifyAclDenial('User:bob not found.')).toBe('AUTHORIZATION');
     expect(classifyAclDenial('the topic[T] sending message is forbidden')).toBeUndefined();
     expect(classifyAclDenial(undefined)).toBeUndefined();
+  });
+
+  test('the user-not-found check agrees with the regex it replaces, on tricky remarks', () => {
+    const regex = /User:\S* not found\./;
+    const cases = [
+      'User:bob not found.',
+      'User: not found.',
+      'xUser:a not found.',
+      'User:aUser:b not found.',
+      'User:a User:b not found.',
+      'User:a\tnot found.',
+      'User:a  not found.',
+      'User:a not found',
+      'User:\u2028 not found.',
+      'User:a\u00a0not found. User:c not found.',
+      'UserUser: not found.',
+      '',
+    ];
+    for (const c of cases) expect([c, hasUserNotFound(c)]).toEqual([c, regex.test(c)]);
+  });
+
+  test('a hostile 1 MB remark is classified in linear time, and only its head is examined', () => {
+    const hostile = 'User:'.repeat(200_000); // the old regex was quadratic in this
+    const t0 = performance.now();
+    expect(classifyAclDenial(hostile)).toBeUndefined();
+    expect(hasUserNotFound(hostile)).toBe(false);
+    // Generous bound: the old pattern took seconds on 200 K characters; this is a single pass.
+    expect(performance.now() - t0).toBeLessThan(200);
+    // An ACL sentence past the examined head does not count.
+    expect(classifyAclDenial(' '.repeat(MAX_EXAMINED_REMARK_CHARS) + 'User:bob not found.')).toBeUndefined();
+    expect(classifyAclDenial(' '.repeat(MAX_EXAMINED_REMARK_CHARS - 30) + 'User:bob not found.')).toBe('AUTHORIZATION');
+  });
+
+  test('a huge remark is cut in the error message, kept whole on the error', () => {
+    const remark = 'User:bob not found.' + 'x'.repeat(200_000);
+    const err = new AccessDeniedError('AUTHORIZATION', 'ak', remark, '127.0.0.1:1');
+    expect(err.remark).toBe(remark);
+    expect(err.message.length).toBeLessThan(1000);
+    expect(err.message).toContain(`truncated, ${remark.length} chars`);
+    const plain = new BrokerResponseError(1, remark, undefined);
+    expect(plain.message.length).toBeLessThan(1000);
+    expect(plain.remark).toBe(remark);
   });
 
   let server: FakeRemotingServer;

@@ -49,9 +49,12 @@ describe('ClientConfigSchema', () => {
       idleTimeoutMs: 120000,
       closeSocketIfTimeout: true,
       maxFrameBytes: 16 * 1024 * 1024,
+      maxExtFields: 4096,
+      maxExtFieldsBytes: 4 * 1024 * 1024,
       serializeType: 'JSON',
       language: 'OTHER',
       version: 479,
+      logRepeatSummaryIntervalMs: 10_000,
     });
     expect(parseClientConfig(undefined).instanceName).toBe('DEFAULT');
   });
@@ -76,7 +79,11 @@ describe('ClientConfigSchema', () => {
     expect(effectiveTls(parseClientConfig({}))).toBeUndefined();
     expect(effectiveTls(parseClientConfig({ useTLS: true }))).toEqual({});
     expect(effectiveTls(parseClientConfig({ tls: { rejectUnauthorized: false } }))).toEqual({ rejectUnauthorized: false });
-    expect(effectiveTls(parseClientConfig({ useTLS: true, tls: false }))).toBeUndefined();
+    // Asking for TLS and for plaintext at once is refused, not resolved to plaintext.
+    expect(() => parseClientConfig({ useTLS: true, tls: false })).toThrow(InvalidConfigError);
+    expect(() => parseClientConfig({ useTLS: true, tls: false })).toThrow(/tls: is false while useTLS is true/);
+    expect(() => effectiveTls({ useTLS: true, tls: false })).toThrow(InvalidConfigError);
+    expect(effectiveTls(parseClientConfig({ useTLS: false, tls: false }))).toBeUndefined();
     expect(effectiveTls(parseClientConfig({ tls: true }))).toEqual({});
   });
 
@@ -100,14 +107,14 @@ describe('ClientConfigSchema', () => {
     expect(e.message).toContain('tls: expected a boolean or a node:tls options object');
     expect(e.message).toContain('language: expected one of');
     expect(e.issues.map((i) => i.path)).toEqual(expect.arrayContaining(['mqClientApiTimeoutMs', 'namesrvAddr', 'tls', 'language', 'maxFrameBytes']));
-    expect(configError({ logger: {} }).message).toContain('logger: expected a Logger');
+    expect(configError({ logger: {} }).message).toContain('logger: expected a logger (debug, info, warn, error)');
     expect(configError({ heartbeatBrokerIntervalMs: 0 }).issues[0]!.path).toBe('heartbeatBrokerIntervalMs');
     expect(configError(42).message).toContain('options: expected object');
     expect(configError(null).message).toContain('expected object');
   });
 
   it('parseConfig works with any strict schema', () => {
-    expect(parseConfig(ClientConfigSchema, { instanceName: 'x' }).instanceName).toBe('x');
-    expect(() => parseConfig(ClientConfigSchema, { instanceName: '' }, 'my options')).toThrow(/^Invalid my options: instanceName:/);
+    expect(parseConfig(ClientConfigSchema(), { instanceName: 'x' }).instanceName).toBe('x');
+    expect(() => parseConfig(ClientConfigSchema(), { instanceName: '' }, 'my options')).toThrow(/^Invalid my options: instanceName:/);
   });
 });

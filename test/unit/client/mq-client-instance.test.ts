@@ -5,7 +5,8 @@ import type { MQProducerInner } from '../../../src/client/mq-producer-inner';
 import { TopicPublishInfo } from '../../../src/client/route/topic-publish-info';
 import type { TimedLock } from '../../../src/client/timed-lock';
 import { RequestCode } from '../../../src/remoting/protocol/request-code';
-import type { FakeRequestContext } from '../../helpers/fake-remoting-server';
+import { RemotingProtocolError } from '../../../src/errors';
+import { captureLogger, type FakeRequestContext } from '../../helpers/fake-remoting-server';
 import { startFakeCluster, until, untilImmediate, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
 
 let ns: FakeNameServer;
@@ -70,6 +71,26 @@ describe('route refresh', () => {
     expect([...inst.brokerAddrTable.keys()].sort()).toEqual(['broker-a', 'broker-b']);
     expect(await inst.updateTopicRouteInfoFromNameServer('TopicTest')).toBe(false);
     expect(p.updates).toBe(1);
+    ns.setRoute('TopicTest', brokers, 8);
+    expect(await inst.updateTopicRouteInfoFromNameServer('TopicTest')).toBe(true);
+    expect(p.table.get('TopicTest')!.messageQueueList).toHaveLength(16);
+  });
+
+  test('an absurdly deep route body is refused with a logged protocol error; the next refresh still runs', async () => {
+    const logger = captureLogger();
+    const inst = instance({ logger });
+    inst.start();
+    const p = new RecordingProducer();
+    inst.registerProducer('g', p);
+    expect(await inst.updateTopicRouteInfoFromNameServer('TopicTest')).toBe(true);
+    const route = ns.routes.get('TopicTest')!;
+    // 50 000 levels (100 KB): a recursive comparison overflowed the stack here, and every later
+    // refresh of the topic failed the same way.
+    route.extra = { topicQueueMappingByBroker: '{"b":' + '['.repeat(50_000) + ']'.repeat(50_000) + '}' };
+    expect(await inst.updateTopicRouteInfoFromNameServer('TopicTest')).toBe(false);
+    const warned = logger.lines.find((l) => l.level === 'warn' && l.msg.includes('updateTopicRouteInfoFromNameServer'));
+    expect(warned?.fields?.err).toBeInstanceOf(RemotingProtocolError);
+    route.extra = undefined;
     ns.setRoute('TopicTest', brokers, 8);
     expect(await inst.updateTopicRouteInfoFromNameServer('TopicTest')).toBe(true);
     expect(p.table.get('TopicTest')!.messageQueueList).toHaveLength(16);

@@ -1,4 +1,6 @@
-import { topicRouteDataChanged } from '../../../src/client/route/route-change';
+import { deepEqual, topicRouteDataChanged } from '../../../src/client/route/route-change';
+import { jsonNestingDepth, MAX_ROUTE_BODY_DEPTH, parseRouteBody } from '../../../src/client/route/parse-route-body';
+import { RemotingProtocolError } from '../../../src/errors';
 import { topicRouteData2TopicPublishInfo } from '../../../src/client/route/topic-publish-info';
 import { decodeTopicRouteData, type TopicRouteData } from '../../../src/client/route/topic-route-data';
 
@@ -62,5 +64,31 @@ describe('topicRouteDataChanged (protocol 8.6)', () => {
     ).toBe(true);
     expect(topicRouteDataChanged(route({ ...base, orderTopicConf: 'a:4' }), route(base))).toBe(true);
     expect(topicRouteDataChanged(route({ ...base, filterServerTable: { 'a:1': ['f:1'] } }), route(base))).toBe(true);
+  });
+});
+
+describe('deeply nested route bodies', () => {
+  function nested(levels: number, leaf: unknown): unknown {
+    let v: unknown = leaf;
+    for (let i = 0; i < levels; i++) v = i % 2 === 0 ? [v] : { k: v };
+    return v;
+  }
+
+  test('deepEqual compares 50 000 levels without overflowing the stack', () => {
+    expect(deepEqual(nested(50_000, 1), nested(50_000, 1))).toBe(true);
+    expect(deepEqual(nested(50_000, 1), nested(50_000, 2))).toBe(false);
+    expect(deepEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })).toBe(true);
+    expect(deepEqual({ a: [1, { b: 2 }] }, { a: [1, { c: 2 }] })).toBe(false);
+    expect(deepEqual([1, 2], { 0: 1, 1: 2 })).toBe(false);
+    expect(deepEqual({ a: undefined }, { b: undefined })).toBe(false);
+  });
+
+  test('a route body nested deeper than the limit is refused with a protocol error', () => {
+    const deep = '{"topicQueueMappingByBroker":{"b":' + '['.repeat(50_000) + ']'.repeat(50_000) + '}}';
+    expect(() => parseRouteBody(deep)).toThrow(RemotingProtocolError);
+    const ok = '{"a":' + '['.repeat(MAX_ROUTE_BODY_DEPTH - 1) + ']'.repeat(MAX_ROUTE_BODY_DEPTH - 1) + '}';
+    expect(() => parseRouteBody(ok)).not.toThrow();
+    // Brackets inside strings do not count.
+    expect(jsonNestingDepth('{"a":"[[[[{{{\\"[[["}')).toBe(1);
   });
 });

@@ -5,9 +5,11 @@ import {
   compress,
   decompress,
   isCompressionSupported,
+  supportedCompressionTypes,
   zlibCompress,
   zlibDecompress,
 } from '../../../src/message/compression';
+import { hasNativeZstd } from '../../../src/message/zstd';
 
 const text = Buffer.from(Array.from({ length: 400 }, (_, i) => `RocketMQ message body line ${i} -- repeated text compresses well\n`).join(''));
 
@@ -44,17 +46,29 @@ describe('zlib compression', () => {
 });
 
 describe('LZ4 and ZSTD', () => {
-  it('are refused as configuration with a clear error', () => {
+  it('compress with LZ4 always, with ZSTD only where node:zlib has it (else a configuration error)', () => {
     expect(isCompressionSupported('ZLIB')).toBe(true);
-    expect(isCompressionSupported('LZ4')).toBe(false);
-    expect(() => checkCompressionType('LZ4')).toThrow(InvalidConfigError);
-    expect(() => checkCompressionType('ZSTD')).toThrow(/ZSTD is not supported by rocketmq-ts/);
+    expect(isCompressionSupported('LZ4')).toBe(true);
+    expect(isCompressionSupported('ZSTD')).toBe(hasNativeZstd());
+    expect(supportedCompressionTypes()).toEqual(hasNativeZstd() ? ['ZLIB', 'LZ4', 'ZSTD'] : ['ZLIB', 'LZ4']);
+    expect(() => checkCompressionType('LZ4')).not.toThrow();
     expect(() => checkCompressionType('GZIP')).toThrow('Unsupported compress type name: GZIP');
-    expect(() => compress(text, 'LZ4')).toThrow(InvalidConfigError);
+    expect(() => checkCompressionType('GZIP')).toThrow(InvalidConfigError);
+    const lz4 = compress(text, 'LZ4');
+    expect(lz4.readUInt32LE(0)).toBe(0x184d2204);
+    expect(decompress(lz4, 'LZ4')).toEqual(text);
+    if (hasNativeZstd()) {
+      expect(decompress(compress(text, 'ZSTD'), 'ZSTD')).toEqual(text);
+    } else {
+      expect(() => checkCompressionType('ZSTD')).toThrow(/ZSTD compression needs zstd in node:zlib/);
+      expect(() => compress(text, 'ZSTD')).toThrow(InvalidConfigError);
+    }
   });
 
-  it('leave received bodies untouched (decompress gives undefined)', () => {
-    expect(decompress(Buffer.from([1, 2, 3]), 'LZ4')).toBeUndefined();
-    expect(decompress(Buffer.from([1, 2, 3]), 'ZSTD')).toBeUndefined();
+  it('decompress every type; corrupt input and output over the bound are protocol errors', () => {
+    expect(() => decompress(Buffer.from([1, 2, 3]), 'LZ4')).toThrow(RemotingProtocolError);
+    expect(() => decompress(Buffer.from([1, 2, 3]), 'ZSTD')).toThrow(RemotingProtocolError);
+    expect(() => decompress(compress(text, 'LZ4'), 'LZ4', 100)).toThrow(RemotingProtocolError);
+    expect(() => decompress(compress(text, 'ZLIB'), 'ZLIB', 0)).toThrow(RemotingProtocolError);
   });
 });

@@ -1,5 +1,5 @@
 import { RemotingProtocolError } from '../../../src/errors';
-import { zlibCompress } from '../../../src/message/compression';
+import { compress, zlibCompress } from '../../../src/message/compression';
 import {
   MESSAGE_MAGIC_CODE,
   MESSAGE_MAGIC_CODE_V2,
@@ -138,14 +138,28 @@ describe('decodeMessageExt (protocol.md 5.6)', () => {
     }
   });
 
-  it('keeps the body compressed when asked, or when it is LZ4/ZSTD', () => {
+  it('keeps the body compressed when asked; inflates LZ4 like ZLIB', () => {
     const z = zlibCompress(Buffer.from('abc'));
     const off = decodeMessageExt(record({ body: z, sysFlag: 0x301 }), { decompressBody: false });
     expect(off.body).toEqual(z);
     expect(off.isBodyCompressed).toBe(true);
-    const lz4 = decodeMessageExt(record({ body: Buffer.from([4, 0x22, 0x4d, 0x18]), sysFlag: 0x101 }));
-    expect(lz4.body).toEqual(Buffer.from([4, 0x22, 0x4d, 0x18]));
-    expect(lz4.isBodyCompressed).toBe(true);
+    const text = Buffer.from('lz4 body '.repeat(100));
+    const lz4 = decodeMessageExt(record({ body: compress(text, 'LZ4'), sysFlag: 0x101 }));
+    expect(lz4.body).toEqual(text);
+    expect(lz4.isBodyCompressed).toBe(false);
+    expect(lz4.sysFlag).toBe(0x100);
+  });
+
+  it('bounds what all bodies of one frame inflate to, and each body', () => {
+    const text = Buffer.alloc(10_000, 'a');
+    const rec = record({ body: zlibCompress(text), sysFlag: 0x301 });
+    const frame = Buffer.concat([rec, rec, rec]);
+    expect(decodeMessageExts(frame, { maxTotalDecompressedBytes: 30_000 })).toHaveLength(3);
+    expect(() => decodeMessageExts(frame, { maxTotalDecompressedBytes: 29_999 })).toThrow(RemotingProtocolError);
+    expect(() => decodeMessageExts(frame, { maxTotalDecompressedBytes: 20_000 })).toThrow(/more than 20000 bytes in total/);
+    expect(() => decodeMessageExts(frame, { maxDecompressedBytes: 9_999 })).toThrow(RemotingProtocolError);
+    // one record at a time: each call has its own frame bound
+    expect(decodeMessageExtAt(frame, rec.length, { maxTotalDecompressedBytes: 10_000 }).next).toBe(2 * rec.length);
   });
 
   it('skips the body with readBody false', () => {
@@ -164,6 +178,23 @@ describe('decodeMessageExt (protocol.md 5.6)', () => {
       [2n, 'second'],
     ]);
     expect(decodeMessageExts(Buffer.alloc(0))).toEqual([]);
+  });
+
+  it('caps the bytes inflated across all records of one body', () => {
+    // Each record inflates to 1 MiB from about 1 KB; together they pass a 3 MiB total.
+    const bomb = zlibCompress(Buffer.alloc(1024 * 1024));
+    const one = record({ body: bomb, sysFlag: MessageSysFlag.COMPRESSED_FLAG });
+    const body = Buffer.concat([one, one, one, one]);
+    const options = { maxTotalDecompressedBytes: 3 * 1024 * 1024 };
+    expect(() => decodeMessageExts(body, options)).toThrow(RemotingProtocolError);
+    expect(() => decodeMessageExts(body, options)).toThrow(/more than 3145728 bytes in total/);
+    // Exactly at the total is fine, and each call has its own allowance.
+    expect(decodeMessageExts(Buffer.concat([one, one, one]), options)).toHaveLength(3);
+    expect(decodeMessageExts(Buffer.concat([one, one, one]), options)).toHaveLength(3);
+    // Without decompression nothing counts.
+    expect(decodeMessageExts(body, { ...options, decompressBody: false })).toHaveLength(4);
+    // The per-body bound still applies on its own.
+    expect(() => decodeMessageExts(one, { maxDecompressedBytes: 1024 })).toThrow(RemotingProtocolError);
   });
 
   describe('malformed input gives RemotingProtocolError', () => {

@@ -6,6 +6,7 @@ import { MessageQueue } from '../../../src/client/message-queue';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import { Message } from '../../../src/message/message';
 import { decodeMessages } from '../../../src/message/message-batch';
+import { lz4Decompress } from '../../../src/message/lz4';
 import type { ProducerOptions } from '../../../src/producer/producer-config';
 import { createRoundRobinSelector, selectMessageQueueByHash } from '../../../src/producer/queue-selector';
 import type { SendMessageContext } from '../../../src/producer/send-hooks';
@@ -161,6 +162,16 @@ describe('oneway, batch, compression', () => {
     const small = allSends().filter((r) => r.body?.length === 4095);
     expect(small).toHaveLength(1);
     expect(Number(small[0]!.extFields?.f)).toBe(0);
+  });
+
+  test('compressType LZ4 sends an LZ4 frame with sysFlag 0x101, as Java\'s producer does', async () => {
+    const p = await started({ compressType: 'LZ4' });
+    const big = Buffer.from('LZ4 body line, repeated\n'.repeat(300));
+    await p.send(new Message('TopicTest', big));
+    const req = allSends()[0]!;
+    expect(Number(req.extFields?.f)).toBe(0x101);
+    expect(req.body!.readUInt32LE(0)).toBe(0x184d2204);
+    expect(lz4Decompress(req.body!, 1 << 20).equals(big)).toBe(true);
   });
 
   test('batches are never compressed', async () => {

@@ -203,11 +203,5 @@ describe('golden: String.hashCode and SelectMessageQueueByHash', () => {
     });
   }
 
-  for (const c of golden.nonStringArgs as Array<{ javaType: string; value: string; hashCode: number; queueIndexBySize: number[] }>) {
-    it(`${c.javaType} ${c.value}`, () => {
-      const arg = c.javaType === 'Long' ? BigInt(c.value) : Number(c.value);
-      expect(javaHashCodeOf(arg)).toBe(c.hashCode);
-      c.queueIndexBySize.forEach((idx, i) => expect(selectMessageQueueByHash(queues(i + 1), msg, arg).queueId).toBe(idx));
-    });
-  }
+  // nonStringArgs and messageQueueArgs: test/unit/producer/queue-selector.test.ts.
 });

@@ -1,4 +1,5 @@
 import { InvalidConfigError } from '../../../src/errors';
+import { hasNativeZstd } from '../../../src/message/zstd';
 import { parseProducerOptions, ProducerOptionsSchema } from '../../../src/producer/producer-config';
 
 function configError(input: unknown): InvalidConfigError {
@@ -52,8 +53,13 @@ describe('ProducerOptionsSchema', () => {
     expect([...parseProducerOptions({ retryResponseCodes: [1, 1, 2] }).retryResponseCodes]).toEqual([1, 2]);
   });
 
-  it('refuses LZ4 and ZSTD clearly', () => {
-    expect(configError({ compressType: 'LZ4' }).message).toContain('compressType: LZ4 and ZSTD are not supported by rocketmq-ts; use ZLIB');
+  it('takes LZ4 always and ZSTD where node:zlib has zstd, refusing it clearly elsewhere', () => {
+    expect(parseProducerOptions({ compressType: 'LZ4' }).compressType).toBe('LZ4');
+    if (hasNativeZstd()) {
+      expect(parseProducerOptions({ compressType: 'ZSTD' }).compressType).toBe('ZSTD');
+    } else {
+      expect(configError({ compressType: 'ZSTD' }).message).toContain('compressType: ZSTD compression needs zstd in node:zlib');
+    }
     expect(configError({ compressType: 'GZIP' }).issues[0]!.path).toBe('compressType');
   });
 
@@ -68,12 +74,17 @@ describe('ProducerOptionsSchema', () => {
     expect(configError({ retryTimesWhenSendFailed: -1 }).issues[0]!.path).toBe('retryTimesWhenSendFailed');
   });
 
+  it('refuses useTLS: true with tls: false (it used to mean plaintext)', () => {
+    expect(() => parseProducerOptions({ producerGroup: 'g', useTLS: true, tls: false })).toThrow(InvalidConfigError);
+    expect(parseProducerOptions({ producerGroup: 'g', useTLS: true, tls: {} }).useTLS).toBe(true);
+  });
+
   it('refuses latency tables of different lengths', () => {
     const e = configError({ latencyMaxMs: [1, 2, 3], notAvailableDurationMs: [0, 0] });
     expect(e.issues[0]!.path).toBe('notAvailableDurationMs');
   });
 
   it('is strict at the top level', () => {
-    expect(ProducerOptionsSchema.safeParse({ x: 1 }).success).toBe(false);
+    expect(ProducerOptionsSchema().safeParse({ x: 1 }).success).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InvalidArgumentError } from '../../../src/errors';
 import { MessageQueue } from '../../../src/client/message-queue';
 import { Message } from '../../../src/message/message';
@@ -11,22 +13,50 @@ import {
 const queues = (n: number) => Array.from({ length: n }, (_, i) => new MessageQueue('T', 'broker-a', i));
 const msg = new Message('T', 'x');
 
+interface GoldenArg {
+  hashCode: number;
+  queueIndexBySize: number[];
+}
+interface HashGolden {
+  cases: Array<GoldenArg & { string: string }>;
+  nonStringArgs: Array<GoldenArg & { javaType: 'Integer' | 'Long' | 'Double' | 'Boolean'; value: string }>;
+  messageQueueArgs: Array<GoldenArg & { topic: string; brokerName: string; queueId: number }>;
+}
+/** Java 5.3.3's own hashCode and SelectMessageQueueByHash results (fixtures/java, npm run fixtures:java). */
+const golden = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'fixtures', 'golden', 'string-hashcode.json'), 'utf8')) as HashGolden;
+
+/** The JavaScript value a Java caller's argument corresponds to. */
+function jsArg(c: HashGolden['nonStringArgs'][number]): unknown {
+  if (c.javaType === 'Long') return BigInt(c.value);
+  if (c.javaType === 'Boolean') return c.value === 'true';
+  return Number(c.value);
+}
+
+/** Every queue count 1..8 selects the index Java selected. */
+function expectJavaSelection(label: string, arg: unknown, c: GoldenArg): void {
+  expect([label, javaHashCodeOf(arg)]).toEqual([label, c.hashCode]);
+  const ours = c.queueIndexBySize.map((_, i) => selectMessageQueueByHash(queues(i + 1), msg, arg).queueId);
+  expect([label, ours]).toEqual([label, c.queueIndexBySize]);
+}
+
 describe('selectMessageQueueByHash (SelectMessageQueueByHash)', () => {
-  it('takes hashCode % size, then abs of a negative remainder', () => {
-    // Values from Java 17: "order-1".hashCode() = -1207111310; % 4 = -2 -> 2; % 7 = -6 -> 6
-    expect(javaHashCodeOf('order-1')).toBe(-1207111310);
-    expect(selectMessageQueueByHash(queues(4), msg, 'order-1').queueId).toBe(2);
-    expect(selectMessageQueueByHash(queues(7), msg, 'order-1').queueId).toBe(6);
-    // "polygenelubricants".hashCode() is Integer.MIN_VALUE; Java gives abs(MIN % 3) = 2, never abs(MIN)
-    expect(javaHashCodeOf('polygenelubricants')).toBe(-(2 ** 31));
-    expect(selectMessageQueueByHash(queues(3), msg, 'polygenelubricants').queueId).toBe(2);
-    expect(selectMessageQueueByHash(queues(8), msg, 'polygenelubricants').queueId).toBe(0);
+  it('takes abs of the remainder, not of the hash: Integer.MIN_VALUE as Java does', () => {
+    // "polygenelubricants".hashCode() is Integer.MIN_VALUE: abs(MIN % n), never abs(MIN). (Every golden
+    // string: test/unit/producer/golden-java.test.ts.)
+    const c = golden.cases.find((x) => x.string === 'polygenelubricants')!;
+    expect(c.hashCode).toBe(-(2 ** 31));
+    expectJavaSelection('polygenelubricants', 'polygenelubricants', c);
   });
 
-  it('is stable for equal args', () => {
-    const qs = queues(7);
-    for (const arg of ['a', 'user:1001', 42, 42n]) {
-      expect(selectMessageQueueByHash(qs, msg, arg)).toBe(selectMessageQueueByHash(qs, msg, arg));
+  it('selects what Java selects for Integer, Long, Double and Boolean args', () => {
+    expect(new Set(golden.nonStringArgs.map((c) => c.javaType))).toEqual(new Set(['Integer', 'Long', 'Double', 'Boolean']));
+    for (const c of golden.nonStringArgs) expectJavaSelection(`${c.javaType} ${c.value}`, jsArg(c), c);
+  });
+
+  it('selects what Java selects for MessageQueue args (MessageQueue.hashCode)', () => {
+    expect(golden.messageQueueArgs.length).toBeGreaterThan(0);
+    for (const c of golden.messageQueueArgs) {
+      expectJavaSelection(`${c.topic}@${c.brokerName}:${c.queueId}`, new MessageQueue(c.topic, c.brokerName, c.queueId), c);
     }
   });
 
@@ -37,22 +67,12 @@ describe('selectMessageQueueByHash (SelectMessageQueueByHash)', () => {
   });
 });
 
-describe('javaHashCodeOf', () => {
-  it('mirrors Integer, Long, Double, Boolean and String hashCode', () => {
-    expect(javaHashCodeOf(42)).toBe(42);
-    expect(javaHashCodeOf(-7)).toBe(-7); // Integer
-    expect(javaHashCodeOf(-7n)).toBe(6); // Long: (int)(v ^ (v >>> 32))
-    expect(javaHashCodeOf(2 ** 32)).toBe(1); // Long 4294967296
-    expect(javaHashCodeOf(-(2n ** 63n))).toBe(-(2 ** 31));
-    expect(javaHashCodeOf(123456789012345)).toBe(Number(BigInt.asIntN(32, 123456789012345n ^ (123456789012345n >> 32n))));
-    expect(javaHashCodeOf(1.5)).toBe(1073217536); // Double.hashCode(1.5)
-    expect(javaHashCodeOf(Number.NaN)).toBe(2146959360); // Double.hashCode(NaN)
-    expect(javaHashCodeOf(true)).toBe(1231);
-    expect(javaHashCodeOf(false)).toBe(1237);
-    expect(javaHashCodeOf('')).toBe(0);
+describe('javaHashCodeOf, beyond the Java types', () => {
+  it('uses an object\'s own hashCode(), else String.hashCode of its string form', () => {
     expect(javaHashCodeOf({ hashCode: () => 99 })).toBe(99);
-    expect(javaHashCodeOf(new MessageQueue('T', 'b', 1))).toBe(new MessageQueue('T', 'b', 1).hashCode());
-    expect(javaHashCodeOf({ toString: () => 'a' })).toBe(97);
+    // "a".hashCode() is 97 in Java.
+    expect(javaHashCodeOf({ toString: () => 'a' })).toBe(golden.cases.find((c) => c.string === 'a')!.hashCode);
+    expect(javaHashCodeOf('')).toBe(0);
   });
 });
 

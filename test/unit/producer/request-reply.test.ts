@@ -4,12 +4,12 @@ import { zlibCompress } from '../../../src/message/compression';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import { Message } from '../../../src/message/message';
 import type { MessageExt } from '../../../src/message/message-decoder';
-import { messageProperties2String, string2messageProperties } from '../../../src/message/message-properties';
+import { string2messageProperties } from '../../../src/message/message-properties';
 import { createReplyMessage, getReplyToClient, request, requestWithCallback } from '../../../src/producer/request-reply';
 import { RequestFutureHolder, RequestResponseFuture } from '../../../src/producer/request-response-future';
-import { newExtFields, RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
-import { RequestCode } from '../../../src/remoting/protocol/request-code';
+import type { RemotingCommand } from '../../../src/remoting/protocol/remoting-command';
 import type { FakeRequestContext } from '../../helpers/fake-remoting-server';
+import { pushReplyCommand } from '../../helpers/push-reply';
 import { startFakeCluster, until, type FakeBroker, type FakeNameServer } from '../../helpers/fake-rocketmq';
 
 let ns: FakeNameServer;
@@ -43,24 +43,7 @@ function pushReply(requestProps: Map<string, string>, body: Buffer, sysFlag = 0)
     ['TTL', requestProps.get('TTL')!],
     ['UNIQ_KEY', 'REPLY-UNIQ'],
   ]);
-  const ext = newExtFields();
-  Object.assign(ext, {
-    producerGroup: 'responder',
-    topic: 'DefaultCluster_REPLY_TOPIC',
-    defaultTopic: 'TBW102',
-    defaultTopicQueueNums: '4',
-    queueId: '0',
-    sysFlag: String(sysFlag),
-    bornTimestamp: '1700000000000',
-    flag: '0',
-    properties: messageProperties2String(props),
-    reconsumeTimes: '0',
-    unitMode: 'false',
-    bornHost: '127.0.0.1:50000',
-    storeHost: '127.0.0.1:10911',
-    storeTimestamp: '1700000000001',
-  });
-  return RemotingCommand.createRequest(RequestCode.PUSH_REPLY_MESSAGE_TO_CLIENT, ext, body);
+  return pushReplyCommand(props, body, sysFlag);
 }
 
 /** Every broker answers sends normally and, when `reply` is given, pushes it back on the same connection. */

@@ -53,6 +53,8 @@ describe('producer shutdown with an async send waiting for a permit', () => {
       backPressureForAsyncSendNum: 10,
       // Far longer than the jest timeout: only a release at shutdown lets the test finish.
       sendMsgTimeoutMs: 600_000,
+      // The held sends are given up (outcome unknown) soon after the waiter was released.
+      shutdownTimeoutMs: 200,
     });
     try {
       await p.start();

@@ -142,6 +142,32 @@ describe('RemotingClient name-server failover (protocol.md 11.2)', () => {
     expect(gone).toEqual([chosen.addr]);
   });
 
+  test('invokeNameServer: a silent name server is bypassed for the next one within the timeout; the one that answered becomes the chosen one', async () => {
+    const [silent, live] = servers;
+    silent!.setHandler(() => {});
+    client = new RemotingClient({ logger: silentLogger, namesrvAddrs: [silent!.addr, live!.addr] });
+    // Whichever comes first in the shuffled list, every call is answered, well inside its 1 s.
+    for (let i = 0; i < 4; i++) {
+      const begin = Date.now();
+      const res = await client.invokeNameServer(req, 1000);
+      expect(res.code).toBe(0);
+      expect(Date.now() - begin).toBeLessThan(1000);
+    }
+    // After the first answer the live one is chosen: later calls go straight to it.
+    expect(silent!.received.length).toBeLessThanOrEqual(1);
+    expect(live!.received).toHaveLength(4);
+  });
+
+  test('invokeNameServer: every name server silent or refusing: the call fails at its timeout, typed', async () => {
+    const [silent] = servers;
+    silent!.setHandler(() => {});
+    client = new RemotingClient({ logger: silentLogger, namesrvAddrs: [silent!.addr, `127.0.0.1:${await closedPort()}`] });
+    const begin = Date.now();
+    const err = await client.invokeNameServer(req, 400).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemotingTimeoutError);
+    expect(Date.now() - begin).toBeLessThan(400 + 1000);
+  });
+
   test('no name server configured: a non-retriable RemotingConnectError', async () => {
     client = new RemotingClient({ logger: silentLogger });
     const err = (await client.invoke(null, req(), 1000).catch((e: unknown) => e)) as RemotingConnectError;

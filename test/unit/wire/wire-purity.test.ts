@@ -8,6 +8,9 @@ import { rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { bundleCjs, bundleDir } from '../../helpers/esbuild-bundle';
 
+// Each test starts child processes; on a loaded machine that alone can take seconds (no speed is asserted).
+jest.setTimeout(60_000);
+
 const root = path.resolve(__dirname, '../../..');
 
 const probe = `

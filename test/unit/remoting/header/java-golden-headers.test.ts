@@ -6,8 +6,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  ConsumerSendMsgBackRequestHeader,
   createRequestCommand,
   EndTransactionRequestHeader,
+  GetConsumerListByGroupRequestHeader,
+  LockBatchMqRequestHeader,
+  UnlockBatchMqRequestHeader,
+  PullMessageRequestHeader,
+  QueryConsumerOffsetRequestHeader,
+  UpdateConsumerOffsetRequestHeader,
   fromExtFields,
   GetRouteInfoRequestHeader,
   HeartbeatRequestHeader,
@@ -40,6 +47,14 @@ const CASES: Array<[string, new () => object]> = [
   ['end-transaction-commit-request', EndTransactionRequestHeader],
   ['end-transaction-rollback-request', EndTransactionRequestHeader],
   ['unregister-client-request', UnregisterClientRequestHeader],
+  ['pull-message-request', PullMessageRequestHeader],
+  ['lite-pull-message-request', PullMessageRequestHeader],
+  ['query-consumer-offset-request', QueryConsumerOffsetRequestHeader],
+  ['update-consumer-offset-request', UpdateConsumerOffsetRequestHeader],
+  ['get-consumer-list-by-group-request', GetConsumerListByGroupRequestHeader],
+  ['consumer-send-msg-back-request', ConsumerSendMsgBackRequestHeader],
+  ['lock-batch-mq-request', LockBatchMqRequestHeader],
+  ['unlock-batch-mq-request', UnlockBatchMqRequestHeader],
 ];
 
 const present = CASES.flatMap(([name, ctor]) =>

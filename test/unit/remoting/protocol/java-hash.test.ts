@@ -4,7 +4,6 @@ import {
   javaHashMapCapacity,
   javaHashMapOrder,
   javaHashSetOrder,
-  javaSpreadHash,
   javaStringHashCode,
 } from '../../../../src/remoting/protocol/java-hash';
 
@@ -49,14 +48,23 @@ describe('Java hashing', () => {
     expect(javaHashMapOrder(['BB', 'Aa'])).toEqual(['BB', 'Aa']);
   });
 
-  test('the initial capacity changes the order (a map made by addExtField has 256 buckets)', () => {
-    const keys = ['MSG_REGION', 'TRACE_ON', 'msgId', 'queueId', 'queueOffset'];
-    const bucket = (k: string, cap: number): number => javaSpreadHash(javaStringHashCode(k)) & (cap - 1);
-    for (const cap of [16, 256]) {
-      const order = javaHashMapOrder(keys, cap);
-      const buckets = order.map((k) => bucket(k, cap));
-      expect([...buckets].sort((a, b) => a - b)).toEqual(buckets);
+  test('the initial capacity changes the order (a map made by addExtField has 256 buckets): Java golden orders', () => {
+    interface OrderCase {
+      insertionOrder: string[];
+      initialCapacity: number;
+      tableSize: number;
+      iterationOrder: string[];
     }
+    const { cases } = golden<{ cases: OrderCase[] }>('hashmap-order.json');
+    for (const c of cases) {
+      const label = `${c.insertionOrder.join(',')} @${c.initialCapacity}`;
+      expect([label, javaHashMapCapacity(c.insertionOrder.length, c.initialCapacity)]).toEqual([label, c.tableSize]);
+      expect([label, javaHashMapOrder(c.insertionOrder, c.initialCapacity)]).toEqual([label, c.iterationOrder]);
+    }
+    // The send response's fields: Java itself iterates them differently at 16 and 256 buckets.
+    const sendResponse = cases.filter((c) => c.insertionOrder.join() === 'MSG_REGION,TRACE_ON,msgId,queueId,queueOffset');
+    const at = (cap: number) => sendResponse.find((c) => c.initialCapacity === cap)!.iterationOrder;
+    expect(at(16)).not.toEqual(at(256));
   });
 
   test('HashSet order with a custom hash: by bucket, then insertion', () => {

@@ -151,9 +151,9 @@ public final class ConsumeToJson {
         field(b, "bornHost", m.getBornHostString());
         field(b, "waitStoreMsgOK", props.get(MessageConst.PROPERTY_WAIT_STORE_MSG_OK));
         field(b, "delayTimeLevel", props.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL));
-        field(b, "timerDeliverMs", props.get(MessageConst.PROPERTY_TIMER_DELIVER_MS));
-        field(b, "timerDelayMs", props.get(MessageConst.PROPERTY_TIMER_DELAY_MS));
-        field(b, "timerDelaySec", props.get(MessageConst.PROPERTY_TIMER_DELAY_SEC));
+        field(b, "timerDeliverMs", props.get("TIMER_DELIVER_MS"));
+        field(b, "timerDelayMs", props.get("TIMER_DELAY_MS"));
+        field(b, "timerDelaySec", props.get("TIMER_DELAY_SEC"));
         field(b, "realTopic", props.get(MessageConst.PROPERTY_REAL_TOPIC));
         map(b, "userProperties", user);
         map(b, "systemProperties", system);

@@ -1,0 +1,203 @@
+import type { Logger } from '../logger';
+import type { CMResult, ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
+import type { MessageModel } from '../client/heartbeat-data';
+import type { MessageQueue } from '../client/message-queue';
+import { MessageConst } from '../message/message-const';
+import type { MessageExt } from '../message/message-decoder';
+import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../message/namespace';
+import { ConsumeLimiter } from './consume-limiter';
+import type { ProcessQueue } from './process-queue';
+import type { OffsetStore } from './store/offset-store';
+
+/** Java `ConsumeConcurrentlyStatus`: what a listener answers (`ConsumeConcurrentlyStatus.CONSUME_SUCCESS` or the string). */
+export const ConsumeConcurrentlyStatus = { CONSUME_SUCCESS: 'CONSUME_SUCCESS', RECONSUME_LATER: 'RECONSUME_LATER' } as const;
+export type ConsumeConcurrentlyStatus = (typeof ConsumeConcurrentlyStatus)[keyof typeof ConsumeConcurrentlyStatus];
+
+/** Java `ConsumeConcurrentlyContext`: set `ackIndex` / `delayLevelWhenNextConsume` in the handler to steer retries. */
+export interface ConsumeConcurrentlyContext {
+  readonly messageQueue: MessageQueue;
+  /** Delay level of the send-back on RECONSUME_LATER: 0 lets the broker choose (3 + reconsume times), -1 sends straight to the DLQ. */
+  delayLevelWhenNextConsume: number;
+  /** With CONSUME_SUCCESS: the index of the last message consumed; later ones are sent back. */
+  ackIndex: number;
+}
+
+/**
+ * Java `MessageListenerConcurrently`, as an async function; a throw or a rejection counts as
+ * RECONSUME_LATER. (Async only: a `Promise | status` return type would stop TypeScript from keeping
+ * the literal type of `return 'CONSUME_SUCCESS'` in an async arrow.)
+ */
+export type MessageListenerConcurrently = (msgs: MessageExt[], context: ConsumeConcurrentlyContext) => Promise<ConsumeConcurrentlyStatus>;
+
+/** Java's delay before messages whose send-back failed are consumed again here. */
+const RECONSUME_LATER_LOCALLY_MS = 5000;
+
+/** What the service needs of the push consumer. */
+export interface ConsumeHost {
+  readonly consumerGroup: string;
+  readonly messageModel: MessageModel;
+  readonly namespace: string | undefined;
+  readonly consumeMessageBatchMaxSize: number;
+  readonly consumeTimeoutMs: number;
+  readonly offsetStore: OffsetStore;
+  readonly log: Logger;
+  /** CONSUMER_SEND_MSG_BACK, else the fallback produce to %RETRY%; false when both failed. */
+  sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean>;
+}
+
+/**
+ * Java `ConsumeMessageConcurrentlyService`: batches of pulled messages go to the listener under a
+ * concurrency limit; the result decides what is acknowledged (offset: the smallest still in flight),
+ * what is sent back for a retry, and what is consumed again here when it cannot be sent back.
+ */
+export class ConsumeMessageConcurrentlyService {
+  private readonly limiter: ConsumeLimiter;
+  private readonly laterTimers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly host: ConsumeHost,
+    private readonly listener: MessageListenerConcurrently,
+    consumeThreadMax: number,
+  ) {
+    this.limiter = new ConsumeLimiter(consumeThreadMax);
+  }
+
+  get activeCount(): number {
+    return this.limiter.activeCount;
+  }
+
+  submitConsumeRequest(msgs: readonly MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
+    const size = this.host.consumeMessageBatchMaxSize;
+    for (let i = 0; i < msgs.length; i += size) {
+      const batch = msgs.slice(i, i + size);
+      this.limiter.submit(() => this.consume(batch, pq, mq));
+    }
+  }
+
+  private submitConsumeRequestLater(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.laterTimers.delete(timer);
+      this.submitConsumeRequest(msgs, pq, mq);
+    }, RECONSUME_LATER_LOCALLY_MS);
+    timer.unref?.();
+    this.laterTimers.add(timer);
+  }
+
+  /** Java `ConsumeRequest.run`. */
+  private async consume(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): Promise<void> {
+    if (pq.dropped) return;
+    const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: 0x7fffffff };
+    this.resetRetryAndNamespace(msgs);
+    const start = String(Date.now());
+    for (const m of msgs) m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
+    let status: ConsumeConcurrentlyStatus;
+    try {
+      const r = await this.listener(msgs, context);
+      status = r === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
+    } catch (err) {
+      this.host.log.warn('consumeMessage exception', { group: this.host.consumerGroup, mq: mq.toString(), err });
+      status = 'RECONSUME_LATER';
+    }
+    if (pq.dropped) {
+      this.host.log.warn('processQueue is dropped without process consume result', { mq: mq.toString() });
+      return;
+    }
+    await this.processConsumeResult(status, context, msgs, pq, mq);
+  }
+
+  /** Java `resetRetryAndNamespace`: the handler sees the original topic, without the namespace. */
+  private resetRetryAndNamespace(msgs: MessageExt[]): void {
+    const groupTopic = RETRY_GROUP_TOPIC_PREFIX + this.host.consumerGroup;
+    for (const m of msgs) {
+      const retryTopic = m.getProperty(MessageConst.PROPERTY_RETRY_TOPIC);
+      if (retryTopic !== undefined && m.topic === groupTopic) m.topic = retryTopic;
+      if (this.host.namespace) m.topic = withoutNamespace(m.topic, this.host.namespace);
+    }
+  }
+
+  /** Java `processConsumeResult`. */
+  private async processConsumeResult(
+    status: ConsumeConcurrentlyStatus,
+    context: ConsumeConcurrentlyContext,
+    msgs: MessageExt[],
+    pq: ProcessQueue,
+    mq: MessageQueue,
+  ): Promise<void> {
+    if (msgs.length === 0) return;
+    let ackIndex = context.ackIndex;
+    if (status === 'CONSUME_SUCCESS') ackIndex = Math.min(Math.max(ackIndex, -1), msgs.length - 1);
+    else ackIndex = -1;
+    let done = msgs;
+    if (this.host.messageModel === 'BROADCASTING') {
+      for (let i = ackIndex + 1; i < msgs.length; i++) this.host.log.warn('BROADCASTING, the message consume failed, drop it', { msgId: msgs[i]!.msgId });
+    } else {
+      const failed: MessageExt[] = [];
+      for (let i = ackIndex + 1; i < msgs.length; i++) {
+        const m = msgs[i]!;
+        if (!(await this.sendBack(m, context.delayLevelWhenNextConsume, mq))) {
+          m.reconsumeTimes++;
+          failed.push(m);
+        }
+      }
+      if (failed.length > 0) {
+        done = msgs.filter((m) => !failed.includes(m));
+        this.submitConsumeRequestLater(failed, pq, mq);
+      }
+    }
+    const offset = pq.removeMessage(done);
+    if (offset >= 0n && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
+  }
+
+  private sendBack(m: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean> {
+    // The broker addresses the original (namespaced) topic.
+    m.topic = wrapNamespace(this.host.namespace, m.topic);
+    return this.host.sendMessageBack(m, delayLevel, mq).catch(() => false);
+  }
+
+  /**
+   * Java `cleanExpiredMsg`: messages a handler has held longer than `consumeTimeout` are sent back
+   * (delay level 3) and acknowledged, so one stuck handler does not pin the queue's offset forever.
+   */
+  async cleanExpiredMsg(pq: ProcessQueue, mq: MessageQueue): Promise<void> {
+    const now = Date.now();
+    for (const m of pq.heldMessages(16)) {
+      const start = Number(m.getProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP) ?? NaN);
+      if (!(now - start > this.host.consumeTimeoutMs)) break;
+      this.host.log.info('send expired msg back', { msgId: m.msgId, mq: mq.toString() });
+      await this.sendBack(m, 3, mq);
+      const offset = pq.removeMessage([m]);
+      if (offset >= 0n && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
+    }
+  }
+
+  /**
+   * Java `consumeMessageDirectly`: the listener on one message an admin sent, outside the process queues:
+   * nothing is sent back or committed, the outcome is reported.
+   */
+  async consumeMessageDirectly(msg: MessageExt, mq: MessageQueue): Promise<ConsumeMessageDirectlyResult> {
+    const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: 0x7fffffff };
+    this.resetRetryAndNamespace([msg]);
+    const begin = Date.now();
+    let consumeResult: CMResult;
+    let remark: string | undefined;
+    try {
+      const status: unknown = await this.listener([msg], context);
+      consumeResult = status === 'CONSUME_SUCCESS' ? 'CR_SUCCESS' : status === 'RECONSUME_LATER' ? 'CR_LATER' : 'CR_RETURN_NULL';
+    } catch (err) {
+      consumeResult = 'CR_THROW_EXCEPTION';
+      remark = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    }
+    return { order: false, autoCommit: true, consumeResult, ...(remark !== undefined ? { remark } : {}), spentTimeMills: Date.now() - begin };
+  }
+
+  /** Stops starting handlers and waits up to `awaitMs` for the running ones. */
+  async shutdown(awaitMs: number): Promise<boolean> {
+    this.stopped = true;
+    for (const t of this.laterTimers) clearTimeout(t);
+    this.laterTimers.clear();
+    this.limiter.close();
+    return this.limiter.idle(awaitMs);
+  }
+}

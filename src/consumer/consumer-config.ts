@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+import { clientConfigShape, parseConfig, refineClientConfig } from '../client/client-config';
+import { lazy, zod } from '../lazy-zod';
+import { isRPCHook, type RPCHook } from '../remoting/rpc-hook';
+import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-queue-strategy';
+
+/**
+ * Push consumer options: every client option (client-config.ts) plus Java `DefaultMQPushConsumer`'s,
+ * strict (a misspelt key is refused with a "did you mean"), with Java 5.3.3 defaults. Durations end
+ * in `Ms` (Java mixes millis, seconds and minutes), sizes say their unit.
+ */
+
+const INT32_MAX = 0x7fffffff;
+
+function isStrategy(v: unknown): v is AllocateMessageQueueStrategy {
+  return typeof v === 'object' && v !== null && typeof (v as { allocate?: unknown }).allocate === 'function';
+}
+
+/** Java `UtilAll.timeMillisToHumanString3`: local time as `yyyyMMddHHmmss`. */
+export function formatConsumeTimestamp(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${p(d.getFullYear(), 4)}${p(d.getMonth() + 1)}${p(d.getDate())}${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+/** `yyyyMMddHHmmss` (local time) to epoch milliseconds, undefined when malformed. */
+export function parseConsumeTimestamp(s: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const t = new Date(y, mo - 1, d, h, mi, se).getTime();
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** The push consumer's own fields (built on first use: see lazy-zod.ts). */
+export const pushConsumerConfigShape = lazy(() => {
+  const z = zod();
+  return {
+    /** The consumer group (Java `consumerGroup`); required. Members of one group share the queues (clustering). */
+    consumerGroup: z.string().min(1),
+    /** `CLUSTERING` (default: the group shares the queues, offsets on the broker) or `BROADCASTING` (Java `messageModel`). */
+    messageModel: z.enum(['CLUSTERING', 'BROADCASTING']).default('CLUSTERING'),
+    /** Where a group with no stored offset starts (Java `consumeFromWhere`); default `CONSUME_FROM_LAST_OFFSET`. */
+    consumeFromWhere: z.enum(['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET', 'CONSUME_FROM_TIMESTAMP']).default('CONSUME_FROM_LAST_OFFSET'),
+    /** Start time for CONSUME_FROM_TIMESTAMP, local `yyyyMMddHHmmss` (Java `consumeTimestamp`); default 30 minutes ago. */
+    consumeTimestamp: z
+      .string()
+      .refine((s) => parseConsumeTimestamp(s) !== undefined, { error: 'expected yyyyMMddHHmmss' })
+      .default(() => formatConsumeTimestamp(Date.now() - 30 * 60_000)),
+    /** How queues are shared in the group (Java `allocateMessageQueueStrategy`); default AllocateMessageQueueAveragely. */
+    allocateMessageQueueStrategy: z.custom<AllocateMessageQueueStrategy>(isStrategy, { error: 'expected an AllocateMessageQueueStrategy' }).optional(),
+    /** Subscriptions made at construction, topic -> expression (Java `subscription`). */
+    subscription: z.record(z.string(), z.string()).optional(),
+    /** Handlers running at once (Java `consumeThreadMax`, 20: there threads, here a concurrency limit). */
+    consumeThreadMax: z.number().int().min(1).max(1000).default(20),
+    /** Concurrently: stop pulling a queue while its held offsets span more than this (Java `consumeConcurrentlyMaxSpan`, 2000). */
+    consumeConcurrentlyMaxSpan: z.number().int().min(1).max(65535).default(2000),
+    /** Stop pulling a queue while it holds more messages than this (Java `pullThresholdForQueue`, 1000). */
+    pullThresholdForQueue: z.number().int().min(1).max(65535).default(1000),
+    /** Stop pulling a queue while its held bodies exceed this many MiB (Java `pullThresholdSizeForQueue`, 100). */
+    pullThresholdSizeForQueue: z.number().int().min(1).max(1024).default(100),
+    /** Topic-wide message limit split across its queues; -1 off (Java `pullThresholdForTopic`). */
+    pullThresholdForTopic: z.number().int().min(-1).max(6553500).default(-1),
+    /** Topic-wide MiB limit split across its queues; -1 off (Java `pullThresholdSizeForTopic`). */
+    pullThresholdSizeForTopic: z.number().int().min(-1).max(102400).default(-1),
+    /** Pause between pulls of one queue, ms (Java `pullInterval`, 0). */
+    pullIntervalMs: z.number().int().min(0).max(65535).default(0),
+    /** Messages per handler call (Java `consumeMessageBatchMaxSize`, 1). */
+    consumeMessageBatchMaxSize: z.number().int().min(1).max(1024).default(1),
+    /** Messages asked for per pull (Java `pullBatchSize`, 32). */
+    pullBatchSize: z.number().int().min(1).max(1024).default(32),
+    /** Send the expression with every pull instead of relying on the heartbeat (Java `postSubscriptionWhenPull`, false). */
+    postSubscriptionWhenPull: z.boolean().default(false),
+    /** Deliveries before the broker moves a message to %DLQ%; -1 means 16 (Java `maxReconsumeTimes`). */
+    maxReconsumeTimes: z.number().int().min(-1).max(INT32_MAX).default(-1),
+    /** A message held longer than this by a handler is sent back for retry, ms (Java `consumeTimeout`, 15 minutes). */
+    consumeTimeoutMs: z.number().int().min(1000).max(INT32_MAX).default(15 * 60_000),
+    /** How long shutdown() waits for running handlers before committing offsets, ms (Java `awaitTerminationMillisWhenShutdown`; Java 0, here 30 s). */
+    awaitTerminationMsWhenShutdown: z.number().int().min(0).max(INT32_MAX).default(30_000),
+    /** Long-polling suspend of a pull on the broker, ms (Java `BROKER_SUSPEND_MAX_TIME_MILLIS`, 15000). */
+    brokerSuspendMaxTimeMs: z.number().int().min(1).max(INT32_MAX).default(15_000),
+    /** Call timeout of a suspended pull, ms; must exceed the suspend (Java `CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND`, 30000). */
+    consumerPullTimeoutMs: z.number().int().min(1).max(INT32_MAX).default(30_000),
+    /** Delay before a failed pull is retried, ms (Java `pullTimeDelayMillsWhenException`, 3000). */
+    pullTimeDelayMsWhenException: z.number().int().min(0).max(INT32_MAX).default(3000),
+    /** RPC hook on every request (ACL signing: `AclClientRPCHook`). */
+    /** RPC hook on every request (ACL signing: `AclClientRPCHook`). */
+    rpcHook: z.custom<RPCHook>(isRPCHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
+  };
+});
+
+export const PushConsumerOptionsSchema = lazy(() =>
+  zod()
+    .strictObject({ ...clientConfigShape(), ...pushConsumerConfigShape() })
+    .superRefine((o, ctx) => {
+      refineClientConfig(o, ctx);
+      if (o.consumerPullTimeoutMs <= o.brokerSuspendMaxTimeMs) {
+        ctx.addIssue({ code: 'custom', path: ['consumerPullTimeoutMs'], message: 'must be greater than brokerSuspendMaxTimeMs' });
+      }
+    }),
+);
+
+/** What users pass to `new DefaultMQPushConsumer(...)`. */
+export type PushConsumerOptions = z.input<ReturnType<typeof PushConsumerOptionsSchema>>;
+/** The validated settings, defaults filled in. */
+export type PushConsumerConfig = z.output<ReturnType<typeof PushConsumerOptionsSchema>>;
+
+/** An `InvalidConfigError` naming every bad or unknown key ("did you mean"). */
+export function parsePushConsumerOptions(input: unknown): PushConsumerConfig {
+  return parseConfig(PushConsumerOptionsSchema(), input, 'push consumer options');
+}
