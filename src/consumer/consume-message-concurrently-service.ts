@@ -8,6 +8,7 @@ import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../me
 import { ConsumeLimiter } from './consume-limiter';
 import type { ProcessQueue } from './process-queue';
 import type { OffsetStore } from './store/offset-store';
+import type { ConsumeInstrument, MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
 
 /** Java `ConsumeConcurrentlyStatus`: what a listener answers (`ConsumeConcurrentlyStatus.CONSUME_SUCCESS` or the string). */
 export const ConsumeConcurrentlyStatus = { CONSUME_SUCCESS: 'CONSUME_SUCCESS', RECONSUME_LATER: 'RECONSUME_LATER' } as const;
@@ -41,6 +42,9 @@ export interface ConsumeHost {
   readonly consumeTimeoutMs: number;
   readonly offsetStore: OffsetStore;
   readonly log: Logger;
+  /** OpenTelemetry, when the consumer asked for it. */
+  readonly telemetry?: MessagingTelemetry;
+  readonly clientId?: string;
   /** CONSUMER_SEND_MSG_BACK, else the fallback produce to %RETRY%; false when both failed. */
   sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean>;
 }
@@ -92,11 +96,15 @@ export class ConsumeMessageConcurrentlyService {
     this.resetRetryAndNamespace(msgs);
     const start = String(Date.now());
     for (const m of msgs) m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
+    const spans = this.startSpans(msgs);
     let status: ConsumeConcurrentlyStatus;
     try {
-      const r = await this.listener(msgs, context);
+      const run = () => this.listener(msgs, context);
+      const r = await (spans && spans[0] ? this.host.telemetry!.runInSpan(spans[0], run) : run());
       status = r === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
+      for (const sp of spans ?? []) sp.end(status === 'CONSUME_SUCCESS' ? {} : { error: new Error(status) });
     } catch (err) {
+      for (const sp of spans ?? []) sp.end({ error: err });
       this.host.log.warn('consumeMessage exception', { group: this.host.consumerGroup, mq: mq.toString(), err });
       status = 'RECONSUME_LATER';
     }
@@ -105,6 +113,13 @@ export class ConsumeMessageConcurrentlyService {
       return;
     }
     await this.processConsumeResult(status, context, msgs, pq, mq);
+  }
+
+  /** One CONSUMER span per message of the batch (the listener runs in the first one's context). */
+  private startSpans(msgs: readonly MessageExt[]): ConsumeInstrument[] | undefined {
+    const t = this.host.telemetry;
+    if (!t) return undefined;
+    return msgs.map((m) => t.startConsumeSpan(m, this.host.consumerGroup, { clientId: this.host.clientId }));
   }
 
   /** Java `resetRetryAndNamespace`: the handler sees the original topic, without the namespace. */

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { clientConfigShape, parseConfig, refineClientConfig } from '../client/client-config';
 import { lazy, zod } from '../lazy-zod';
 import { isRPCHook, type RPCHook } from '../remoting/rpc-hook';
+import { openTelemetryOptionSchema } from '../client/telemetry/telemetry-options';
 import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-queue-strategy';
 
 /**
@@ -77,6 +78,12 @@ export const pushConsumerConfigShape = lazy(() => {
     consumeTimeoutMs: z.number().int().min(1000).max(INT32_MAX).default(15 * 60_000),
     /** How long shutdown() waits for running handlers before committing offsets, ms (Java `awaitTerminationMillisWhenShutdown`; Java 0, here 30 s). */
     awaitTerminationMsWhenShutdown: z.number().int().min(0).max(INT32_MAX).default(30_000),
+    /**
+     * OpenTelemetry (opt-in, needs the optional peer `@opentelemetry/api`): a `process <topic>` CONSUMER span per
+     * message around the listener, continuing the producer's trace from the message's `traceparent`, and
+     * `rocketmq_delivery_latency`, `rocketmq_await_time`, `rocketmq_process_time`. `true`: the global providers.
+     */
+    openTelemetry: openTelemetryOptionSchema(z),
     /** Long-polling suspend of a pull on the broker, ms (Java `BROKER_SUSPEND_MAX_TIME_MILLIS`, 15000). */
     brokerSuspendMaxTimeMs: z.number().int().min(1).max(INT32_MAX).default(15_000),
     /** Call timeout of a suspended pull, ms; must exceed the suspend (Java `CONSUMER_TIMEOUT_MILLIS_WHEN_SUSPEND`, 30000). */

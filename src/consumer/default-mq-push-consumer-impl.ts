@@ -29,6 +29,7 @@ import { RebalanceImpl, type PullRequest, type RebalanceHost } from './rebalance
 import { sendMessageBack } from './send-message-back';
 import type { OffsetStore } from './store/offset-store';
 import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
+import { MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
 
 /** How long a reset waits for pull answers in flight before it persists the new offsets. */
 const RESET_OFFSET_SETTLE_MS = 1000;
@@ -44,6 +45,7 @@ const DEFAULT_MAX_RECONSUME_TIMES = 16;
  */
 export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost {
   readonly log: Logger;
+  private readonly telemetry: MessagingTelemetry | undefined;
   readonly consumerGroup: string;
   readonly namespace: string | undefined;
   readonly strategy: AllocateMessageQueueStrategy;
@@ -63,6 +65,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
 
   constructor(readonly config: PushConsumerConfig) {
     this.log = (config.logger ?? getDefaultLogger()).child('consumer');
+    this.telemetry = MessagingTelemetry.create(config.openTelemetry);
     this.namespace = effectiveNamespace(config);
     this.consumerGroup = wrapNamespace(this.namespace, config.consumerGroup);
     this.strategy = config.allocateMessageQueueStrategy ?? new AllocateMessageQueueAveragely({ logger: this.log });
@@ -254,6 +257,8 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       consumeTimeoutMs: this.config.consumeTimeoutMs,
       offsetStore: this.offsetStore,
       log: this.log,
+      telemetry: this.telemetry,
+      clientId: this.clientInstance.clientId,
       sendMessageBack: async (msg, delayLevel, mq) => {
         try {
           await sendMessageBack(this.clientInstance, { group: this.consumerGroup, maxReconsumeTimes, unitMode: this.config.unitMode }, msg, delayLevel, mq);

@@ -5,7 +5,7 @@ import { isRPCHook, type RPCHook } from '../remoting/rpc-hook';
 import { DEFAULT_RETRY_RESPONSE_CODES } from '../remoting/protocol/response-code';
 import { DEFAULT_COMPRESS_LEVEL, compressionTypeProblem } from '../message/compression';
 import { DEFAULT_LATENCY_MAX_MS, DEFAULT_NOT_AVAILABLE_DURATION_MS } from './latency-fault-tolerance';
-import type { MeterProviderLike, TracerProviderLike } from '../client/telemetry/telemetry-options';
+import { openTelemetryOptionSchema } from '../client/telemetry/telemetry-options';
 import type { ProducerOptions } from './producer-options';
 import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/validators';
 
@@ -16,8 +16,7 @@ import { AUTO_CREATE_TOPIC_KEY_TOPIC, DEFAULT_PRODUCER_GROUP } from '../message/
 
 const INT32_MAX = 0x7fffffff;
 
-const hasMethod = (name: string) => (v: unknown) =>
-  typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
+
 
 /** The producer's own fields (built on first use: see lazy-zod.ts). */
 export const producerConfigShape = lazy(() => {
@@ -67,15 +66,7 @@ export const producerConfigShape = lazy(() => {
     enableTrace: z.boolean().default(false),
     traceTopic: z.string().optional(),
     shutdownTimeoutMs: z.number().int().min(0).max(INT32_MAX).default(5000),
-    openTelemetry: z
-      .union([
-        z.boolean(),
-        z.strictObject({
-          tracerProvider: z.custom<TracerProviderLike>(hasMethod('getTracer'), { error: 'expected a TracerProvider' }).optional(),
-          meterProvider: z.custom<MeterProviderLike>(hasMethod('getMeter'), { error: 'expected a MeterProvider' }).optional(),
-        }),
-      ])
-      .default(false),
+    openTelemetry: openTelemetryOptionSchema(z),
   };
 });
 

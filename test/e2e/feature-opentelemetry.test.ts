@@ -3,9 +3,11 @@
  * messaging attributes, the W3C traceparent is stored with the message (read back from the broker), and
  * `rocketmq_send_cost_time` has one sample per send.
  */
-import { SpanKind } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
-import { DefaultMQProducer, Message } from '../../src/index';
+import { DefaultMQProducer, DefaultMQPushConsumer, Message } from '../../src/index';
+import type { MessageExt } from '../../src/message/message-decoder';
 import { silentLogger } from '../../src/logger';
 import type { SendResult } from '../../src/producer/send-result';
 import { MessagingTelemetry } from '../../src/client/telemetry/messaging-telemetry';
@@ -79,5 +81,55 @@ describeBroker('feature: OpenTelemetry against a real broker', () => {
     expect(samples.reduce((n, p) => n + (p.value as Histogram).count, 0)).toBe(5);
     const delivery = otel.points('rocketmq_delivery_latency').filter((p) => p.attributes.topic === topic);
     expect(delivery.reduce((n, p) => n + (p.value as Histogram).count, 0)).toBe(5);
+  });
+
+  // A context manager, as an application using OpenTelemetry registers one (the API's default keeps no context).
+  const contextManager = new AsyncLocalStorageContextManager();
+  beforeAll(() => {
+    context.setGlobalContextManager(contextManager.enable());
+  });
+  afterAll(() => {
+    contextManager.disable();
+    context.disable();
+  });
+
+  test('one trace from the send to the push consumer\'s handler: the CONSUMER span continues it and is active in the handler', async () => {
+    const cTopic = uniqueName('rmqts_otel_c');
+    await createTopicAndWait(producer, cTopic, 2);
+    const before = otel.spans.getFinishedSpans().length;
+    const sent = await producer.send(new Message(cTopic, 'traced', { tags: 'TagC' }));
+    const sendSpan = otel.spans.getFinishedSpans().slice(before).find((s) => s.name === `send ${cTopic}`)!;
+    const seen: Array<{ msg: MessageExt; activeTraceId?: string; activeSpanId?: string }> = [];
+    const consumer = new DefaultMQPushConsumer({
+      consumerGroup: uniqueName('rmqts_otel_cg'),
+      namesrvAddr: namesrvAddr(),
+      logger: silentLogger,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      openTelemetry: { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider },
+    });
+    consumer.subscribe(cTopic, '*');
+    consumer.registerMessageListener(async (msgs) => {
+      const active = trace.getActiveSpan()?.spanContext();
+      for (const msg of msgs) seen.push({ msg, activeTraceId: active?.traceId, activeSpanId: active?.spanId });
+      return 'CONSUME_SUCCESS';
+    });
+    await consumer.start();
+    try {
+      await eventually(async () => (seen.some((s) => s.msg.msgId === sent.msgId) ? true : undefined), 'the message consumed', 90_000);
+    } finally {
+      await consumer.shutdown();
+    }
+    const got = seen.find((s) => s.msg.msgId === sent.msgId)!;
+    const processSpan = otel.spans.getFinishedSpans().find((s) => s.name === `process ${cTopic}` && s.attributes['messaging.message.id'] === sent.msgId)!;
+    expect(processSpan.kind).toBe(SpanKind.CONSUMER);
+    expect(processSpan.spanContext().traceId).toBe(sendSpan.spanContext().traceId);
+    expect(processSpan.parentSpanContext?.spanId ?? (processSpan as unknown as { parentSpanId?: string }).parentSpanId).toBe(sendSpan.spanContext().spanId);
+    expect({ traceId: got.activeTraceId, spanId: got.activeSpanId }).toEqual({
+      traceId: sendSpan.spanContext().traceId,
+      spanId: processSpan.spanContext().spanId,
+    });
+    await otel.collect();
+    const processed = otel.points('rocketmq_process_time').filter((p) => p.attributes.topic === cTopic);
+    expect(processed.reduce((n, p) => n + (p.value as Histogram).count, 0)).toBe(1);
   });
 });

@@ -173,6 +173,11 @@ export class MessagingTelemetry {
    * `rocketmq_delivery_latency` (now - store time) and `rocketmq_await_time` now, `rocketmq_process_time`
    * at `end`.
    */
+  /** Runs `fn` with `instrument`'s span active, so spans the handler starts are its children. */
+  runInSpan<T>(instrument: ConsumeInstrument, fn: () => T): T {
+    return this.api.context.with(instrument.context, fn);
+  }
+
   startConsumeSpan(msg: MessageExt, consumerGroup: string, options: ConsumeSpanOptions = {}): ConsumeInstrument {
     const api = this.api;
     const parent = contextFromMessage(api, msg, api.context.active());

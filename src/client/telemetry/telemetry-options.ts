@@ -1,5 +1,7 @@
+import type { z as Zod } from 'zod';
+
 /**
- * The `openTelemetry` option's types. Kept apart from the telemetry code, which imports `@opentelemetry/api`
+ * The `openTelemetry` option's types and schema. Kept apart from the telemetry code, which imports `@opentelemetry/api`
  * types: public option types must compile for users who have not installed that optional peer dependency.
  */
 
@@ -13,3 +15,19 @@ export interface MeterProviderLike {
 
 /** `true`: the global providers; an object: these providers (either may be left to the global one). */
 export type OpenTelemetryOption = boolean | { tracerProvider?: TracerProviderLike; meterProvider?: MeterProviderLike };
+
+const hasMethod = (name: string) => (v: unknown) =>
+  typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[name] === 'function';
+
+/** The option's schema, for producers and consumers alike (built with the lazily loaded zod). */
+export function openTelemetryOptionSchema(z: typeof Zod) {
+  return z
+    .union([
+      z.boolean(),
+      z.strictObject({
+        tracerProvider: z.custom<TracerProviderLike>(hasMethod('getTracer'), { error: 'expected a TracerProvider' }).optional(),
+        meterProvider: z.custom<MeterProviderLike>(hasMethod('getMeter'), { error: 'expected a MeterProvider' }).optional(),
+      }),
+    ])
+    .default(false);
+}
