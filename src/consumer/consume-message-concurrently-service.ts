@@ -173,15 +173,21 @@ export class ConsumeMessageConcurrentlyService {
 
   /**
    * Java `cleanExpiredMsg`: messages a handler has held longer than `consumeTimeout` are sent back
-   * (delay level 3) and acknowledged, so one stuck handler does not pin the queue's offset forever.
+   * (delay level 3; in broadcasting only dropped) and acknowledged, so one stuck handler does not pin
+   * the queue's offset forever.
    */
   async cleanExpiredMsg(pq: ProcessQueue, mq: MessageQueue): Promise<void> {
     const now = Date.now();
     for (const m of pq.heldMessages(16)) {
       const start = Number(m.getProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP) ?? NaN);
       if (!(now - start > this.host.consumeTimeoutMs)) break;
-      this.host.log.info('send expired msg back', { msgId: m.msgId, mq: mq.toString() });
-      await this.sendBack(m, 3, mq);
+      if (this.host.messageModel === 'BROADCASTING') {
+        // Nobody consumes %RETRY% in broadcasting: the expired message is dropped, as a failed one is.
+        this.host.log.warn('BROADCASTING, the message consume timed out, drop it', { msgId: m.msgId, mq: mq.toString() });
+      } else {
+        this.host.log.info('send expired msg back', { msgId: m.msgId, mq: mq.toString() });
+        await this.sendBack(m, 3, mq);
+      }
       const offset = pq.removeMessage([m]);
       if (offset >= 0n && !pq.dropped) this.host.offsetStore.updateOffset(mq, offset, true);
     }

@@ -39,7 +39,11 @@ export const pushConsumerConfigShape = lazy(() => {
   return {
     /** The consumer group (Java `consumerGroup`); required. Members of one group share the queues (clustering). */
     consumerGroup: z.string().min(1),
-    /** `CLUSTERING` (default: the group shares the queues, offsets on the broker) or `BROADCASTING` (Java `messageModel`). */
+    /**
+     * `CLUSTERING` (default: the group shares the queues, offsets on the broker) or `BROADCASTING` (every member
+     * consumes every queue, offsets in a local file under `localOffsetStoreDir`, failed messages are not retried)
+     * (Java `messageModel`).
+     */
     messageModel: z.enum(['CLUSTERING', 'BROADCASTING']).default('CLUSTERING'),
     /** Where a group with no stored offset starts (Java `consumeFromWhere`); default `CONSUME_FROM_LAST_OFFSET`. */
     consumeFromWhere: z.enum(['CONSUME_FROM_LAST_OFFSET', 'CONSUME_FROM_FIRST_OFFSET', 'CONSUME_FROM_TIMESTAMP']).default('CONSUME_FROM_LAST_OFFSET'),
@@ -90,7 +94,13 @@ export const pushConsumerConfigShape = lazy(() => {
     consumerPullTimeoutMs: z.number().int().min(1).max(INT32_MAX).default(30_000),
     /** Delay before a failed pull is retried, ms (Java `pullTimeDelayMillsWhenException`, 3000). */
     pullTimeDelayMsWhenException: z.number().int().min(0).max(INT32_MAX).default(3000),
-    /** RPC hook on every request (ACL signing: `AclClientRPCHook`). */
+    /**
+     * BROADCASTING only: the directory of the local offsets files, `<dir>/<clientId>/<group>/offsets.json`
+     * (Java system property `rocketmq.client.localOffsetStoreDir`); default `~/.rocketmq_offsets`. The client id
+     * is `<clientIP>@<instanceName>`: give each broadcasting member of one host its own `instanceName` and keep it
+     * across restarts, so that it resumes from its own file.
+     */
+    localOffsetStoreDir: z.string().min(1).optional(),
     /** RPC hook on every request (ACL signing: `AclClientRPCHook`). */
     rpcHook: z.custom<RPCHook>(isRPCHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
   };

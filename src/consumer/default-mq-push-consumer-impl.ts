@@ -1,4 +1,4 @@
-import { ClientStateError, InvalidArgumentError, InvalidConfigError } from '../errors';
+import { ClientStateError, InvalidArgumentError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
 import { defaultClientIP } from '../client/client-ip';
 import { effectiveNamespace } from '../client/client-config';
@@ -28,6 +28,7 @@ import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-
 import { RebalanceImpl, type PullRequest, type RebalanceHost } from './rebalance-impl';
 import { sendMessageBack } from './send-message-back';
 import type { OffsetStore } from './store/offset-store';
+import { LocalFileOffsetStore } from './store/local-file-offset-store';
 import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
 import { MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
 
@@ -206,23 +207,23 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     this.state = 'START_FAILED';
     checkGroup(this.config.consumerGroup);
     if (!this.listener) throw new InvalidArgumentError('messageListener is null, call registerMessageListener() first');
-    if (this.config.messageModel === 'BROADCASTING') {
-      throw new InvalidConfigError('messageModel BROADCASTING is not supported yet (it needs the local file offset store)', [
-        { path: 'messageModel', message: 'BROADCASTING is not supported yet' },
-      ]);
-    }
-    if (this.config.messageModel === 'CLUSTERING') {
+    const clustering = this.config.messageModel === 'CLUSTERING';
+    if (clustering) {
       const retry = RETRY_GROUP_TOPIC_PREFIX + this.consumerGroup;
       this.rebalanceImpl.subscriptionInner.set(retry, buildSubscriptionData(retry, '*', 'TAG'));
     }
-    if (this.instanceName === 'DEFAULT') this.instanceName = `${process.pid}#${process.hrtime.bigint()}`;
+    // As Java: only clustering makes the instance name unique; broadcasting keeps it, so that the client id,
+    // and with it the local offsets file, stay the same across restarts.
+    if (clustering && this.instanceName === 'DEFAULT') this.instanceName = `${process.pid}#${process.hrtime.bigint()}`;
     const factory = MQClientManager.getInstance().getOrCreateMQClientInstance(
       { ...this.config, instanceName: this.instanceName, clientIP: this.config.clientIP ?? defaultClientIP() },
       this.config.rpcHook,
     );
     this.factory = factory;
     this.wrapper = new PullAPIWrapper(factory, this.consumerGroup);
-    this.store = new RemoteBrokerOffsetStore(factory, this.consumerGroup, this.log);
+    this.store = clustering
+      ? new RemoteBrokerOffsetStore(factory, this.consumerGroup, this.log)
+      : new LocalFileOffsetStore({ clientId: factory.clientId, groupName: this.consumerGroup, storeDir: this.config.localOffsetStoreDir, logger: this.log });
     await this.store.load();
     this.consumeService = new ConsumeMessageConcurrentlyService(this.consumeHost(), this.listener, this.config.consumeThreadMax);
     this.pullService = new PullMessageService(this.pullHost());

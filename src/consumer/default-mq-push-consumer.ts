@@ -13,8 +13,9 @@ export type MessageHandler = (msg: MessageExt, context: ConsumeConcurrentlyConte
 
 /**
  * Java `DefaultMQPushConsumer` (concurrent consumption): the client pulls with long polling and hands
- * messages to your listener; the group shares the topic's queues (clustering) and progress is
- * committed to the broker.
+ * messages to your listener. Clustering (default): the group shares the topic's queues and progress is
+ * committed to the broker. Broadcasting (`messageModel: 'BROADCASTING'`): every member consumes every
+ * queue, progress is kept in a local file (`localOffsetStoreDir`), failed messages are dropped.
  *
  * ```ts
  * const consumer = new DefaultMQPushConsumer({ consumerGroup: 'my_group', namesrvAddr: '127.0.0.1:9876' });

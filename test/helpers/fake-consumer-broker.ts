@@ -1,6 +1,7 @@
 /**
  * A fake broker (test/helpers/fake-rocketmq.ts) that serves a push consumer: the member list, no stored offsets,
- * three tagged messages per queue on the first pull from 0, then "no new message" after a short hold.
+ * three tagged messages per queue on the first pull from 0, then "no new message" after a short hold; or, for
+ * several consumers that each read every queue, the messages of every queue up to a moving max offset.
  */
 import { MessageExt } from '../../src/message/message-decoder';
 import { encodeMessageExts } from '../../src/message/stored-message-encoder';
@@ -46,3 +47,24 @@ export function serveConsumer(cluster: Cluster, members: () => string[]) {
   return broker;
 }
 
+
+/**
+ * A broker whose every queue holds messages at offsets 0 .. maxOffset()-1: each pull gets those from its offset on,
+ * whoever asks (broadcasting members each read everything), else "no new message" after a short hold.
+ */
+export function serveStoredMessages(cluster: Cluster, maxOffset: () => number) {
+  const broker = cluster.brokers[0]!;
+  broker.handlers.set(RequestCode.PULL_MESSAGE, (ctx) => {
+    const { topic, queueId, queueOffset } = ctx.request.extFields!;
+    const from = Number(queueOffset);
+    const max = maxOffset();
+    const offsets = ext({ suggestWhichBrokerId: '0', minOffset: '0', maxOffset: String(max) });
+    if (from < max) {
+      const body = encodeMessageExts(Array.from({ length: max - from }, (_, i) => stored(topic!, Number(queueId), from + i)));
+      ctx.respond({ code: 0, body, extFields: Object.assign(offsets, { nextBeginOffset: String(max) }) });
+    } else {
+      ctx.respondLater(100, { code: ResponseCode.PULL_NOT_FOUND, extFields: Object.assign(offsets, { nextBeginOffset: String(from) }) });
+    }
+  });
+  return broker;
+}

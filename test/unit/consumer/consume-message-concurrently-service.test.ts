@@ -1,6 +1,7 @@
 import { silentLogger } from '../../../src/logger';
 import { MessageQueue } from '../../../src/client/message-queue';
 import { MessageExt } from '../../../src/message/message-decoder';
+import { MessageConst } from '../../../src/message/message-const';
 import {
   ConsumeMessageConcurrentlyService,
   type ConsumeHost,
@@ -20,12 +21,12 @@ function msgs(...offsets: number[]): MessageExt[] {
   });
 }
 
-function setup(listener: MessageListenerConcurrently, opts: { batch?: number; threads?: number; sendBackOk?: boolean } = {}) {
+function setup(listener: MessageListenerConcurrently, opts: { batch?: number; threads?: number; sendBackOk?: boolean; model?: ConsumeHost['messageModel'] } = {}) {
   const offsets: bigint[] = [];
   const sentBack: Array<{ offset: bigint; delay: number; topic: string }> = [];
   const host: ConsumeHost = {
     consumerGroup: 'ns%G',
-    messageModel: 'CLUSTERING',
+    messageModel: opts.model ?? 'CLUSTERING',
     namespace: 'ns',
     consumeMessageBatchMaxSize: opts.batch ?? 1,
     consumeTimeoutMs: 60_000,
@@ -147,5 +148,22 @@ describe('ConsumeMessageConcurrentlyService', () => {
     await expect(done).resolves.toBe(true);
     expect(started).toBe(1);
     expect(pq.msgCount).toBe(1);
+  });
+
+  test('BROADCASTING: a failed message and one held past consumeTimeout are dropped (acknowledged), never sent back', async () => {
+    const { service, pq, offsets, sentBack } = setup(async () => 'RECONSUME_LATER', { model: 'BROADCASTING' });
+    const list = msgs(0, 1);
+    pq.putMessage(list);
+    service.submitConsumeRequest(list, pq, mq);
+    await until(() => offsets.length === 2, 'both acknowledged');
+    expect(offsets.at(-1)).toBe(2n);
+
+    const stuck = msgs(2);
+    stuck[0]!.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, String(Date.now() - 120_000));
+    pq.putMessage(stuck);
+    await service.cleanExpiredMsg(pq, mq);
+    expect(offsets.at(-1)).toBe(3n);
+    expect(sentBack).toEqual([]);
+    await service.shutdown(1000);
   });
 });

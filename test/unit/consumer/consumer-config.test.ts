@@ -44,11 +44,14 @@ describe('push consumer options', () => {
     expect(() => parsePushConsumerOptions({})).toThrow(/consumerGroup/);
   });
 
-  test('start() without a listener, and BROADCASTING (not yet), are refused before any I/O', async () => {
+  test('start() without a listener is refused before any I/O', async () => {
     const c = new DefaultMQPushConsumer({ consumerGroup: 'G', namesrvAddr: '127.0.0.1:1' });
     await expect(c.start()).rejects.toThrow(/registerMessageListener/);
-    const b = new DefaultMQPushConsumer({ consumerGroup: 'G', namesrvAddr: '127.0.0.1:1', messageModel: 'BROADCASTING' });
-    b.registerMessageListener(async () => 'CONSUME_SUCCESS');
-    await expect(b.start()).rejects.toBeInstanceOf(InvalidConfigError);
+  });
+
+  test('localOffsetStoreDir: a non-empty string; a misspelling is refused with a suggestion', () => {
+    expect(parsePushConsumerOptions({ consumerGroup: 'G', messageModel: 'BROADCASTING', localOffsetStoreDir: 'offsets' }).localOffsetStoreDir).toBe('offsets');
+    expect(() => parsePushConsumerOptions({ consumerGroup: 'G', localOffsetStoreDir: '' })).toThrow(InvalidConfigError);
+    expect(() => parsePushConsumerOptions({ consumerGroup: 'G', localOffsetStoreDirectory: 'x' })).toThrow(/localOffsetStoreDir/);
   });
 });
