@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { createConsoleLogger, silentLogger } from '../logger';
 import type { MessageExt } from '../message/message-decoder';
+import { SimpleConsumer } from '../consumer/pop/simple-consumer';
 import { QueueReader, type ReadFrom } from '../consumer/queue-reader';
 import { EXIT_OK, parseIntOption, usageError } from './cli-error';
 import { NAMESRV_OPTION, nameServerAddrs, withNameServer } from './name-server-client';
@@ -15,6 +16,13 @@ interface TailOptions {
   tag: string;
   timeout?: string;
   verbose?: boolean;
+  pop?: boolean;
+}
+
+/** What the print loop reads from: the pull reader, or a pop consumer that acks what it printed. */
+interface MessageSource {
+  poll(waitMs: number): Promise<MessageExt[]>;
+  printed(msgs: MessageExt[]): Promise<void>;
 }
 
 /** `first`, `last`, epoch milliseconds, or an ISO-8601 date. */
@@ -74,27 +82,66 @@ async function run(topic: string, o: TailOptions): Promise<number> {
   const stop = signalled();
   let stopped = false;
   void stop.promise.then(() => (stopped = true));
+  const printLoop = async (source: MessageSource): Promise<void> => {
+    let printed = 0;
+    let lastMessageAt = Date.now();
+    while (!stopped && printed < count && Date.now() - lastMessageAt < idleMs) {
+      const wait = Math.min(500, idleMs - (Date.now() - lastMessageAt));
+      const msgs = await Promise.race([source.poll(Math.max(wait, 1)), stop.promise.then((): MessageExt[] => [])]);
+      if (msgs.length > 0) lastMessageAt = Date.now();
+      const shown = msgs.slice(0, count - printed);
+      for (const m of shown) writeJsonLine(messageJson(m));
+      printed += shown.length;
+      await source.printed(shown);
+    }
+  };
   try {
-    await withNameServer(addrs, async (api) => {
-      const reader = new QueueReader(api, { topic, consumerGroup: group, subExpression: o.tag, from, logger });
-      await reader.start();
-      let printed = 0;
-      let lastMessageAt = Date.now();
+    if (o.pop) {
+      if (typeof from === 'object') throw usageError('--pop reads from first or last only (the broker keeps the group\'s offset)');
+      const consumer = new SimpleConsumer({
+        consumerGroup: group,
+        namesrvAddr: addrs.join(';'),
+        subscriptions: { [topic]: o.tag },
+        consumeFromWhere: from === 'first' ? 'CONSUME_FROM_FIRST_OFFSET' : 'CONSUME_FROM_LAST_OFFSET',
+        awaitDurationMs: 5000,
+        logger,
+      });
+      await consumer.start();
       try {
-        while (!stopped && printed < count && Date.now() - lastMessageAt < idleMs) {
-          const wait = Math.min(500, idleMs - (Date.now() - lastMessageAt));
-          const msgs = await Promise.race([reader.poll(Math.max(wait, 1)), stop.promise.then(() => [])]);
-          if (msgs.length > 0) lastMessageAt = Date.now();
-          for (const m of msgs) {
-            if (printed >= count) break;
-            writeJsonLine(messageJson(m));
-            printed++;
-          }
-        }
+        const views = new Map<MessageExt, Parameters<SimpleConsumer['ack']>[0]>();
+        let pending: ReturnType<SimpleConsumer['receive']> | undefined;
+        await printLoop({
+          // A receive outlives one poll (the broker holds it up to awaitDurationMs): the next poll takes it over.
+          poll: async (waitMs) => {
+            pending ??= consumer.receive(32, 30_000);
+            let timer: NodeJS.Timeout | undefined;
+            const got = await Promise.race([pending, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), waitMs)))]);
+            clearTimeout(timer);
+            if (got === undefined) return [];
+            pending = undefined;
+            for (const v of got) views.set(v.messageExt, v);
+            return got.map((v) => v.messageExt);
+          },
+          // Only what was printed is acked; the rest comes back to the group after its invisible time.
+          printed: async (msgs) => {
+            for (const m of msgs) await consumer.ack(views.get(m)!);
+            views.clear();
+          },
+        });
       } finally {
-        reader.close();
+        await consumer.shutdown();
       }
-    });
+    } else {
+      await withNameServer(addrs, async (api) => {
+        const reader = new QueueReader(api, { topic, consumerGroup: group, subExpression: o.tag, from, logger });
+        await reader.start();
+        try {
+          await printLoop({ poll: (waitMs) => reader.poll(waitMs), printed: async () => {} });
+        } finally {
+          reader.close();
+        }
+      });
+    }
   } finally {
     stop.dispose();
   }
@@ -112,6 +159,7 @@ export function registerTail(program: Command, action: (name: string, fn: () => 
     .option('-g, --group <group>', 'consumer group named in pulls (default: rmqts_tail_<random>)')
     .option('--tag <expr>', 'tag expression, e.g. "a || b"', '*')
     .option('--timeout <ms>', 'stop after this long without a message')
+    .option('--pop', 'read with a SimpleConsumer (POP_MESSAGE, RocketMQ 5.x): the group shares the messages and each printed one is acked')
     .option('--verbose', "the client's log on stderr")
     .addHelpText(
       'after',

@@ -82,6 +82,23 @@ describeBroker('rocketmq-ts CLI against a real broker', () => {
     expect(jsonLines<{ body: string }>(filtered.stdout).map((m) => m.body).sort()).toEqual(['tail one', 'tail three']);
   });
 
+  it('tail --pop --from first reads the same messages through a SimpleConsumer and acks them', async () => {
+    const popTopic = uniqueName('rmqts_tailpop');
+    const bodies = ['pop one', 'pop two', 'pop three'];
+    for (const body of bodies) expect((await runCli(['send', popTopic, body, '--tags', 'P', '--keys', body.replace(' ', '_'), '-n', namesrvAddr()])).code).toBe(0);
+    const group = uniqueName('rmqts_tailpop_g');
+    const r = await runCli(['tail', popTopic, '--pop', '--from', 'first', '--count', '3', '--group', group, '-n', namesrvAddr()], { timeoutMs: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const got = jsonLines<{ body: string; tags: string; keys: string }>(r.stdout);
+    expect(got.map((m) => m.body).sort()).toEqual([...bodies].sort());
+    for (const m of got) expect(m).toMatchObject({ tags: 'P', keys: m.body.replace(' ', '_') });
+    // Acked: the group gets nothing more.
+    const again = await runCli(['tail', popTopic, '--pop', '--from', 'first', '--group', group, '--timeout', '3000', '-n', namesrvAddr()], { timeoutMs: 60_000 });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+  });
+
   it('tap in front of the name server: route through it is unchanged and every frame is printed', async () => {
     const tap = startCli(['tap', '--listen', '127.0.0.1:0', '--target', namesrvAddr(), '--json']);
     try {

@@ -94,7 +94,7 @@ describe('rocketmq-ts tail', () => {
   });
 
   test('a bad --from or --count is one line on stderr and exit 2, before any I/O', async () => {
-    for (const args of [['--from', 'yesterday'], ['--count', '0']]) {
+    for (const args of [['--from', 'yesterday'], ['--count', '0'], ['--pop', '--from', '1700000000000']]) {
       const r = await runCli(['tail', 'TailTopic', '-n', '127.0.0.1:1', ...args]);
       expect(r.code).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
