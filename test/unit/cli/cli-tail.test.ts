@@ -66,6 +66,18 @@ describe('rocketmq-ts tail', () => {
     expect(bin).toMatchObject({ tags: 'bin', body: Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64') });
   });
 
+  test('--from a time (epoch ms or ISO) starts at the first message stored then (SEARCH_OFFSET_BY_TIMESTAMP)', async () => {
+    const before = Date.now() - 60_000;
+    for (const from of [String(before), new Date(before).toISOString()]) {
+      const r = await runCli(['tail', 'TailTopic', '-n', fake.namesrvAddr, '--from', from, '--count', '7']);
+      expect(r.stderr).toBe('');
+      expect(jsonLines<TailLine>(r.stdout)).toHaveLength(7);
+    }
+    const future = await runCli(['tail', 'TailTopic', '-n', fake.namesrvAddr, '--from', String(Date.now() + 3_600_000), '--timeout', '1000']);
+    expect(future.code).toBe(0);
+    expect(future.stdout).toBe('');
+  });
+
   test('--tag filters, --timeout stops after silence with exit 0', async () => {
     const r = await runCli(['tail', 'TailTopic', '-n', fake.namesrvAddr, '--from', 'first', '--tag', 'odd', '--timeout', '1500']);
     expect(r.code).toBe(0);
