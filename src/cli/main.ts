@@ -9,6 +9,7 @@ import { registerDecode } from './decode-command';
 import { registerFake } from './fake-command';
 import { registerRoute } from './route-command';
 import { registerSend } from './send-command';
+import { registerTail } from './tail-command';
 import { registerTap } from './tap-command';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -31,13 +32,14 @@ async function action(name: string, fn: () => Promise<number>): Promise<void> {
 
 export function buildProgram(): Command {
   const program = new Command('rocketmq-ts')
-    .description('Look at RocketMQ on the wire: routes, clusters, sends, frame decoding, a tapping proxy and a fake RocketMQ.')
+    .description('Look at RocketMQ on the wire: routes, clusters, sends, tailing a topic, frame decoding, a tapping proxy and a fake RocketMQ.')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerRoute(program, action);
   registerCluster(program, action);
   registerSend(program, action);
+  registerTail(program, action);
   registerDecode(program, action);
   registerTap(program, action);
   registerFake(program, action);

@@ -60,6 +60,45 @@ describeBroker('rocketmq-ts CLI against a real broker', () => {
     expect(unknown.stderr).toMatch(/TOPIC_NOT_EXIST \(17\)/);
   });
 
+  it('tail --from first reads back what send stored: bodies, keys, tags, properties', async () => {
+    const tailTopic = uniqueName('rmqts_tail');
+    const sent: { msgId: string }[] = [];
+    for (const [body, tags, keys] of [['tail one', 'A', 'k1'], ['tail two', 'B', 'k2,k3'], ['tail three', 'A', 'k4']] as const) {
+      const r = await runCli(['send', tailTopic, body, '--tags', tags, '--keys', keys, '-p', `b=${body}`, '--json', '-n', namesrvAddr()]);
+      expect(r.code).toBe(0);
+      sent.push(jsonLines<{ msgId: string }>(r.stdout)[0]!);
+    }
+    const r = await runCli(['tail', tailTopic, '--from', 'first', '--count', '3', '-n', namesrvAddr()]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const got = jsonLines<{ msgId: string; body: string; bodyEncoding: string; tags: string; keys: string; properties: Record<string, string>; topic: string }>(r.stdout);
+    expect(got.map((m) => m.msgId).sort()).toEqual(sent.map((m) => m.msgId).sort());
+    const byBody = new Map(got.map((m) => [m.body, m]));
+    expect(byBody.get('tail one')).toMatchObject({ topic: tailTopic, tags: 'A', keys: 'k1', bodyEncoding: 'utf8', properties: expect.objectContaining({ b: 'tail one' }) });
+    expect(byBody.get('tail two')).toMatchObject({ tags: 'B', keys: 'k2 k3', properties: expect.objectContaining({ b: 'tail two' }) });
+    expect(byBody.get('tail three')).toMatchObject({ tags: 'A', keys: 'k4' });
+    const filtered = await runCli(['tail', tailTopic, '--from', 'first', '--tag', 'A', '--timeout', '3000', '-n', namesrvAddr()]);
+    expect(filtered.code).toBe(0);
+    expect(jsonLines<{ body: string }>(filtered.stdout).map((m) => m.body).sort()).toEqual(['tail one', 'tail three']);
+  });
+
+  it('tail --pop --from first reads the same messages through a SimpleConsumer and acks them', async () => {
+    const popTopic = uniqueName('rmqts_tailpop');
+    const bodies = ['pop one', 'pop two', 'pop three'];
+    for (const body of bodies) expect((await runCli(['send', popTopic, body, '--tags', 'P', '--keys', body.replace(' ', '_'), '-n', namesrvAddr()])).code).toBe(0);
+    const group = uniqueName('rmqts_tailpop_g');
+    const r = await runCli(['tail', popTopic, '--pop', '--from', 'first', '--count', '3', '--group', group, '-n', namesrvAddr()], { timeoutMs: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const got = jsonLines<{ body: string; tags: string; keys: string }>(r.stdout);
+    expect(got.map((m) => m.body).sort()).toEqual([...bodies].sort());
+    for (const m of got) expect(m).toMatchObject({ tags: 'P', keys: m.body.replace(' ', '_') });
+    // Acked: the group gets nothing more.
+    const again = await runCli(['tail', popTopic, '--pop', '--from', 'first', '--group', group, '--timeout', '3000', '-n', namesrvAddr()], { timeoutMs: 60_000 });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe('');
+  });
+
   it('tap in front of the name server: route through it is unchanged and every frame is printed', async () => {
     const tap = startCli(['tap', '--listen', '127.0.0.1:0', '--target', namesrvAddr(), '--json']);
     try {

@@ -52,3 +52,14 @@ export function fakeTarget(): E2ETarget {
 export function e2eTargets(): E2ETarget[] {
   return [realBrokerTarget(), fakeTarget()];
 }
+
+type TestFn = (name: string, fn: jest.ProvidesCallback, timeoutMs?: number) => void;
+
+/**
+ * Registers a check only where `target` is the real broker: it asks the broker's own tools (mqadmin) or
+ * needs what only the broker has. On the fake nothing is registered, so nothing shows as skipped.
+ */
+export function brokerOnly(target: E2ETarget): { test: TestFn; describe: (name: string, fn: () => void) => void } {
+  if (target.real) return { test: (name, fn, timeoutMs) => test(name, fn, timeoutMs), describe: (name, fn) => describe(name, fn) };
+  return { test: () => {}, describe: () => {} };
+}

@@ -140,7 +140,7 @@ describe('rocketmq-ts route / cluster / send (child process, fake RocketMQ)', ()
   });
 
   it('every command has --help', async () => {
-    for (const cmd of ['route', 'cluster', 'send', 'decode', 'tap']) {
+    for (const cmd of ['route', 'cluster', 'send', 'tail', 'decode', 'tap']) {
       const r = await runCli([cmd, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`Usage: rocketmq-ts ${cmd}`);

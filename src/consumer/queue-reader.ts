@@ -1,0 +1,180 @@
+import { ClientError, ClientErrorCode, TopicRouteNotFoundError } from '../errors';
+import type { MessageQueue } from '../client/message-queue';
+import type { MQClientAPI } from '../client/mq-client-api';
+import { topicRouteData2TopicSubscribeInfo } from '../client/route/topic-publish-info';
+import { MASTER_ID } from '../client/route/topic-route-data';
+import { buildSubscriptionData, type SubscriptionData } from '../client/subscription-data';
+import { silentLogger, type Logger } from '../logger';
+import type { MessageExt } from '../message/message-decoder';
+import { PullAPIWrapper, type FindBrokerResult, type PullClient } from './pull-api-wrapper';
+import { buildPullSysFlag } from './pull-sys-flag';
+
+/** Where reading starts in every queue: the oldest message kept, the end, or the first stored at or after a time (epoch ms). */
+export type ReadFrom = 'first' | 'last' | { timestamp: number };
+
+export interface QueueReaderOptions {
+  topic: string;
+  /** The group named in pulls; no offset is ever committed for it. */
+  consumerGroup: string;
+  /** A tag expression (`*`, `a || b`). */
+  subExpression?: string;
+  from: ReadFrom;
+  pullBatchSize?: number;
+  /** How long the broker may hold a pull that found nothing (long polling). */
+  brokerSuspendMaxTimeMs?: number;
+  /** Budget of one pull; longer than the suspension. */
+  pullTimeoutMs?: number;
+  /** Budget of route and offset lookups. */
+  requestTimeoutMs?: number;
+  /** Queues stop pulling while this many messages wait to be polled. */
+  bufferLimit?: number;
+  logger?: Logger;
+}
+
+/**
+ * Reads every readable queue of one topic from a chosen start, the way Java's lite pull consumer does
+ * with `assign`: no rebalance, no heartbeat, nothing committed. One long-polling pull loop per queue
+ * feeds a buffer that `poll` drains. The route and the broker addresses come from the name server once
+ * at `start` and again when a broker cannot be found.
+ */
+export class QueueReader {
+  private readonly wrapper: PullAPIWrapper;
+  private readonly sub: SubscriptionData;
+  private readonly log: Logger;
+  private readonly brokers = new Map<string, Map<number, string>>();
+  private readonly buffer: MessageExt[] = [];
+  private readonly waiters = new Set<() => void>();
+  private closed = false;
+  private queues: MessageQueue[] = [];
+
+  constructor(
+    private readonly api: MQClientAPI,
+    private readonly o: QueueReaderOptions,
+  ) {
+    this.log = o.logger ?? silentLogger;
+    this.sub = buildSubscriptionData(o.topic, o.subExpression ?? '*', 'TAG');
+    const client: PullClient = {
+      api,
+      findBrokerAddressInSubscribe: (name, id) => this.findBroker(name, id),
+      updateTopicRouteInfoFromNameServer: () => this.refreshRoute().then(() => true),
+    };
+    this.wrapper = new PullAPIWrapper(client, o.consumerGroup);
+  }
+
+  /** The queues being read (after `start`). */
+  get messageQueues(): readonly MessageQueue[] {
+    return this.queues;
+  }
+
+  /** Looks the topic up (an unknown one throws the name server's answer), finds each queue's start, starts pulling. */
+  async start(): Promise<void> {
+    const queues = [...(await this.refreshRoute())];
+    if (queues.length === 0) throw new TopicRouteNotFoundError(this.o.topic, `topic ${this.o.topic} has no readable queue`);
+    const starts = await Promise.all(queues.map((mq) => this.startOffset(mq)));
+    this.queues = queues;
+    queues.forEach((mq, i) => void this.pullLoop(mq, starts[i]!));
+  }
+
+  /** The buffered messages, waiting up to `waitMs` for one when there are none; empty after `close`. */
+  async poll(waitMs: number): Promise<MessageExt[]> {
+    if (this.buffer.length === 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, waitMs);
+        timer.unref?.();
+        this.waiters.add(done);
+      });
+    }
+    const out = this.buffer.splice(0, this.buffer.length);
+    this.wake();
+    return out;
+  }
+
+  /** Stops the loops; pulls in flight are abandoned (their answers are dropped). */
+  close(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+
+  private async refreshRoute(): Promise<Set<MessageQueue>> {
+    const route = await this.api.getTopicRouteInfoFromNameServer(this.o.topic, this.o.requestTimeoutMs ?? 3000);
+    for (const bd of route.brokerDatas) this.brokers.set(bd.brokerName, new Map(bd.brokerAddrs));
+    return topicRouteData2TopicSubscribeInfo(this.o.topic, route);
+  }
+
+  private findBroker(brokerName: string, brokerId: number): FindBrokerResult | undefined {
+    const addrs = this.brokers.get(brokerName);
+    if (!addrs || addrs.size === 0) return undefined;
+    const exact = addrs.get(brokerId);
+    if (exact !== undefined) return { brokerAddr: exact, slave: brokerId !== MASTER_ID };
+    const [id, addr] = addrs.entries().next().value as [number, string];
+    return { brokerAddr: addr, slave: id !== MASTER_ID };
+  }
+
+  private masterAddr(mq: MessageQueue): string {
+    const found = this.findBroker(mq.brokerName, MASTER_ID);
+    if (!found) throw new ClientError(ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION, `The broker[${mq.brokerName}] not exist`);
+    return found.brokerAddr;
+  }
+
+  private startOffset(mq: MessageQueue): Promise<bigint> {
+    const addr = this.masterAddr(mq);
+    const timeout = this.o.requestTimeoutMs ?? 3000;
+    const from = this.o.from;
+    if (from === 'first') return this.api.getMinOffset(addr, mq, timeout);
+    if (from === 'last') return this.api.getMaxOffset(addr, mq.topic, mq.queueId, timeout);
+    return this.api.searchOffset(addr, mq, from.timestamp, timeout);
+  }
+
+  private async pullLoop(mq: MessageQueue, start: bigint): Promise<void> {
+    const limit = this.o.bufferLimit ?? 1024;
+    const suspend = this.o.brokerSuspendMaxTimeMs ?? 15_000;
+    let offset = start;
+    while (!this.closed) {
+      if (this.buffer.length >= limit) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            this.waiters.delete(done);
+            resolve();
+          };
+          this.waiters.add(done);
+        });
+        continue;
+      }
+      try {
+        const response = await this.wrapper.pullKernelImpl({
+          mq,
+          subExpression: this.sub.subString,
+          expressionType: this.sub.expressionType,
+          subVersion: this.sub.subVersion,
+          offset,
+          maxNums: this.o.pullBatchSize ?? 32,
+          sysFlag: buildPullSysFlag({ suspend: true, subscription: true }),
+          commitOffset: 0n,
+          brokerSuspendMaxTimeMillis: suspend,
+          timeoutMillis: this.o.pullTimeoutMs ?? suspend + 5000,
+        });
+        if (this.closed) return;
+        const result = this.wrapper.processPullResult(mq, response, this.sub);
+        offset = result.nextBeginOffset;
+        if (result.msgFoundList.length > 0) {
+          this.buffer.push(...result.msgFoundList);
+          this.wake();
+        }
+      } catch (err) {
+        if (this.closed) return;
+        // A broker restart or a lost connection: try again shortly, as the push consumer does.
+        this.log.warn('pull failed; retrying', { mq: mq.toString(), err });
+        await new Promise((r) => setTimeout(r, 1000).unref?.());
+      }
+    }
+  }
+}
