@@ -3,7 +3,7 @@ import { ByteReader } from '../remoting/protocol/byte-reader';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES, decompress } from './compression';
 import { Message } from './message';
 import { MessageConst } from './message-const';
-import { bytesToIp, createOffsetMessageId } from './message-id';
+import { bytesToIp, offsetMessageIdOf } from './message-id';
 import { string2messageProperties } from './message-properties';
 import { MessageSysFlag, getCompressionType } from './message-sys-flag';
 
@@ -109,6 +109,8 @@ export function decodeMessageExtAt(
   m.queueId = r.int32('QUEUEID');
   m.flag = r.int32('FLAG');
   m.queueOffset = r.int64('QUEUEOFFSET');
+  // Read as a bigint here and as two int32 for the offset message id below (no bigint arithmetic).
+  const physicalAt = offset + 28;
   m.commitLogOffset = r.int64('PHYSICALOFFSET');
   let sysFlag = r.int32('SYSFLAG');
   m.bornTimestamp = Number(r.int64('BORNTIMESTAMP'));
@@ -143,7 +145,7 @@ export function decodeMessageExtAt(
   const propLen = r.int16('PROPERTIESLEN');
   if (propLen < 0) throw new RemotingProtocolError(`negative PROPERTIESLEN ${propLen} at ${offset}`);
   m.setPropertiesUnchecked(string2messageProperties(propLen > 0 ? r.utf8(propLen, 'PROPERTIES') : ''));
-  m.offsetMsgId = createOffsetMessageId(storeIp, storePort, m.commitLogOffset);
+  m.offsetMsgId = offsetMessageIdOf(storeIp, storePort, buf.readInt32BE(physicalAt), buf.readUInt32BE(physicalAt + 4));
   return { message: m, next: offset + storeSize };
 }
 
