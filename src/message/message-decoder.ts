@@ -22,9 +22,32 @@ export interface HostAddress {
   address: string;
 }
 
-function hostAddress(ipBytes: Buffer, port: number): HostAddress {
+/**
+ * The strings of the last IPv4 host formatted, one slot for born hosts and one for store hosts: the
+ * records of one body come from a few hosts, so most reuse them. Each record still gets its own object.
+ */
+class HostStrings {
+  ip4 = -1;
+  port = 0;
+  ip = '';
+  address = '';
+}
+const BORN_HOSTS = new HostStrings();
+const STORE_HOSTS = new HostStrings();
+
+function hostAddress(ipBytes: Buffer, port: number, last: HostStrings): HostAddress {
+  if (ipBytes.length === 4) {
+    const ip4 = ipBytes.readUInt32BE(0);
+    if (ip4 !== last.ip4 || port !== last.port) {
+      last.ip4 = ip4;
+      last.port = port;
+      last.ip = bytesToIp(ipBytes);
+      last.address = `${last.ip}:${port}`;
+    }
+    return { ip: last.ip, port, address: last.address };
+  }
   const ip = bytesToIp(ipBytes);
-  return { ip, port, address: ipBytes.length === 4 ? `${ip}:${port}` : `[${ip}]:${port}` };
+  return { ip, port, address: `[${ip}]:${port}` };
 }
 
 const NO_HOST: HostAddress = { ip: '0.0.0.0', port: 0, address: '0.0.0.0:0' };
@@ -115,11 +138,11 @@ export function decodeMessageExtAt(
   let sysFlag = r.int32('SYSFLAG');
   m.bornTimestamp = Number(r.int64('BORNTIMESTAMP'));
   const bornIp = r.bytes((sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) === 0 ? 4 : 16, 'BORNHOST');
-  m.bornHost = hostAddress(bornIp, r.int32('BORNHOST port'));
+  m.bornHost = hostAddress(bornIp, r.int32('BORNHOST port'), BORN_HOSTS);
   m.storeTimestamp = Number(r.int64('STORETIMESTAMP'));
   const storeIp = r.bytes((sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) === 0 ? 4 : 16, 'STOREHOST');
   const storePort = r.int32('STOREHOST port');
-  m.storeHost = hostAddress(storeIp, storePort);
+  m.storeHost = hostAddress(storeIp, storePort, STORE_HOSTS);
   m.reconsumeTimes = r.int32('RECONSUMETIMES');
   m.preparedTransactionOffset = r.int64('PREPARED TRANSACTION OFFSET');
 
