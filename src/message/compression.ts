@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { deflate, deflateSync, inflateSync } from 'node:zlib';
 import { InvalidConfigError, RemotingProtocolError } from '../errors';
 import type { CompressionType } from './message-sys-flag';
@@ -49,11 +50,42 @@ export function zlibCompress(body: Uint8Array, level: number = DEFAULT_COMPRESS_
  */
 export const COMPRESS_OFF_LOOP_BYTES = 256 * 1024;
 
+/**
+ * Largest output chunk of an off-loop deflate. Each chunk is one hop back to the event loop, where
+ * node:zlib's callback schedules the next piece of work: at zlib's default 16 KiB a 4 MiB body made
+ * ~75 of them, ~10 ms of event-loop CPU per body; chunks as large as the body (up to 1 MiB) make a few.
+ */
+const OFF_LOOP_MAX_CHUNK_BYTES = 1024 * 1024;
+
+/**
+ * Off-loop deflates running at once: one core is left to the event loop (deflate threads beyond that
+ * compete with it and its delay grows); the others wait their turn in call order.
+ */
+const OFF_LOOP_LANES = Math.max(1, availableParallelism() - 1);
+let offLoopRunning = 0;
+const offLoopWaiting: (() => void)[] = [];
+
+function releaseLane(): void {
+  offLoopRunning--;
+  const next = offLoopWaiting.shift();
+  if (next !== undefined) next();
+}
+
 /** `compress` in the zlib thread pool (the event loop keeps running meanwhile). */
 export function compressOffLoop(body: Uint8Array, type: CompressionType, level: number = DEFAULT_COMPRESS_LEVEL): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     checkCompressionType(type); // a throw here rejects
-    deflate(body, { level }, (err, out) => (err ? reject(err) : resolve(out)));
+    const chunkSize = Math.max(64 * 1024, Math.min(OFF_LOOP_MAX_CHUNK_BYTES, body.length));
+    const start = (): void => {
+      offLoopRunning++;
+      deflate(body, { level, chunkSize }, (err, out) => {
+        releaseLane();
+        if (err) reject(err);
+        else resolve(out);
+      });
+    };
+    if (offLoopRunning < OFF_LOOP_LANES) start();
+    else offLoopWaiting.push(start);
   });
 }
 
