@@ -87,7 +87,8 @@ export class HarnessBroker {
     const runDir = mkdtempSync(join(tmpdir(), 'rocketmq-ts-bench-'));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ROCKETMQ_RUN_DIR: join(runDir, 'run'),
+      // A run directory given to this checkout wins (its stop finds the PIDs there).
+      ROCKETMQ_RUN_DIR: process.env.ROCKETMQ_RUN_DIR || join(runDir, 'run'),
       ROCKETMQ_STORE_DIR: join(runDir, 'store'),
     };
     delete env.NAMESRV_ADDR;
@@ -113,7 +114,9 @@ export class HarnessBroker {
 
   async start(extraArgs: string[] = []): Promise<string> {
     if (this.external) return this.namesrvAddr;
-    const ports = await pickPorts();
+    // Ports given to this checkout (ROCKETMQ_NAMESRV_PORT / ROCKETMQ_BROKER_PORT) win over free ones picked here.
+    const given = { namesrv: Number(process.env.ROCKETMQ_NAMESRV_PORT), broker: Number(process.env.ROCKETMQ_BROKER_PORT) };
+    const ports = given.namesrv > 0 && given.broker > 0 ? given : await pickPorts();
     this.env.ROCKETMQ_NAMESRV_PORT = String(ports.namesrv);
     this.env.ROCKETMQ_BROKER_PORT = String(ports.broker);
     this.started = true;

@@ -4,7 +4,7 @@
  * NodeClient adapter, so both Node clients are measured by the same loop.
  */
 import { readFileSync } from 'node:fs';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Histogram } from './histogram';
 import { parseKeyValues, parseRunCommand, type RunCommand, type RunResult, type WorkerEvent } from './worker-protocol';
@@ -112,6 +112,9 @@ async function runOne(client: NodeClient, cmd: RunCommand): Promise<WorkerEvent>
   const body = readFileSync(cmd.body);
   const hist = new Histogram();
   const tally = new Tally();
+  // How long the loop stalls while this client works (a synchronous deflate of a big body shows here).
+  const eld = monitorEventLoopDelay({ resolution: 5 });
+  eld.enable();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   switch (cmd.mode) {
@@ -141,6 +144,7 @@ async function runOne(client: NodeClient, cmd: RunCommand): Promise<WorkerEvent>
   }
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  eld.disable();
   const result: RunResult = {
     event: 'result',
     id: cmd.id,
@@ -153,6 +157,7 @@ async function runOne(client: NodeClient, cmd: RunCommand): Promise<WorkerEvent>
     p99_us: hist.percentile(0.99),
     p999_us: hist.percentile(0.999),
     max_us: hist.max,
+    eld_p99_ms: Math.round(eld.percentile(99) / 1e4) / 100,
   };
   if (tally.firstError !== undefined) result.first_error = tally.firstError;
   return result;

@@ -16,6 +16,8 @@ export interface Round {
 
 export interface Summary {
   bench: 'producer';
+  /** `stub`: the in-process stub broker (client cost only); `rocketmq`: a real broker. */
+  broker: 'stub' | 'rocketmq';
   client: string;
   workload: string;
   rounds: number;
@@ -29,6 +31,8 @@ export interface Summary {
   /** Messages per CPU-second of the client process: its ceiling on one core. */
   msgs_per_cpu_s: number;
   rss_mb: number | null;
+  /** Node clients: the largest per-round p99 of the event-loop delay, ms. */
+  eld_p99_ms?: number;
   errors: number;
   /** Oneway: what the client said it sent (the broker's count is `msgs`). */
   accepted_msgs?: number;
@@ -46,7 +50,7 @@ function median(xs: number[]): number {
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
-export function summarize(client: string, workload: Workload, rounds: Round[]): Summary {
+export function summarize(client: string, workload: Workload, rounds: Round[], broker: Summary['broker']): Summary {
   const oneway = workload.mode === 'oneway';
   const counted = (r: Round): number => (oneway && r.stored !== undefined ? r.stored : r.outcome.result.msgs);
   const rates = rounds.map((r) => {
@@ -59,6 +63,7 @@ export function summarize(client: string, workload: Workload, rounds: Round[]): 
   const rss = rounds.map((r) => r.outcome.rssMb).filter((x): x is number => x !== undefined);
   const s: Summary = {
     bench: 'producer',
+    broker,
     client,
     workload: workload.name,
     rounds: rounds.length,
@@ -73,15 +78,18 @@ export function summarize(client: string, workload: Workload, rounds: Round[]): 
     rss_mb: rss.length ? round1(Math.max(...rss)) : null,
     errors: rounds.reduce((a, r) => a + r.outcome.result.errors, 0),
   };
+  const eld = rounds.map((r) => r.outcome.result.eld_p99_ms).filter((x): x is number => x !== undefined);
+  if (eld.length) s.eld_p99_ms = Math.max(...eld);
   if (oneway) s.accepted_msgs = rounds.reduce((a, r) => a + r.outcome.result.msgs, 0);
   const fe = rounds.find((r) => r.outcome.result.first_error)?.outcome.result.first_error;
   if (fe) s.first_error = fe.slice(0, 300);
   return s;
 }
 
-export function unsupported(client: string, workload: Workload, why: string): Summary {
+export function unsupported(client: string, workload: Workload, why: string, broker: Summary['broker']): Summary {
   return {
     bench: 'producer',
+    broker,
     client,
     workload: workload.name,
     rounds: 0,
@@ -221,11 +229,11 @@ export function renderMarkdown(all: Summary[], workloads: readonly Workload[], c
     if (rows.length === 0) continue;
     const java = rows.find((s) => s.client === 'java' && !s.unsupported && s.msgs > 0);
     out.push(`### ${w.name}: ${w.describe}`, '');
-    out.push('| client | msgs/s | p50 µs | p99 µs | p99.9 µs | CPU s / 10k msgs | msgs per CPU-s | peak RSS MB | errors |');
-    out.push('|---|---|---|---|---|---|---|---|---|');
+    out.push('| client | msgs/s | p50 µs | p99 µs | p99.9 µs | CPU s / 10k msgs | msgs per CPU-s | peak RSS MB | loop delay p99 ms | errors |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|');
     for (const s of rows) {
       if (s.unsupported) {
-        out.push(`| ${s.client} | ${s.unsupported} | | | | | | | |`);
+        out.push(`| ${s.client} | ${s.unsupported} | | | | | | | | |`);
         continue;
       }
       const lat = s.p50_us > 0;
@@ -236,6 +244,7 @@ export function renderMarkdown(all: Summary[], workloads: readonly Workload[], c
           `${lat ? fmt(s.p999_us) + ratio(s.p999_us, java?.p999_us) : '-'} | ` +
           `${s.cpu_s_per_10k}${ratio(s.cpu_s_per_10k, java?.cpu_s_per_10k)} | ${fmt(s.msgs_per_cpu_s)} | ` +
           `${s.rss_mb ?? '-'}${s.rss_mb != null ? ratio(s.rss_mb, java?.rss_mb ?? undefined) : ''} | ` +
+          `${s.eld_p99_ms ?? '-'} | ` +
           `${s.errors}${s.first_error ? ` (${s.first_error.replace(/\|/g, '/').slice(0, 120)})` : ''} |`,
       );
     }

@@ -178,6 +178,10 @@ class Bench {
   private readonly topic: string;
   private stopping = false;
 
+  private get brokerKind(): Summary['broker'] {
+    return this.o.stub ? 'stub' : 'rocketmq';
+  }
+
   constructor(private readonly o: Options) {
     this.topic = o.stub ? 'bench_producer_stub' : 'bench_producer';
   }
@@ -289,7 +293,7 @@ class Bench {
       const rounds = new Map<ClientName, Round[]>();
       const order = this.o.clients.filter((c) => this.workers.has(c) && CLIENTS[c].supports(w.mode));
       for (const c of this.o.clients) {
-        if (this.workers.has(c) && !CLIENTS[c].supports(w.mode)) all.push(unsupported(c, w, `no ${w.mode} send`));
+        if (this.workers.has(c) && !CLIENTS[c].supports(w.mode)) all.push(unsupported(c, w, `no ${w.mode} send`, this.brokerKind));
       }
       log(`${w.name}: warm-up ${this.o.warmupMs} ms each`);
       for (const c of order) {
@@ -314,6 +318,7 @@ class Bench {
           log(
             `  ${w.name} round ${r} ${c.padEnd(11)} ${Math.round(count / Math.max(res.elapsed_s, round.storedSeconds ?? 0)).toString().padStart(7)} msgs/s` +
               `  p50 ${res.p50_us} µs  p99 ${res.p99_us} µs  cpu ${res.cpu_s.toFixed(2)} s  rss ${round.outcome.rssMb?.toFixed(0) ?? '?'} MB` +
+              `${res.eld_p99_ms !== undefined ? `  loop p99 ${res.eld_p99_ms} ms` : ''}` +
               `${res.errors ? `  errors ${res.errors} (${res.first_error ?? ''})` : ''}${round.stored !== undefined ? `  stored ${round.stored}/${res.msgs}` : ''}`,
           );
         }
@@ -321,7 +326,7 @@ class Bench {
       for (const c of order) {
         const list = rounds.get(c);
         if (list?.length) {
-          const s = summarize(c, w, list);
+          const s = summarize(c, w, list, this.brokerKind);
           all.push(s);
           process.stdout.write(JSON.stringify(s) + '\n');
         }

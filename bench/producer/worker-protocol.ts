@@ -44,6 +44,8 @@ export interface RunResult {
   p99_us: number;
   p999_us: number;
   max_us: number;
+  /** Node drivers: p99 of the event loop's delay over the run (perf_hooks.monitorEventLoopDelay), ms. */
+  eld_p99_ms?: number;
   first_error?: string;
 }
 

@@ -32,6 +32,15 @@ export const WORKLOADS: readonly Workload[] = [
     headline: 'throughput',
     describe: 'async, 64 in flight, 16 KiB compressible text, compression over 4 KiB on',
   },
+  {
+    name: 'async-4-4m-zip',
+    mode: 'async',
+    inflight: 4,
+    size: 4 * 1024 * KIB,
+    batch: 1,
+    headline: 'throughput',
+    describe: 'async, 4 in flight, 4 MiB compressible text (compressed below the 4 MiB message limit): event-loop stalls',
+  },
   { name: 'batch-32x1k', mode: 'batch', inflight: 8, size: KIB, batch: 32, headline: 'throughput', describe: 'batches of 32 x 1 KiB, 8 batches in flight' },
   {
     name: 'oneway-1k',

@@ -42,8 +42,9 @@ export interface ConsumeHost {
   readonly consumeTimeoutMs: number;
   readonly offsetStore: OffsetStore;
   readonly log: Logger;
-  /** OpenTelemetry, when the consumer asked for it. */
+  /** OpenTelemetry, when the consumer asked for it. @internal */
   readonly telemetry?: MessagingTelemetry;
+  /** @internal */
   readonly clientId?: string;
   /** CONSUMER_SEND_MSG_BACK, else the fallback produce to %RETRY%; false when both failed. */
   sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean>;
@@ -115,7 +116,7 @@ export class ConsumeMessageConcurrentlyService {
     await this.processConsumeResult(status, context, msgs, pq, mq);
   }
 
-  /** One CONSUMER span per message of the batch (the listener runs in the first one's context). */
+  /** One CONSUMER span per message of the batch (the listener runs in the first one's context). @internal */
   private startSpans(msgs: readonly MessageExt[]): ConsumeInstrument[] | undefined {
     const t = this.host.telemetry;
     if (!t) return undefined;

@@ -46,6 +46,7 @@ const DEFAULT_MAX_RECONSUME_TIMES = 16;
  */
 export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost {
   readonly log: Logger;
+  /** @internal */
   private readonly telemetry: MessagingTelemetry | undefined;
   readonly consumerGroup: string;
   readonly namespace: string | undefined;

@@ -2,8 +2,8 @@ import { RemotingProtocolError } from '../errors';
 import { ByteReader } from '../remoting/protocol/byte-reader';
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES, decompress } from './compression';
 import { unwrapInnerBatches } from './inner-batch';
-import { MessageExt, hostAddress } from './message-ext';
-import { createOffsetMessageId } from './message-id';
+import { MessageExt, type HostAddress } from './message-ext';
+import { bytesToIp, offsetMessageIdOf } from './message-id';
 import { string2messageProperties } from './message-properties';
 import { MessageSysFlag, getCompressionType } from './message-sys-flag';
 
@@ -16,6 +16,34 @@ export const MESSAGE_MAGIC_CODE_V2 = -626843477;
 
 /** Bytes of a record with an empty body, topic and properties, IPv4 hosts, V1 magic. */
 const MIN_RECORD_BYTES = 4 + 4 + 4 + 4 + 4 + 8 + 8 + 4 + 8 + 8 + 8 + 8 + 4 + 8 + 4 + 1 + 2;
+
+/**
+ * The strings of the last IPv4 host formatted, one slot for born hosts and one for store hosts: the
+ * records of one body come from a few hosts, so most reuse them. Each record still gets its own object.
+ */
+class HostStrings {
+  ip4 = -1;
+  port = 0;
+  ip = '';
+  address = '';
+}
+const BORN_HOSTS = new HostStrings();
+const STORE_HOSTS = new HostStrings();
+
+function cachedHostAddress(ipBytes: Buffer, port: number, last: HostStrings): HostAddress {
+  if (ipBytes.length === 4) {
+    const ip4 = ipBytes.readUInt32BE(0);
+    if (ip4 !== last.ip4 || port !== last.port) {
+      last.ip4 = ip4;
+      last.port = port;
+      last.ip = bytesToIp(ipBytes);
+      last.address = `${last.ip}:${port}`;
+    }
+    return { ip: last.ip, port, address: last.address };
+  }
+  const ip = bytesToIp(ipBytes);
+  return { ip, port, address: `[${ip}]:${port}` };
+}
 
 export interface DecodeOptions {
   /** Java `decodeReadBody`. Default true. */
@@ -91,15 +119,17 @@ export function decodeMessageExtAt(
   m.queueId = r.int32('QUEUEID');
   m.flag = r.int32('FLAG');
   m.queueOffset = r.int64('QUEUEOFFSET');
+  // Read as a bigint here and as two int32 for the offset message id below (no bigint arithmetic).
+  const physicalAt = offset + 28;
   m.commitLogOffset = r.int64('PHYSICALOFFSET');
   let sysFlag = r.int32('SYSFLAG');
   m.bornTimestamp = Number(r.int64('BORNTIMESTAMP'));
   const bornIp = r.bytes((sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) === 0 ? 4 : 16, 'BORNHOST');
-  m.bornHost = hostAddress(bornIp, r.int32('BORNHOST port'));
+  m.bornHost = cachedHostAddress(bornIp, r.int32('BORNHOST port'), BORN_HOSTS);
   m.storeTimestamp = Number(r.int64('STORETIMESTAMP'));
   const storeIp = r.bytes((sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) === 0 ? 4 : 16, 'STOREHOST');
   const storePort = r.int32('STOREHOST port');
-  m.storeHost = hostAddress(storeIp, storePort);
+  m.storeHost = cachedHostAddress(storeIp, storePort, STORE_HOSTS);
   m.reconsumeTimes = r.int32('RECONSUMETIMES');
   m.preparedTransactionOffset = r.int64('PREPARED TRANSACTION OFFSET');
 
@@ -122,7 +152,7 @@ export function decodeMessageExtAt(
   const propLen = r.int16('PROPERTIESLEN');
   if (propLen < 0) throw new RemotingProtocolError(`negative PROPERTIESLEN ${propLen} at ${offset}`);
   m.setPropertiesUnchecked(string2messageProperties(propLen > 0 ? r.utf8(propLen, 'PROPERTIES') : ''));
-  m.offsetMsgId = createOffsetMessageId(storeIp, storePort, m.commitLogOffset);
+  m.offsetMsgId = offsetMessageIdOf(storeIp, storePort, buf.readInt32BE(physicalAt), buf.readUInt32BE(physicalAt + 4));
   return { message: m, next: offset + storeSize };
 }
 

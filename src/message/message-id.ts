@@ -205,7 +205,8 @@ export function ipToBytes(ip: string): Buffer | undefined {
 
 /** IPv4 dotted, IPv6 as Java's `getHostAddress` prints it (8 groups, no zero compression). */
 export function bytesToIp(b: Uint8Array): string {
-  if (b.length === 4) return Array.from(b).join('.');
+  // Every stored record carries two hosts: no array per address.
+  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push(((b[i]! << 8) | b[i + 1]!).toString(16));
   return groups.join(':');
@@ -231,10 +232,17 @@ export function createOffsetMessageId(ip: Uint8Array | string, port: number, off
   if (typeof offset !== 'bigint' || BigInt.asIntN(64, offset) !== offset) {
     throw new InvalidArgumentError(`offset must be an int64 bigint, got ${String(offset)}`);
   }
-  const tail = Buffer.alloc(12);
-  tail.writeInt32BE(port, 0);
-  tail.writeBigInt64BE(offset, 4);
-  return hex(ipBytes) + hex(tail);
+  return offsetMessageIdOf(ipBytes, port, Number(BigInt.asIntN(32, offset >> 32n)), Number(BigInt.asUintN(32, offset)));
+}
+
+/**
+ * `createOffsetMessageId` from parts a decoder has already checked (a 4 or 16 byte ip, an int32 port)
+ * and the commit-log offset as its high and low 32 bits: no buffer and no bigint per stored record.
+ */
+export function offsetMessageIdOf(ip: Uint8Array, port: number, offsetHigh: number, offsetLow: number): string {
+  let s = '';
+  for (let i = 0; i < ip.length; i++) s += HEX_BYTE[ip[i]!]!;
+  return s + hexInt32(port) + hexInt32(offsetHigh) + hexInt32(offsetLow);
 }
 
 export interface OffsetMessageId {

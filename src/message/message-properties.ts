@@ -53,12 +53,31 @@ export function messageProperties2String(props: PropertiesInput | null | undefin
 
 /**
  * Indexes into `keys` in Java HashMap iteration order. Messages of one producer repeat the same few
- * key lists, so the order is kept per list (bounded: cleared when full, ids make no new lists).
+ * key lists, so the order is kept per list: the last few lists are compared key by key (no string is
+ * built per message), the rest in a bounded map by signature (cleared when full; ids make no new lists).
  */
 const permutationCache = new Map<string, readonly number[]>();
 const PERMUTATION_CACHE_MAX = 256;
 
+interface RecentPermutation {
+  readonly capacity: number;
+  readonly keys: readonly string[];
+  readonly order: readonly number[];
+}
+const recentPermutations: RecentPermutation[] = [];
+const RECENT_MAX = 4;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function hashMapPermutation(keys: readonly string[], initialCapacity: number): readonly number[] {
+  for (let r = 0; r < recentPermutations.length; r++) {
+    const hit = recentPermutations[r]!;
+    if (hit.capacity === initialCapacity && sameKeys(hit.keys, keys)) return hit.order;
+  }
   // \u0001 cannot occur in a property name (Message refuses it); the count keeps indexes in range anyway.
   const signature = `${initialCapacity}/${keys.length}${NAME_VALUE_SEPARATOR}${keys.join(NAME_VALUE_SEPARATOR)}`;
   let order = permutationCache.get(signature);
@@ -69,6 +88,8 @@ function hashMapPermutation(keys: readonly string[], initialCapacity: number): r
     if (permutationCache.size >= PERMUTATION_CACHE_MAX) permutationCache.clear();
     permutationCache.set(signature, order);
   }
+  if (recentPermutations.length >= RECENT_MAX) recentPermutations.pop();
+  recentPermutations.unshift({ capacity: initialCapacity, keys: keys.slice(), order });
   return order;
 }
 

@@ -8,7 +8,7 @@ import type { TopicPublishInfo } from '../client/route/topic-publish-info';
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import type { MQFaultStrategy } from './latency-fault-tolerance';
 import type { ProducerConfig } from './producer-config';
-import { buildSendRequest, stampMessage, type OutgoingMessage, type SendRequestSettings } from './send-request-builder';
+import { buildSendRequest, compressLargeBody, stampMessage, type OutgoingMessage, type SendRequestSettings } from './send-request-builder';
 import { classifySendError, maxSendAttempts, SEND_SUCCEEDED, type SendBudget, type SendErrorDecision, type SendRetryPolicy } from './send-error-classifier';
 import type { SendHookRunner } from './send-hook-runner';
 import type { CommunicationMode, SendMessageContext } from './send-hooks';
@@ -193,7 +193,9 @@ export class SendPipeline {
     const hooks = this.d.hooks;
     stampMessage(a.out.msg, this.d.namespace);
     const context = hooks.hasHooks() ? this.runBeforeHooks(a, brokerAddr) : undefined;
-    const request = buildSendRequest(a.out, a.mq, brokerName, this.settings, this.onCompressError);
+    // A large body deflates in the zlib thread pool (no await otherwise); that time counts against the budget below.
+    const deflating = compressLargeBody(a.out.msg, this.settings, this.onCompressError);
+    const request = buildSendRequest(a.out, a.mq, brokerName, this.settings, this.onCompressError, deflating && (await deflating));
     try {
       const now = Date.now();
       const left = Math.min(a.timeoutMs - (now - begin), a.budget.left(now));

@@ -1,6 +1,6 @@
 import type { MessageQueue } from '../client/message-queue';
 import { buildHeader, type SendMessageHeaderFields } from '../client/request-builders';
-import { compress, type CompressionType } from '../message/compression';
+import { compress, compressOffLoop, COMPRESS_OFF_LOOP_BYTES, type CompressionType } from '../message/compression';
 import type { Message } from '../message/message';
 import { MessageBatch } from '../message/message-batch';
 import { MessageConst, REPLY_MESSAGE_FLAG } from '../message/message-const';
@@ -37,11 +37,42 @@ export function stampMessage(msg: Message, namespace: string | undefined): void 
   if (namespace) msg.putProperty(MessageConst.PROPERTY_INSTANCE_ID, namespace);
 }
 
-/** The body as sent and its sysFlag: compressed over the threshold (batches never), prepared transactions flagged. */
-function bodyAndSysFlag(msg: Message, s: SendRequestSettings, onCompressError: (err: unknown) => void): { body: Buffer; sysFlag: number } {
+function wantsCompression(msg: Message, s: SendRequestSettings): boolean {
+  return !(msg instanceof MessageBatch) && msg.body.length >= s.compressMsgBodyOverBytes;
+}
+
+/**
+ * For a message large enough to be deflated in the zlib thread pool (so a 4 MiB body does not stall the
+ * event loop), its compressed body, or the body itself when compression failed (then sent uncompressed, as
+ * Java does); undefined, without a promise, when the message is compressed in place or not at all.
+ */
+export function compressLargeBody(msg: Message, s: SendRequestSettings, onCompressError: (err: unknown) => void): Promise<Buffer> | undefined {
+  if (!wantsCompression(msg, s) || msg.body.length < COMPRESS_OFF_LOOP_BYTES) return undefined;
+  const body = msg.body;
+  return compressOffLoop(body, s.compressType, s.compressLevel).catch((err: unknown) => {
+    onCompressError(err);
+    return body;
+  });
+}
+
+/**
+ * The body as sent and its sysFlag: compressed over the threshold (batches never), prepared transactions
+ * flagged. `compressed` is the body `compressLargeBody` already deflated (the message itself if that failed).
+ */
+function bodyAndSysFlag(
+  msg: Message,
+  s: SendRequestSettings,
+  onCompressError: (err: unknown) => void,
+  compressed: Buffer | undefined,
+): { body: Buffer; sysFlag: number } {
   let sysFlag = 0;
   let body = msg.body;
-  if (!(msg instanceof MessageBatch) && body.length >= s.compressMsgBodyOverBytes) {
+  if (compressed !== undefined) {
+    if (compressed !== body) {
+      body = compressed;
+      sysFlag |= MessageSysFlag.COMPRESSED_FLAG | compressionFlagOf(s.compressType);
+    }
+  } else if (wantsCompression(msg, s)) {
     try {
       body = compress(body, s.compressType, s.compressLevel);
       sysFlag |= MessageSysFlag.COMPRESSED_FLAG | compressionFlagOf(s.compressType);
@@ -81,10 +112,11 @@ export function buildSendRequest(
   brokerName: string,
   s: SendRequestSettings,
   onCompressError: (err: unknown) => void,
+  compressed?: Buffer,
 ): RemotingCommand {
   const msg = out.msg;
   const isBatch = msg instanceof MessageBatch;
-  const { body, sysFlag } = bodyAndSysFlag(msg, s, onCompressError);
+  const { body, sysFlag } = bodyAndSysFlag(msg, s, onCompressError, compressed);
   const fields: SendMessageHeaderFields = {
     producerGroup: s.producerGroup,
     topic: out.topic,

@@ -188,8 +188,8 @@ describe('ACL denials become AccessDeniedError', () => {
     const t0 = performance.now();
     expect(classifyAclDenial(hostile)).toBeUndefined();
     expect(hasUserNotFound(hostile)).toBe(false);
-    // Generous bound: the old pattern took seconds on 200 K characters; this is a single pass.
-    expect(performance.now() - t0).toBeLessThan(200);
+    // Generous bound, far above a loaded CI machine's noise: the old pattern took ~87 s on this input.
+    expect(performance.now() - t0).toBeLessThan(5000);
     // An ACL sentence past the examined head does not count.
     expect(classifyAclDenial(' '.repeat(MAX_EXAMINED_REMARK_CHARS) + 'User:bob not found.')).toBeUndefined();
     expect(classifyAclDenial(' '.repeat(MAX_EXAMINED_REMARK_CHARS - 30) + 'User:bob not found.')).toBe('AUTHORIZATION');

@@ -1,0 +1,50 @@
+import { inflateSync } from 'node:zlib';
+import { InvalidConfigError } from '../../../src/errors';
+import { COMPRESS_OFF_LOOP_BYTES, compressOffLoop, zlibCompress } from '../../../src/message/compression';
+import { Message } from '../../../src/message/message';
+import { MessageBatch } from '../../../src/message/message-batch';
+import { compressLargeBody, type SendRequestSettings } from '../../../src/producer/send-request-builder';
+
+const big = Buffer.from('order 42 shipped to warehouse 7; '.repeat(Math.ceil((COMPRESS_OFF_LOOP_BYTES + 1) / 33)));
+
+const settings: SendRequestSettings = {
+  producerGroup: 'g',
+  createTopicKey: 'TBW102',
+  defaultTopicQueueNums: 4,
+  compressMsgBodyOverBytes: 4096,
+  compressType: 'ZLIB',
+  compressLevel: 5,
+  unitMode: false,
+};
+
+describe('compression in the zlib thread pool', () => {
+  it('writes the same zlib stream as the in-place compression', async () => {
+    const out = await compressOffLoop(big, 'ZLIB', 5);
+    expect(out).toEqual(zlibCompress(big, 5));
+    expect(inflateSync(out)).toEqual(big);
+  });
+
+  it('rejects (does not throw) an unsupported type', async () => {
+    await expect(compressOffLoop(big, 'BROTLI' as unknown as 'ZLIB')).rejects.toBeInstanceOf(InvalidConfigError);
+  });
+
+  it('takes only bodies over both thresholds, never batches, and answers small ones without a promise', async () => {
+    const onError = jest.fn();
+    expect(compressLargeBody(new Message('T', Buffer.alloc(8192, 1)), settings, onError)).toBeUndefined();
+    expect(compressLargeBody(new Message('T', big), { ...settings, compressMsgBodyOverBytes: big.length + 1 }, onError)).toBeUndefined();
+    const batch = MessageBatch.generateFromList([new Message('T', big)]);
+    expect(compressLargeBody(batch, settings, onError)).toBeUndefined();
+    const pending = compressLargeBody(new Message('T', big), settings, onError);
+    expect(pending).toBeInstanceOf(Promise);
+    expect(inflateSync((await pending)!)).toEqual(big);
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('falls back to the uncompressed body and reports the error when deflating fails', async () => {
+    const onError = jest.fn();
+    const msg = new Message('T', big);
+    const out = await compressLargeBody(msg, { ...settings, compressType: 'ZSTD' }, onError);
+    expect(out).toBe(msg.body);
+    expect(onError).toHaveBeenCalledTimes(1);
+  });
+});
