@@ -1,6 +1,5 @@
 import { Message } from './message';
 import { MessageConst } from './message-const';
-import { bytesToIp } from './message-id';
 import { MessageSysFlag } from './message-sys-flag';
 
 export interface HostAddress {
@@ -8,11 +7,6 @@ export interface HostAddress {
   port: number;
   /** `ip:port`, the IPv6 ip in brackets. */
   address: string;
-}
-
-export function hostAddress(ipBytes: Buffer, port: number): HostAddress {
-  const ip = bytesToIp(ipBytes);
-  return { ip, port, address: ipBytes.length === 4 ? `${ip}:${port}` : `[${ip}]:${port}` };
 }
 
 const NO_HOST: HostAddress = { ip: '0.0.0.0', port: 0, address: '0.0.0.0:0' };
