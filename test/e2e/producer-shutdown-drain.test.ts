@@ -43,6 +43,9 @@ describeBroker('producer shutdown drains sends in flight (real broker)', () => {
       producerGroup: uniqueName('rmqts_drain'),
       namesrvAddr: namesrvAddr(),
       logger: silentLogger,
+      // What is measured is the drain, not the send budget: 5,000 async sends on a loaded CI machine can outlast
+      // the 3 s default, and a timed-out send is counted as failed although the broker may store it.
+      sendMsgTimeoutMs: 120_000,
       ...(shutdownTimeoutMs === undefined ? {} : { shutdownTimeoutMs }),
     });
     await p.start();
