@@ -9,6 +9,12 @@ import { encodeHeartbeatData, type HeartbeatData } from './heartbeat-data';
 import { buildHeader, type TopicConfigFields } from './request-builders';
 import { parseConsumerIdList } from './body/consumer-list-body';
 import { parseLockBatchResponseBody, type LockBatchRequestBody } from './body/lock-batch-body';
+import {
+  encodeQueryAssignmentRequestBody,
+  parseQueryAssignmentResponseBody,
+  type MessageQueueAssignment,
+  type QueryAssignmentRequestBody,
+} from './body/assignment-body';
 import { consumerRequest, type PullRequestFields, type SendBackFields } from './consumer-request-builders';
 import type { MessageQueue } from './message-queue';
 import { processPullResponse, type PullResponse } from './pull-response';
@@ -200,6 +206,17 @@ export class MQClientAPI {
     const request = consumerRequest.unlockBatchMQ(brokerName, body);
     if (oneway) return this.remoting.invokeOneway(addr, request, timeoutMs);
     this.check(await this.remoting.invoke(addr, request, timeoutMs), addr);
+  }
+
+  /**
+   * QUERY_ASSIGNMENT (400, 5.x): the broker allocates the topic's queues among the group and says, per
+   * queue, whether it is pulled or popped (`SET_MESSAGE_REQUEST_MODE` of the group).
+   */
+  async queryAssignment(addr: string, body: QueryAssignmentRequestBody, timeoutMs: number): Promise<MessageQueueAssignment[]> {
+    const request = RemotingCommand.createRequest(RequestCode.QUERY_ASSIGNMENT, undefined, encodeQueryAssignmentRequestBody(body));
+    const response = await this.remoting.invoke(brokerVIPChannel(this.config.vipChannelEnabled, addr), request, timeoutMs);
+    this.check(response, addr);
+    return parseQueryAssignmentResponseBody(response.body);
   }
 
   private check(response: RemotingCommand, addr: string): void {

@@ -101,6 +101,18 @@ export const pushConsumerConfigShape = lazy(() => {
      * across restarts, so that it resumes from its own file.
      */
     localOffsetStoreDir: z.string().min(1).optional(),
+    /**
+     * `false`: the broker allocates the queues (QUERY_ASSIGNMENT, 5.x), and when the group is switched to POP
+     * (`mqadmin setConsumeMode -m POP`) its queues are popped and acked per message instead of pulled (Java
+     * `clientRebalance`, true). Clustering only; broadcasting always rebalances on the client.
+     */
+    clientRebalance: z.boolean().default(true),
+    /** Pop mode: how long a popped message stays invisible to others before the broker gives it out again, ms (Java `popInvisibleTime`, 60000). */
+    popInvisibleTimeMs: z.number().int().min(5000).max(300_000).default(60_000),
+    /** Pop mode: messages asked for per POP_MESSAGE (Java `popBatchNums`, 32). */
+    popBatchNums: z.number().int().min(1).max(32).default(32),
+    /** Pop mode: stop popping a queue while more than this many of its messages await their ack (Java `popThresholdForQueue`, 96). */
+    popThresholdForQueue: z.number().int().min(1).max(65535).default(96),
     /** RPC hook on every request (ACL signing: `AclClientRPCHook`). */
     rpcHook: z.custom<RPCHook>(isRPCHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
   };

@@ -3,6 +3,7 @@ import type { MessageQueue } from '../client/message-queue';
 import type { SubscriptionData } from '../client/subscription-data';
 import type { PushConsumerConfig } from './consumer-config';
 import type { ProcessQueue } from './process-queue';
+import type { PopProcessQueue } from './pop/pop-process-queue';
 
 const ZERO_STATUS: ConsumeStatus = { pullRT: 0, pullTPS: 0, consumeRT: 0, consumeOKTPS: 0, consumeFailedTPS: 0, consumeFailedMsgs: 0 };
 
@@ -15,6 +16,8 @@ export interface RunningInfoSource {
   offsets: Map<MessageQueue, bigint>;
   processQueues: Array<{ mq: MessageQueue; pq: ProcessQueue }>;
   subscriptions: SubscriptionData[];
+  /** Queues consumed by pop (`clientRebalance: false` and the group in POP mode). */
+  popProcessQueues?: Array<{ mq: MessageQueue; pq: PopProcessQueue }>;
 }
 
 /**
@@ -40,6 +43,10 @@ export function buildConsumerRunningInfo(src: RunningInfoSource): ConsumerRunnin
     consumeTimeout: String(Math.round(c.consumeTimeoutMs / 60_000)),
     instanceName: src.instanceName,
     unitMode: String(c.unitMode),
+    clientRebalance: String(c.clientRebalance),
+    popInvisibleTime: String(c.popInvisibleTimeMs),
+    popBatchNums: String(c.popBatchNums),
+    popThresholdForQueue: String(c.popThresholdForQueue),
     [ConsumerRunningInfoProps.PROP_CONSUME_ORDERLY]: 'false',
     [ConsumerRunningInfoProps.PROP_THREADPOOL_CORE_SIZE]: String(c.consumeThreadMax),
     [ConsumerRunningInfoProps.PROP_CONSUMER_START_TIMESTAMP]: String(src.startTimestamp),
@@ -66,5 +73,9 @@ export function buildConsumerRunningInfo(src: RunningInfoSource): ConsumerRunnin
   ]);
   // Per-topic RT/TPS are not measured yet: zeros, as a Java consumer that has consumed nothing reports.
   const statusTable = src.subscriptions.map((s) => [s.topic, ZERO_STATUS] as const);
-  return { properties: Object.entries(properties), subscriptionSet: src.subscriptions, mqTable, statusTable };
+  const mqPopTable: ConsumerRunningInfo['mqPopTable'] = (src.popProcessQueues ?? []).map(({ mq, pq }) => [
+    mq,
+    { waitAckCount: pq.waitAckCount, droped: pq.dropped, lastPopTimestamp: pq.lastPopTimestamp },
+  ]);
+  return { properties: Object.entries(properties), subscriptionSet: src.subscriptions, mqTable, mqPopTable, statusTable };
 }

@@ -31,6 +31,7 @@ import type { OffsetStore } from './store/offset-store';
 import { LocalFileOffsetStore } from './store/local-file-offset-store';
 import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
 import { MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
+import { PushPopMode } from './pop/push-pop-mode';
 
 /** How long a reset waits for pull answers in flight before it persists the new offsets. */
 const RESET_OFFSET_SETTLE_MS = 1000;
@@ -61,6 +62,8 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
   private pullService: PullMessageService | undefined;
   private cleanExpiredTask: ScheduledTask | undefined;
+  /** Broker-side allocation and pop consumption (`clientRebalance: false`, clustering). */
+  private popMode: PushPopMode | undefined;
   private instanceName: string;
   private queueThreshold: { count: number; sizeMiB: number };
   readonly consumerStartTimestamp = Date.now();
@@ -142,7 +145,9 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     return this.config.unitMode;
   }
   async doRebalance(): Promise<void> {
-    if (!this.paused && this.state === 'RUNNING') await this.rebalanceImpl.doRebalance();
+    if (this.paused || this.state !== 'RUNNING') return;
+    await this.rebalanceImpl.doRebalance();
+    this.popMode?.rebalance.truncateMessageQueueNotMyTopic();
   }
   async persistConsumerOffset(): Promise<void> {
     if (this.state !== 'RUNNING' || !this.store) return;
@@ -188,6 +193,9 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
   removeDirtyOffset(mq: MessageQueue): void {
     this.offsetStore.removeOffset(mq);
   }
+  rebalanceByBroker(topic: string): Promise<boolean> {
+    return this.popMode ? this.popMode.rebalance.rebalance(topic) : Promise.resolve(false);
+  }
   dispatchPullRequest(requests: PullRequest[]): void {
     for (const r of requests) this.pullService?.executePullRequestImmediately(r);
   }
@@ -228,6 +236,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     await this.store.load();
     this.consumeService = new ConsumeMessageConcurrentlyService(this.consumeHost(), this.listener, this.config.consumeThreadMax);
     this.pullService = new PullMessageService(this.pullHost());
+    if (clustering && !this.config.clientRebalance) this.popMode = new PushPopMode(this.popModeHost(factory, this.listener));
     if (!factory.registerConsumer(this.consumerGroup, this)) {
       this.state = 'CREATE_JUST';
       throw new InvalidArgumentError(`The consumer group[${this.consumerGroup}] has been created before, specify another name please.`);
@@ -250,7 +259,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
   }
 
   private consumeHost(): ConstructorParameters<typeof ConsumeMessageConcurrentlyService>[0] {
-    const maxReconsumeTimes = this.config.maxReconsumeTimes === -1 ? DEFAULT_MAX_RECONSUME_TIMES : this.config.maxReconsumeTimes;
+    const maxReconsumeTimes = this.maxReconsumeTimes();
     return {
       consumerGroup: this.consumerGroup,
       messageModel: this.config.messageModel,
@@ -271,6 +280,29 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
         }
       },
     };
+  }
+
+  private popModeHost(factory: MQClientInstance, listener: MessageListenerConcurrently): ConstructorParameters<typeof PushPopMode>[0] {
+    return {
+      consumerGroup: this.consumerGroup,
+      namespace: this.namespace,
+      log: this.log,
+      settings: this.config,
+      maxReconsumeTimes: this.maxReconsumeTimes(),
+      strategyName: this.strategy.name,
+      factory,
+      listener,
+      subscriptionInner: this.rebalanceImpl.subscriptionInner,
+      messageModel: () => this.config.messageModel,
+      isRunning: () => this.state === 'RUNNING',
+      isPaused: () => this.paused,
+      updatePullQueues: (topic, queues) => this.rebalanceImpl.updateProcessQueueTableInRebalance(topic, queues),
+      messageQueueChanged: (topic, all, divided) => this.messageQueueChanged(topic, all, divided),
+    };
+  }
+
+  private maxReconsumeTimes(): number {
+    return this.config.maxReconsumeTimes === -1 ? DEFAULT_MAX_RECONSUME_TIMES : this.config.maxReconsumeTimes;
   }
 
   private pullHost(): ConstructorParameters<typeof PullMessageService>[0] {
@@ -311,6 +343,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       offsets: this.store?.cloneOffsetTable() ?? new Map(),
       processQueues: [...this.rebalanceImpl.processQueueTable.values()],
       subscriptions: [...this.rebalanceImpl.subscriptionInner.values()],
+      popProcessQueues: [...(this.popMode?.rebalance.popProcessQueueTable.values() ?? [])],
     });
   }
 
@@ -365,7 +398,11 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     const factory = this.clientInstance;
     this.pullService?.shutdown();
     await this.cleanExpiredTask?.stop();
-    const drained = await this.consumeService!.shutdown(this.config.awaitTerminationMsWhenShutdown);
+    const [drained, popDrained] = await Promise.all([
+      this.consumeService!.shutdown(this.config.awaitTerminationMsWhenShutdown),
+      this.popMode?.shutdown(this.config.awaitTerminationMsWhenShutdown) ?? true,
+    ]);
+    if (!popDrained) this.log.warn('pop handlers still running at shutdown; their messages come back after their invisible time', { group: this.consumerGroup });
     if (!drained) this.log.warn('handlers still running at shutdown; their messages will be delivered again', { group: this.consumerGroup });
     const owned = [...this.rebalanceImpl.processQueueTable.values()].map((e) => e.mq);
     this.rebalanceImpl.dropAll();

@@ -27,6 +27,8 @@ export interface RebalanceHost {
   /** Forgets any offset held for a queue about to be (re)taken. */
   removeDirtyOffset(mq: MessageQueue): void;
   dispatchPullRequest(requests: PullRequest[]): void;
+  /** The broker allocates this topic (`clientRebalance: false`); false leaves it to the client-side round. */
+  rebalanceByBroker?(topic: string): Promise<boolean>;
   /** The assignment of a topic changed (thresholds, subVersion, heartbeat). */
   messageQueueChanged(topic: string, mqAll: ReadonlySet<MessageQueue>, mqDivided: ReadonlySet<MessageQueue>): void;
 }
@@ -57,6 +59,7 @@ export class RebalanceImpl {
   private async rebalanceAll(): Promise<void> {
     for (const topic of [...this.subscriptionInner.keys()]) {
       try {
+        if (this.host.rebalanceByBroker && (await this.host.rebalanceByBroker(topic))) continue;
         await this.rebalanceByTopic(topic);
       } catch (err) {
         this.log.warn('rebalanceByTopic failed', { topic, err });
@@ -96,8 +99,8 @@ export class RebalanceImpl {
     }
   }
 
-  /** Java `updateProcessQueueTableInRebalance`: true when the set of owned queues changed. */
-  private async updateProcessQueueTableInRebalance(topic: string, mqSet: ReadonlySet<MessageQueue>): Promise<boolean> {
+  /** Java `updateProcessQueueTableInRebalance`: true when the set of owned queues changed. @internal */
+  async updateProcessQueueTableInRebalance(topic: string, mqSet: ReadonlySet<MessageQueue>): Promise<boolean> {
     let changed = false;
     const wanted = new Set([...mqSet].map((q) => q.key()));
     for (const [key, { mq, pq }] of [...this.processQueueTable]) {
