@@ -141,6 +141,14 @@ export class HarnessBroker {
     return false;
   }
 
+  /** mqadmin with the cluster's name server; its stdout (mqadmin exits 0 even on failure: read it). */
+  async admin(args: string[]): Promise<string> {
+    const full = ['admin', ...args];
+    if (this.external) full.push('-n', this.namesrvAddr);
+    const { stdout } = await run(full, this.env, 120_000);
+    return stdout;
+  }
+
   /** Stops what we started (the harness signals its own PIDs) and deletes the private run directory. */
   async stop(): Promise<void> {
     if (this.external || !this.runDir) return;

@@ -38,7 +38,7 @@ export interface ClientDef {
   prepare(ctx: LaunchContext): Promise<WorkerSpec>;
 }
 
-function exec(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<string> {
+export function exec(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv }): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { ...opts, timeout: BUILD_TIMEOUT_MS, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new BenchError(`${file} ${args.join(' ')}: ${err.message}\n${(stderr + stdout).slice(-4000)}`, { cause: err }));
@@ -48,7 +48,7 @@ function exec(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.P
 }
 
 /** Hash of every file under `dir` (names and contents), so a changed source is rebuilt. */
-function hashTree(dir: string, h = createHash('sha256')): string {
+export function hashTree(dir: string, h = createHash('sha256')): string {
   const walk = (d: string): void => {
     for (const name of readdirSync(d).sort()) {
       const p = join(d, name);
@@ -60,7 +60,7 @@ function hashTree(dir: string, h = createHash('sha256')): string {
   return h.digest('hex').slice(0, 16);
 }
 
-function cacheRoot(ctx: LaunchContext): string {
+export function cacheRoot(ctx: Pick<LaunchContext, 'harness'>): string {
   if (process.env.ROCKETMQ_CACHE) return process.env.ROCKETMQ_CACHE;
   // The harness keeps lib/<version> and m2/ side by side in its cache.
   if (ctx.harness) return dirname(dirname(ctx.harness.lib));
@@ -82,11 +82,11 @@ function workerArgs(ctx: LaunchContext, client: string): string[] {
  * external), so the client runs as users get it: no per-module loader, no CJS export getters on hot paths.
  * The bundle goes under node_modules/.cache so its external requires resolve from the project.
  */
-async function bundleDriver(file: string): Promise<string> {
+export async function bundleDriver(file: string, dir = HERE): Promise<string> {
   const { build } = await import('esbuild');
   const outfile = join(ROOT, 'node_modules', '.cache', 'rocketmq-ts-bench', file.replace(/\.ts$/, '.js'));
   await build({
-    entryPoints: [join(HERE, file)],
+    entryPoints: [join(dir, file)],
     outfile,
     bundle: true,
     platform: 'node',
@@ -137,56 +137,66 @@ const aliOns: ClientDef = {
   },
 };
 
+/**
+ * Builds a Java driver (a Maven project: pom.xml + src) against the RocketMQ client of the harness's version,
+ * once per source change, and returns the JVM command line that runs `mainClass`.
+ */
+export async function javaDriver(
+  ctx: Pick<LaunchContext, 'harness' | 'log'>,
+  project: string,
+  cacheName: string,
+  mainClass: string,
+): Promise<{ command: string; args: string[] }> {
+  const h = ctx.harness;
+  if (!h) throw new BenchError('the Java client needs the harness (scripts/rocketmq env) for its version and jars');
+  const out = join(cacheRoot(ctx), cacheName, h.version);
+  const stamp = join(out, 'stamp');
+  const cpFile = join(out, 'classpath.txt');
+  const hash = hashTree(join(project, 'src'), createHash('sha256').update(readFileSync(join(project, 'pom.xml'))));
+  if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(cpFile))) {
+    ctx.log(`building ${mainClass} (RocketMQ client ${h.version}) with Maven`);
+    mkdirSync(out, { recursive: true });
+    await exec(
+      'mvn',
+      [
+        '-B',
+        '-ntp',
+        '-q',
+        '-f',
+        join(project, 'pom.xml'),
+        `-Drocketmq.version=${h.version}`,
+        `-Dmaven.repo.local=${join(cacheRoot(ctx), 'm2')}`,
+        `-Dbench.build.dir=${out}`,
+        `-Dmdep.outputFile=${cpFile}`,
+        'compile',
+        'dependency:build-classpath',
+      ],
+      { cwd: ROOT },
+    );
+    writeFileSync(stamp, hash);
+  }
+  const home = join(out, 'home');
+  mkdirSync(home, { recursive: true });
+  const extra = (process.env.BENCH_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
+  return {
+    command: h.java,
+    args: [
+      ...extra,
+      `-Duser.home=${home}`,
+      '-Drmq.logback.configurationFile=rmq.client.logback.xml',
+      '-cp',
+      [join(out, 'classes'), readFileSync(cpFile, 'utf8').trim()].join(':'),
+      mainClass,
+    ],
+  };
+}
+
 const java: ClientDef = {
   name: 'java',
   supports: () => true,
   async prepare(ctx) {
-    const h = ctx.harness;
-    if (!h) throw new BenchError('the Java client needs the harness (scripts/rocketmq env) for its version and jars');
-    const project = join(HERE, 'java');
-    const out = join(cacheRoot(ctx), 'bench-producer-java', h.version);
-    const stamp = join(out, 'stamp');
-    const cpFile = join(out, 'classpath.txt');
-    const hash = hashTree(join(project, 'src'), createHash('sha256').update(readFileSync(join(project, 'pom.xml'))));
-    if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(cpFile))) {
-      ctx.log(`building the Java harness (RocketMQ client ${h.version}) with Maven`);
-      mkdirSync(out, { recursive: true });
-      await exec(
-        'mvn',
-        [
-          '-B',
-          '-ntp',
-          '-q',
-          '-f',
-          join(project, 'pom.xml'),
-          `-Drocketmq.version=${h.version}`,
-          `-Dmaven.repo.local=${join(cacheRoot(ctx), 'm2')}`,
-          `-Dbench.build.dir=${out}`,
-          `-Dmdep.outputFile=${cpFile}`,
-          'compile',
-          'dependency:build-classpath',
-        ],
-        { cwd: ROOT },
-      );
-      writeFileSync(stamp, hash);
-    }
-    const home = join(out, 'home');
-    mkdirSync(home, { recursive: true });
-    const extra = (process.env.BENCH_JAVA_OPTS ?? '').split(/\s+/).filter(Boolean);
-    return {
-      client: 'java',
-      command: h.java,
-      args: [
-        ...extra,
-        `-Duser.home=${home}`,
-        '-Drmq.logback.configurationFile=rmq.client.logback.xml',
-        '-cp',
-        [join(out, 'classes'), readFileSync(cpFile, 'utf8').trim()].join(':'),
-        'io.rocketmqts.bench.ProducerBench',
-        ...workerArgs(ctx, 'java'),
-      ],
-      cwd: ROOT,
-    };
+    const jvm = await javaDriver(ctx, join(HERE, 'java'), 'bench-producer-java', 'io.rocketmqts.bench.ProducerBench');
+    return { client: 'java', command: jvm.command, args: [...jvm.args, ...workerArgs(ctx, 'java')], cwd: ROOT };
   },
 };
 

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { runBenchMain } from './bench-main';
 import { BenchError } from './bench-error';
 import { HarnessBroker, ROOT, type HarnessEnv } from './broker-control';
 import { CLIENTS, CLIENT_NAMES, DEFAULT_CLIENTS, DEFAULT_STUB_CLIENTS, type ClientName, type LaunchContext } from './clients';
@@ -457,32 +458,4 @@ class Bench {
   }
 }
 
-async function main(): Promise<void> {
-  const o = parseOptions(process.argv.slice(2));
-  const startedAt = new Date();
-  const bench = new Bench(o);
-  let interrupted = false;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${sig}: stopping workers and broker`);
-    bench.abort().finally(() => process.exit(130));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    await bench.setUp();
-    const all = await bench.measure();
-    if (!interrupted) bench.report(all, startedAt);
-  } finally {
-    if (!interrupted) await bench.tearDown();
-  }
-}
-
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    process.exit(1);
-  },
-);
+runBenchMain(() => new Bench(parseOptions(process.argv.slice(2))), log);

@@ -1,0 +1,40 @@
+/** Consumer benchmark driver for rocketmq-ts (bundled by esbuild as users get it). See consumer-protocol.ts. */
+import { DefaultMQPushConsumer, type MessageExt } from '../../src/index';
+import type { WorkerArgs } from './consumer-protocol';
+import { runNodeConsumer, type NodeConsumer } from './node-consumer-driver';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const version = (require('../../package.json') as { version: string }).version;
+
+class RocketmqTsConsumer implements NodeConsumer {
+  readonly client = 'rocketmq-ts';
+  readonly version = version;
+  private push: DefaultMQPushConsumer | undefined;
+
+  constructor(private readonly args: WorkerArgs) {}
+
+  start(onMessage: (storeTs: number) => void): Promise<void> | undefined {
+    const { workload } = this.args;
+    if (workload !== 'push-1k' && workload !== 'pop-1k') return undefined;
+    const push = new DefaultMQPushConsumer({
+      consumerGroup: this.args.group,
+      namesrvAddr: this.args.namesrv,
+      instanceName: `bench-${process.pid}`,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      // pop-1k: the broker allocates and the group is in POP mode (set by the orchestrator).
+      clientRebalance: workload !== 'pop-1k',
+    });
+    push.subscribe(this.args.topic, '*');
+    push.registerMessageListener(async (msgs: MessageExt[]) => {
+      for (const m of msgs) onMessage(m.storeTimestamp);
+      return 'CONSUME_SUCCESS';
+    });
+    this.push = push;
+    return push.start();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.push?.shutdown();
+  }
+}
+
+runNodeConsumer((args) => new RocketmqTsConsumer(args));
