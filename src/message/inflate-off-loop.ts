@@ -1,5 +1,6 @@
 import { inflate, inflateSync } from 'node:zlib';
 import { RemotingProtocolError } from '../errors';
+import type { FrameInflateBudget } from './inflate-budget';
 
 /**
  * Inflating message bodies without stalling the event loop. zlib inflates at roughly 1 GB/s here,
@@ -12,36 +13,6 @@ import { RemotingProtocolError } from '../errors';
 
 /** Compressed bodies at least this large inflate off the event loop (at most ~4 MiB inline). */
 export const DEFAULT_OFF_LOOP_THRESHOLD_BYTES = 4 * 1024;
-/** Default for `FrameInflateBudget`: bytes all the bodies of one frame may inflate to. */
-export const DEFAULT_MAX_INFLATED_BYTES_PER_FRAME = 64 * 1024 * 1024;
-
-/**
- * Bytes the bodies of one frame may still inflate to. An inflate reserves its whole allowance before
- * it starts and gives back what it did not use, so concurrent inflates never overrun the budget.
- */
-export class FrameInflateBudget {
-  private available: number;
-
-  constructor(readonly maxBytes: number = DEFAULT_MAX_INFLATED_BYTES_PER_FRAME) {
-    this.available = maxBytes;
-  }
-
-  get remaining(): number {
-    return this.available;
-  }
-
-  /** Takes up to `want` bytes; returns how many were taken. */
-  reserve(want: number): number {
-    const got = Math.min(want, this.available);
-    this.available -= got;
-    return got;
-  }
-
-  /** Returns `bytes` of a reservation that were not used. */
-  release(bytes: number): void {
-    this.available = Math.min(this.maxBytes, this.available + bytes);
-  }
-}
 
 export interface InflateOptions {
   /** Bound on this one body. Default 64 MiB. */

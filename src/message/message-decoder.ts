@@ -6,6 +6,7 @@ import { MessageExt, type HostAddress } from './message-ext';
 import { bytesToIp, offsetMessageIdOf } from './message-id';
 import { string2messageProperties } from './message-properties';
 import { MessageSysFlag, getCompressionType } from './message-sys-flag';
+import { FrameInflateBudget } from './inflate-budget';
 
 export { MessageExt, type HostAddress } from './message-ext';
 
@@ -58,35 +59,24 @@ export interface DecodeOptions {
   unwrapInnerBatch?: boolean;
 }
 
-/** What is left of one frame's inflation bound; shared by the records of one `decodeMessageExts`. */
-export interface InflateBudget {
-  remaining: number;
-  readonly total: number;
-}
-
-function inflateBody(body: Buffer, sysFlag: number, options: DecodeOptions, budget: InflateBudget): Buffer {
+function inflateBody(body: Buffer, sysFlag: number, options: DecodeOptions, budget: FrameInflateBudget): Buffer {
   const perBody = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
-  const type = getCompressionType(sysFlag);
-  if (budget.remaining >= perBody) {
-    const inflated = decompress(body, type, perBody);
-    budget.remaining -= inflated.length;
-    return inflated;
-  }
-  // What is left of the frame's bound is the tighter one: overrunning it names the total.
-  let inflated: Buffer;
+  const limit = budget.reserve(perBody);
   try {
-    if (budget.remaining <= 0) throw new RemotingProtocolError('no inflate allowance left');
-    inflated = decompress(body, type, budget.remaining);
+    if (limit === 0) throw new RemotingProtocolError('no inflate allowance left');
+    const inflated = decompress(body, getCompressionType(sysFlag), limit);
+    budget.release(limit - inflated.length);
+    return inflated;
   } catch (err) {
-    throw new RemotingProtocolError(`compressed bodies of one frame inflate to more than ${budget.total} bytes in total`, { cause: err });
+    budget.release(limit);
+    // What was left of the frame's bound was the tighter one: overrunning it names the total.
+    if (limit === perBody) throw err;
+    throw new RemotingProtocolError(`compressed bodies of one frame inflate to more than ${budget.maxBytes} bytes in total`, { cause: err });
   }
-  budget.remaining -= inflated.length;
-  return inflated;
 }
 
-function frameBudget(options: DecodeOptions): InflateBudget {
-  const total = options.maxTotalDecompressedBytes ?? DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES;
-  return { remaining: total, total };
+function frameBudget(options: DecodeOptions): FrameInflateBudget {
+  return new FrameInflateBudget(options.maxTotalDecompressedBytes ?? DEFAULT_MAX_TOTAL_DECOMPRESSED_BYTES);
 }
 
 /**
@@ -98,7 +88,7 @@ export function decodeMessageExtAt(
   buf: Buffer,
   offset: number,
   options: DecodeOptions = {},
-  budget: InflateBudget = frameBudget(options),
+  budget: FrameInflateBudget = frameBudget(options),
 ): { message: MessageExt; next: number } {
   const available = buf.length - offset;
   if (available < 4) throw new RemotingProtocolError(`truncated stored message: ${available} bytes at ${offset}`);

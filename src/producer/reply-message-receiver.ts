@@ -1,6 +1,7 @@
 import type { Logger } from '../logger';
 import { decompress, DEFAULT_MAX_DECOMPRESSED_BYTES } from '../message/compression';
-import { DEFAULT_MAX_INFLATED_BYTES_PER_FRAME, FrameInflateBudget, inflateBody } from '../message/inflate-off-loop';
+import { DEFAULT_MAX_INFLATED_BYTES_PER_FRAME, FrameInflateBudget } from '../message/inflate-budget';
+import { inflateBody } from '../message/inflate-off-loop';
 import { MessageConst } from '../message/message-const';
 import { MessageExt, type HostAddress } from '../message/message-decoder';
 import { string2messageProperties } from '../message/message-properties';
