@@ -103,6 +103,14 @@ export const pushConsumerConfigShape = lazy(() => {
     localOffsetStoreDir: z.string().min(1).optional(),
     /** RPC hook on every request (ACL signing: `AclClientRPCHook`). */
     rpcHook: z.custom<RPCHook>(isRPCHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
+    /**
+     * Message trace (Java `enableMsgTrace`): a SubBefore record before and a SubAfter record after each
+     * listener call, sent in batches to `traceTopic` (default `RMQ_SYS_TRACE_TOPIC`; the broker needs
+     * `traceTopicEnable=true` to have it) by an internal sender.
+     */
+    enableTrace: z.boolean().default(false),
+    /** Java `customizedTraceTopic`: where trace records go when `enableTrace` is set. */
+    traceTopic: z.string().optional(),
   };
 });
 
