@@ -269,6 +269,34 @@ export class BrokerFeatureNotSupportedError extends BrokerResponseError {
 }
 
 /**
+ * A broker refused a subscription's filter at CHECK_CLIENT_CONFIG before the consumer started (Java
+ * `checkClientInBroker`): SQL92 on a broker without `enablePropertyFilter=true` (SYSTEM_ERROR, 1) or an
+ * expression the broker cannot compile (SUBSCRIPTION_PARSE_FAILED, 23). `remark` is the broker's reason.
+ * Not retriable: the same broker answers the same way until its configuration or the expression changes.
+ */
+export class FilterExpressionRefusedError extends BrokerResponseError {
+  readonly topic: string;
+  readonly expressionType: string;
+  readonly expression: string;
+  constructor(
+    sub: { topic: string; expressionType: string; expression: string },
+    responseCode: number,
+    remark: string | undefined,
+    brokerAddr: string | undefined,
+    options: RocketMQErrorOptions = {},
+  ) {
+    super(responseCode, remark, brokerAddr, { retriable: false, ...options });
+    (this as { code: string }).code = 'ERR_FILTER_REFUSED';
+    this.topic = sub.topic;
+    this.expressionType = sub.expressionType;
+    this.expression = sub.expression;
+    this.message =
+      `the broker${brokerAddr ? ` at ${brokerAddr}` : ''} refused the ${sub.expressionType} subscription of ${sub.topic}: ` +
+      `${boundPeerText(remark ?? '(no remark)')} (CODE: ${responseCode})`;
+  }
+}
+
+/**
  * A send still pending when `shutdown()` stopped waiting for it (`shutdownTimeoutMs`): it may or may not
  * have been stored by the broker. Never retried by the client; resend only if duplicates are acceptable.
  */

@@ -14,6 +14,7 @@ import {
   UpdateConsumerOffsetRequestHeader,
   type HeaderValues,
 } from '../remoting/header';
+import { encodeCheckClientRequestBody, type CheckClientRequestBody } from './body/assignment-body';
 import { encodeLockBatchRequestBody, type LockBatchRequestBody } from './body/lock-batch-body';
 
 /** The fields of a PULL_MESSAGE request (Java `PullMessageRequestHeader`), `brokerName` sent as `bname`. */
@@ -80,6 +81,11 @@ export const consumerRequest = {
   lockBatchMQ(brokerName: string, body: LockBatchRequestBody): RemotingCommand {
     const h = createHeader(LockBatchMqRequestHeader, { brokerName });
     return createRequestCommand(RequestCode.LOCK_BATCH_MQ, h, encodeLockBatchRequestBody(body));
+  },
+
+  /** No header, as Java sends it: the body names the client, the group and the subscription. */
+  checkClientConfig(body: CheckClientRequestBody): RemotingCommand {
+    return createRequestCommand(RequestCode.CHECK_CLIENT_CONFIG, undefined, encodeCheckClientRequestBody(body));
   },
 
   unlockBatchMQ(brokerName: string, body: LockBatchRequestBody): RemotingCommand {

@@ -17,6 +17,7 @@ import {
 } from './body/assignment-body';
 import { consumerRequest, type PullRequestFields, type SendBackFields } from './consumer-request-builders';
 import type { MessageQueue } from './message-queue';
+import type { SubscriptionData } from './subscription-data';
 import { processPullResponse, type PullResponse } from './pull-response';
 import { parseRouteBody } from './route/parse-route-body';
 import { decodeTopicRouteData, type TopicRouteData } from './route/topic-route-data';
@@ -199,6 +200,17 @@ export class MQClientAPI {
     const response = await this.remoting.invoke(addr, consumerRequest.lockBatchMQ(brokerName, body), timeoutMs);
     this.check(response, addr);
     return parseLockBatchResponseBody(response.body);
+  }
+
+  /**
+   * CHECK_CLIENT_CONFIG (46), Java `checkClientInBroker`: may this broker filter with the subscription's
+   * expression? A broker without `enablePropertyFilter` answers SYSTEM_ERROR, one that cannot compile
+   * the expression SUBSCRIPTION_PARSE_FAILED; both become a `BrokerResponseError` with the remark.
+   */
+  async checkClientInBroker(addr: string, group: string, clientId: string, subscriptionData: SubscriptionData, timeoutMs: number): Promise<void> {
+    const request = consumerRequest.checkClientConfig({ clientId, group, subscriptionData });
+    const target = brokerVIPChannel(this.config.vipChannelEnabled, addr);
+    this.check(await this.remoting.invoke(target, request, timeoutMs), target);
   }
 
   /** UNLOCK_BATCH_MQ (42), checked or oneway. */

@@ -6,6 +6,7 @@ import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
 import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../message/namespace';
 import { ConsumeLimiter } from './consume-limiter';
+import { consumeReturnType, type ConsumeHookRunner, type ConsumeMessageContext } from './consume-message-hook';
 import type { ProcessQueue } from './process-queue';
 import type { OffsetStore } from './store/offset-store';
 import type { ConsumeInstrument, MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
@@ -46,6 +47,8 @@ export interface ConsumeHost {
   readonly telemetry?: MessagingTelemetry;
   /** @internal */
   readonly clientId?: string;
+  /** Consume hooks (message trace), run before and after each listener call. */
+  readonly hooks?: ConsumeHookRunner;
   /** CONSUMER_SEND_MSG_BACK, else the fallback produce to %RETRY%; false when both failed. */
   sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean>;
 }
@@ -98,22 +101,42 @@ export class ConsumeMessageConcurrentlyService {
     const start = String(Date.now());
     for (const m of msgs) m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
     const spans = this.startSpans(msgs);
+    const hookContext = this.hookBefore(msgs, mq);
+    const begin = Date.now();
     let status: ConsumeConcurrentlyStatus;
+    let result: unknown;
+    let threw = false;
     try {
       const run = () => this.listener(msgs, context);
-      const r = await (spans && spans[0] ? this.host.telemetry!.runInSpan(spans[0], run) : run());
-      status = r === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
+      result = await (spans && spans[0] ? this.host.telemetry!.runInSpan(spans[0], run) : run());
+      status = result === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
       for (const sp of spans ?? []) sp.end(status === 'CONSUME_SUCCESS' ? {} : { error: new Error(status) });
     } catch (err) {
+      threw = true;
       for (const sp of spans ?? []) sp.end({ error: err });
       this.host.log.warn('consumeMessage exception', { group: this.host.consumerGroup, mq: mq.toString(), err });
       status = 'RECONSUME_LATER';
+    }
+    if (hookContext) {
+      hookContext.returnType = consumeReturnType(result, threw, Date.now() - begin, this.host.consumeTimeoutMs);
+      hookContext.status = status;
+      hookContext.success = status === 'CONSUME_SUCCESS';
+      this.host.hooks!.after(hookContext);
     }
     if (pq.dropped) {
       this.host.log.warn('processQueue is dropped without process consume result', { mq: mq.toString() });
       return;
     }
     await this.processConsumeResult(status, context, msgs, pq, mq);
+  }
+
+  /** Java `executeHookBefore`, when hooks are registered (trace): the context the after hooks get. */
+  private hookBefore(msgs: readonly MessageExt[], mq: MessageQueue): ConsumeMessageContext | undefined {
+    const hooks = this.host.hooks;
+    if (!hooks || hooks.size === 0) return undefined;
+    const ctx: ConsumeMessageContext = { consumerGroup: this.host.consumerGroup, namespace: this.host.namespace, mq, msgList: msgs, success: false };
+    hooks.before(ctx);
+    return ctx;
   }
 
   /** One CONSUMER span per message of the batch (the listener runs in the first one's context). @internal */

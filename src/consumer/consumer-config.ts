@@ -115,6 +115,14 @@ export const pushConsumerConfigShape = lazy(() => {
     popThresholdForQueue: z.number().int().min(1).max(65535).default(96),
     /** RPC hook on every request (ACL signing: `AclClientRPCHook`). */
     rpcHook: z.custom<RPCHook>(isRPCHook, { error: 'expected an RPCHook (doBeforeRequest, doAfterResponse)' }).optional(),
+    /**
+     * Message trace (Java `enableMsgTrace`): a SubBefore record before and a SubAfter record after each
+     * listener call, sent in batches to `traceTopic` (default `RMQ_SYS_TRACE_TOPIC`; the broker needs
+     * `traceTopicEnable=true` to have it) by an internal sender.
+     */
+    enableTrace: z.boolean().default(false),
+    /** Java `customizedTraceTopic`: where trace records go when `enableTrace` is set. */
+    traceTopic: z.string().optional(),
   };
 });
 

@@ -16,6 +16,7 @@ import { buildSubscriptionData, type SubscriptionData } from '../client/subscrip
 import type { MessageExt } from '../message/message-decoder';
 import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../message/namespace';
 import { checkGroup, checkTopic } from '../message/validators';
+import { checkClientInBroker } from './check-client-in-broker';
 import { computePullFromWhere } from './compute-pull-from-where';
 import { registerConsumerRequestHandlers } from './consumer-request-handlers';
 import { ConsumeMessageConcurrentlyService, type MessageListenerConcurrently } from './consume-message-concurrently-service';
@@ -32,6 +33,9 @@ import { LocalFileOffsetStore } from './store/local-file-offset-store';
 import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
 import { MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
 import { PushPopMode } from './pop/push-pop-mode';
+import type { AsyncTraceDispatcher } from '../client/trace/trace-dispatcher';
+import { ConsumeHookRunner, type ConsumeMessageHook } from './consume-message-hook';
+import { startConsumerTrace } from './trace/consumer-trace';
 
 /** How long a reset waits for pull answers in flight before it persists the new offsets. */
 const RESET_OFFSET_SETTLE_MS = 1000;
@@ -66,6 +70,8 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
   private popMode: PushPopMode | undefined;
   private instanceName: string;
   private queueThreshold: { count: number; sizeMiB: number };
+  private readonly hooks: ConsumeHookRunner;
+  private trace: AsyncTraceDispatcher | undefined;
   readonly consumerStartTimestamp = Date.now();
 
   constructor(readonly config: PushConsumerConfig) {
@@ -77,6 +83,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     this.instanceName = config.instanceName;
     this.queueThreshold = { count: config.pullThresholdForQueue, sizeMiB: config.pullThresholdSizeForQueue };
     this.rebalanceImpl = new RebalanceImpl(this, this.log);
+    this.hooks = new ConsumeHookRunner(this.log);
     for (const [topic, expr] of Object.entries(config.subscription ?? {})) this.subscribe(topic, expr);
   }
 
@@ -120,6 +127,16 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     } catch (err) {
       this.log.warn('subscribe: route or heartbeat failed', { topic, err });
     }
+  }
+
+  /** Java `registerConsumeMessageHook`: runs around every listener call (the message trace is one). */
+  registerConsumeMessageHook(hook: ConsumeMessageHook): void {
+    this.hooks.register(hook);
+  }
+
+  /** @internal The message-trace dispatcher when `enableTrace` is on (after start). */
+  get traceDispatcher(): AsyncTraceDispatcher | undefined {
+    return this.trace;
   }
 
   registerMessageListener(listener: MessageListenerConcurrently): void {
@@ -243,12 +260,18 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     }
     registerConsumerRequestHandlers(factory, this.log);
     factory.start();
-    this.cleanExpiredTask = new ScheduledTask('cleanExpireMsg', this.config.consumeTimeoutMs, this.config.consumeTimeoutMs, () => this.cleanExpireMsg(), this.log);
-    this.cleanExpiredTask.start();
-    this.state = 'RUNNING';
     for (const topic of this.rebalanceImpl.subscriptionInner.keys()) {
       await factory.updateTopicRouteInfoFromNameServer(topic).catch((err: unknown) => this.log.warn('route of a subscribed topic failed', { topic, err }));
     }
+    // Still not RUNNING: nothing rebalances or pulls until every broker accepted the SQL92 filters.
+    await checkClientInBroker(factory, this.consumerGroup, this.subscriptions(), factory.config.mqClientApiTimeoutMs).catch(async (err: unknown) => {
+      await this.abortStart(factory);
+      throw err;
+    });
+    if (this.config.enableTrace) this.trace ??= await startConsumerTrace(this, this.config, this.log);
+    this.cleanExpiredTask = new ScheduledTask('cleanExpireMsg', this.config.consumeTimeoutMs, this.config.consumeTimeoutMs, () => this.cleanExpireMsg(), this.log);
+    this.cleanExpiredTask.start();
+    this.state = 'RUNNING';
     await factory.sendHeartbeatToAllBrokerWithLock();
     // The heartbeat makes the broker create %RETRY%<group>: ask for the routes still missing once more.
     for (const topic of this.rebalanceImpl.subscriptionInner.keys()) {
@@ -256,6 +279,15 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     }
     await factory.rebalanceImmediately();
     this.log.info('the consumer start OK', { group: this.consumerGroup });
+  }
+
+  /** A start() that failed after registration: unregister and release the client instance; the consumer stays START_FAILED. */
+  private async abortStart(factory: MQClientInstance): Promise<void> {
+    this.pullService?.shutdown();
+    await this.consumeService?.shutdown(0);
+    await this.popMode?.shutdown(0);
+    await factory.unregisterConsumer(this.consumerGroup).catch(() => undefined);
+    await factory.shutdown().catch(() => undefined);
   }
 
   private consumeHost(): ConstructorParameters<typeof ConsumeMessageConcurrentlyService>[0] {
@@ -270,6 +302,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       log: this.log,
       telemetry: this.telemetry,
       clientId: this.clientInstance.clientId,
+      hooks: this.hooks,
       sendMessageBack: async (msg, delayLevel, mq) => {
         try {
           await sendMessageBack(this.clientInstance, { group: this.consumerGroup, maxReconsumeTimes, unitMode: this.config.unitMode }, msg, delayLevel, mq);
@@ -409,6 +442,8 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     await this.offsetStore.persistAll(owned);
     await factory.unregisterConsumer(this.consumerGroup);
     await factory.shutdown();
+    // After the handlers: their SubAfter records are queued by now and flushed here.
+    await this.trace?.shutdown();
     this.log.info('the consumer shutdown OK', { group: this.consumerGroup });
   }
 

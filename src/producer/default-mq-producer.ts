@@ -17,7 +17,7 @@ import { isSendCallback, resolveSendOptions, type SendOptions } from './send-opt
 import { traceSend } from './send-tracing';
 import type { SendCallback, SendResult } from './send-result';
 import { attachProducerTrace } from './trace/producer-trace';
-import type { AsyncTraceDispatcher } from './trace/trace-dispatcher';
+import type { AsyncTraceDispatcher } from '../client/trace/trace-dispatcher';
 import { MessagingTelemetry, type SendInstrument } from '../client/telemetry/messaging-telemetry';
 
 function isRpcHook(v: unknown): v is RPCHook {

@@ -3,8 +3,8 @@
  * RMQ_SYS_TRACE_TOPIC exists. The trace messages our dispatcher sends are read back from the broker and decoded
  * with the Java record layout; other suites may trace too, so records are matched by message id.
  */
-import { decodeTraceData } from '../../src/producer/trace/trace-data-encoder';
-import type { TraceContext } from '../../src/producer/trace/trace-context';
+import { decodeTraceData } from '../../src/client/trace/trace-data-encoder';
+import type { TraceContext } from '../../src/client/trace/trace-context';
 import { DefaultMQProducer, Message, TransactionMQProducer } from '../../src/index';
 import { describeBroker, namesrvAddr, uniqueName } from './helpers/broker';
 import { eventually, TopicReader } from './helpers/feature-support';

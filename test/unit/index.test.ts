@@ -43,6 +43,7 @@ const EXPECTED_EXPORTS = [
   'BrokerFeatureNotSupportedError',
   'DefaultMQPushConsumer',
   'ConsumeConcurrentlyStatus',
+  'FilterExpressionRefusedError',
   'AllocateMessageQueueAveragely',
   'AllocateMessageQueueAveragelyByCircle',
   'AllocateMessageQueueConsistentHash',

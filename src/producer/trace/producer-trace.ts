@@ -1,8 +1,8 @@
 import type { ProducerConfig, ProducerOptions } from '../producer-config';
 import type { SendMessageHook } from '../send-hooks';
 import type { EndTransactionHook } from '../transaction-listener';
-import { TRACE_GROUP_NAME_PREFIX, TRACE_INSTANCE_NAME } from './trace-context';
-import { AsyncTraceDispatcher, type TraceDispatcherOptions, type TraceProducer } from './trace-dispatcher';
+import { TRACE_GROUP_NAME_PREFIX, TRACE_INSTANCE_NAME } from '../../client/trace/trace-context';
+import { AsyncTraceDispatcher, type TraceDispatcherOptions, type TraceProducer } from '../../client/trace/trace-dispatcher';
 import { EndTransactionTraceHook, SendMessageTraceHook } from './trace-hooks';
 
 /** What `enableTrace` accepts besides `true`: the trace topic and the dispatcher's bounds. */

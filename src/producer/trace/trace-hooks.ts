@@ -3,8 +3,8 @@ import { MessageConst } from '../../message/message-const';
 import type { SendMessageContext, SendMessageHook } from '../send-hooks';
 import { DEFAULT_REGION_ID } from '../send-result';
 import type { EndTransactionContext, EndTransactionHook } from '../transaction-listener';
-import { newTraceBean, newTraceContext, type TraceContext } from './trace-context';
-import type { AsyncTraceDispatcher } from './trace-dispatcher';
+import { newTraceBean, newTraceContext, type TraceContext } from '../../client/trace/trace-context';
+import type { AsyncTraceDispatcher } from '../../client/trace/trace-dispatcher';
 
 /**
  * Java `SendMessageTraceHookImpl` (protocol.md 14.3): a Pub record per send the broker answered.

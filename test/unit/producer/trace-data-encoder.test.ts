@@ -2,9 +2,9 @@ import { MessageQueue } from '../../../src/client/message-queue';
 import { Message } from '../../../src/message/message';
 import type { SendMessageContext } from '../../../src/producer/send-hooks';
 import type { SendResult } from '../../../src/producer/send-result';
-import { newTraceBean, newTraceContext, type TraceContext } from '../../../src/producer/trace/trace-context';
-import { decodeTraceData, encodeTraceContext } from '../../../src/producer/trace/trace-data-encoder';
-import type { AsyncTraceDispatcher } from '../../../src/producer/trace/trace-dispatcher';
+import { newTraceBean, newTraceContext, type TraceContext } from '../../../src/client/trace/trace-context';
+import { decodeTraceData, encodeTraceContext } from '../../../src/client/trace/trace-data-encoder';
+import type { AsyncTraceDispatcher } from '../../../src/client/trace/trace-dispatcher';
 import { EndTransactionTraceHook, SendMessageTraceHook } from '../../../src/producer/trace/trace-hooks';
 
 const S1 = '\u0001';
@@ -80,7 +80,7 @@ describe('TraceDataEncoder (protocol.md 14.3)', () => {
     expect(b).toMatchObject({ traceType: 'EndTransaction', groupName: 'g' });
     expect(b!.traceBeans[0]).toMatchObject({ transactionId: 'X', transactionState: 'COMMIT_MESSAGE', msgType: 'Trans_msg_Commit', fromTransactionCheck: false });
     expect(decodeTraceData('')).toEqual([]);
-    expect(decodeTraceData('SubAfter\u0001x\u0002')).toEqual([]);
+    expect(decodeTraceData('Unknown\u0001x\u0002')).toEqual([]);
   });
 });
 

@@ -3,9 +3,9 @@ import { InvalidArgumentError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
 import type { Message } from '../../../src/message/message';
 import type { SendResult } from '../../../src/producer/send-result';
-import { newTraceBean, newTraceContext, type TraceContext } from '../../../src/producer/trace/trace-context';
-import { decodeTraceData } from '../../../src/producer/trace/trace-data-encoder';
-import { AsyncTraceDispatcher, type TraceProducer } from '../../../src/producer/trace/trace-dispatcher';
+import { newTraceBean, newTraceContext, type TraceContext } from '../../../src/client/trace/trace-context';
+import { decodeTraceData } from '../../../src/client/trace/trace-data-encoder';
+import { AsyncTraceDispatcher, type TraceProducer } from '../../../src/client/trace/trace-dispatcher';
 
 class FakeTraceProducer implements TraceProducer {
   readonly sent: Message[] = [];

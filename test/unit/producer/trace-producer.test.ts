@@ -2,7 +2,7 @@ import { silentLogger } from '../../../src/logger';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import { Message } from '../../../src/message/message';
 import { string2messageProperties } from '../../../src/message/message-properties';
-import { decodeTraceData } from '../../../src/producer/trace/trace-data-encoder';
+import { decodeTraceData } from '../../../src/client/trace/trace-data-encoder';
 import { traceProducerOptions } from '../../../src/producer/trace/producer-trace';
 import { TransactionMQProducer } from '../../../src/producer/transaction-mq-producer';
 import { parseProducerOptions } from '../../../src/producer/producer-config';

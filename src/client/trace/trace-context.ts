@@ -1,5 +1,11 @@
-import type { LocalTransactionState } from '../transaction-listener';
+import { createUniqId } from '../../message/message-id';
 import { RMQ_SYS_TRACE_TOPIC } from '../../message/validators';
+
+/**
+ * The trace records of Java's `org.apache.rocketmq.client.trace` (protocol.md 14): the model, its text
+ * encoding and the dispatcher are shared by producers (Pub, EndTransaction) and consumers (SubBefore,
+ * SubAfter), so they live below both.
+ */
 
 /** Java `TraceConstants.CONTENT_SPLITOR`: between the fields of one record. */
 export const CONTENT_SPLITOR = '\u0001';
@@ -19,6 +25,14 @@ export type TraceType = 'Pub' | 'Recall' | 'SubBefore' | 'SubAfter' | 'EndTransa
 export const TRACE_MESSAGE_TYPES = ['Normal_Msg', 'Trans_Msg_Half', 'Trans_msg_Commit', 'Delay_Msg', 'Order_Msg'] as const;
 export type TraceMessageType = (typeof TRACE_MESSAGE_TYPES)[number];
 
+/** Java `LocalTransactionState` by name, as EndTransaction records carry it. */
+export type TraceTransactionState = 'COMMIT_MESSAGE' | 'ROLLBACK_MESSAGE' | 'UNKNOW';
+export const TRACE_TRANSACTION_STATES: readonly TraceTransactionState[] = ['COMMIT_MESSAGE', 'ROLLBACK_MESSAGE', 'UNKNOW'];
+
+/** Java `ConsumeReturnType`, in ordinal order: a SubAfter record carries the ordinal as its context code. */
+export const CONSUME_RETURN_TYPES = ['SUCCESS', 'TIME_OUT', 'EXCEPTION', 'RETURNNULL', 'FAILED'] as const;
+export type ConsumeReturnType = (typeof CONSUME_RETURN_TYPES)[number];
+
 /** Java `TraceBean`: one message's facts in a record. */
 export interface TraceBean {
   topic: string;
@@ -31,19 +45,28 @@ export interface TraceBean {
   bodyLength: number;
   msgType: TraceMessageType;
   transactionId?: string | null;
-  transactionState?: LocalTransactionState;
+  transactionState?: TraceTransactionState;
   fromTransactionCheck?: boolean;
+  /** Consumer records: the message's reconsume times. */
+  retryTimes?: number;
+  /** Consumer records: the broker's store time (epoch ms). */
+  storeTime?: number;
 }
 
-/** Java `TraceContext`: one record (a send or an end of transaction). */
+/** Java `TraceContext`: one record (a send, an end of transaction) or, for consumers, one per bean. */
 export interface TraceContext {
   traceType: TraceType;
   /** Epoch ms: creation time of the context (Pub: before the send). */
   timeStamp: number;
-  regionId: string;
+  /** Consumer records copy the message's MSG_REGION, which may be absent (Java writes "null"). */
+  regionId: string | null;
   groupName: string;
   costTime: number;
   isSuccess: boolean;
+  /** Java `requestId`: a fresh unique id per context; SubAfter repeats its SubBefore's. */
+  requestId: string;
+  /** SubAfter: the ordinal of the `ConsumeReturnType`. */
+  contextCode: number;
   traceBeans: TraceBean[];
 }
 
@@ -69,6 +92,8 @@ export function newTraceContext(traceType: TraceType, init: Partial<TraceContext
     groupName: '',
     costTime: 0,
     isSuccess: true,
+    requestId: createUniqId(),
+    contextCode: 0,
     traceBeans: [],
     ...init,
   };

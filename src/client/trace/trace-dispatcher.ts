@@ -1,15 +1,18 @@
 import { InvalidArgumentError } from '../../errors';
 import { getDefaultLogger, type Logger } from '../../logger';
 import { Message } from '../../message/message';
-import type { SendResult } from '../send-result';
 import { CONTENT_SPLITOR, DEFAULT_TRACE_TOPIC, type TraceContext } from './trace-context';
 import { encodeTraceContext, type TraceTransferBean } from './trace-data-encoder';
 
-/** What the dispatcher sends trace messages with: an internal producer (a `DefaultMQProducer`). */
+/**
+ * What the dispatcher sends trace messages with: the producer's internal `DefaultMQProducer`, or the
+ * consumer's `TraceMessageSender` (the client layer's own send path: consumers cannot use a producer).
+ */
 export interface TraceProducer {
   start(): Promise<void>;
   shutdown(): Promise<void>;
-  send(msg: Message, options: { timeoutMs: number }): Promise<SendResult>;
+  /** Resolves once the broker stored the message; rejects otherwise. */
+  send(msg: Message, options: { timeoutMs: number }): Promise<unknown>;
 }
 
 export interface TraceDispatcherOptions {
