@@ -92,7 +92,8 @@ export class DefaultMQPushConsumer {
    *   in hand, if not settled, and every batch not handed out yet are neither acknowledged nor sent back: the
    *   committed offset stays before them, so the next consumer of the group receives them.
    * - `shutdown()` from elsewhere ends the loop after the batch in hand, waiting for its settlement as for
-   *   any running handler (`awaitTerminationMsWhenShutdown`).
+   *   any running handler (`awaitTerminationMsWhenShutdown`). Inside the loop, `break` instead of awaiting
+   *   `shutdown()` (which would wait that long for the very batch the loop holds).
    *
    * One iteration per consumer, instead of a listener; `consumer[Symbol.asyncIterator]()` is `messages()`.
    */

