@@ -158,7 +158,8 @@ export class PushConsumerIterator implements AsyncIterableIterator<MessageBatch>
       }
     }
     if (this.closed) {
-      // Aborted while the consumer was starting: the shutdown it asked for found nothing running yet.
+      // Ended: done once the consumer is down. (An abort during start asked for a shutdown that found nothing
+      // running yet: this one completes it.)
       await this.host.shutdown();
       return DONE;
     }
