@@ -58,6 +58,7 @@ export type {
 export type { MessageExt } from './message/message-decoder';
 export { DefaultMQPushConsumer } from './consumer/default-mq-push-consumer';
 export type { MessageSelector, MessageHandler } from './consumer/default-mq-push-consumer';
+export type { MessageBatch, MessagesOptions } from './consumer/push-consumer-iterator';
 export type { PushConsumerOptions } from './consumer/consumer-config';
 export { ConsumeConcurrentlyStatus } from './consumer/consume-message-concurrently-service';
 export { FilterExpressionRefusedError } from './errors';

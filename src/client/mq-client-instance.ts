@@ -1,47 +1,32 @@
-import { BrokerResponseError, ClientStateError, RemotingError } from '../errors';
-import { ResponseCode } from '../remoting/protocol/response-code';
+import { ClientStateError } from '../errors';
 import type { Logger } from '../logger';
 import { LogDeduplicator } from '../log-deduplicator';
-import { RemotingClient } from '../remoting/remoting-client';
+import type { RemotingClient } from '../remoting/remoting-client';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { getDefaultLogger } from '../logger';
-import { effectiveNamespace, effectiveTls, type ClientConfig } from './client-config';
+import { effectiveNamespace } from './client-config';
+import { createInstanceRemotingClient, type ClientInstanceConfig } from './client-instance-config';
 import { ClientRemotingProcessor } from './client-remoting-processor';
-import { createHeartbeatData, type ConsumerData, type HeartbeatData } from './heartbeat-data';
+import { ClientRouteTables } from './client-route-tables';
+import { HeartbeatSender } from './heartbeat-sender';
 import type { MessageQueue } from './message-queue';
 import type { MQConsumerInner } from './mq-consumer-inner';
 import type { MQProducerInner } from './mq-producer-inner';
-import { AUTO_CREATE_TOPIC_KEY_TOPIC, CLIENT_INNER_PRODUCER_GROUP } from '../message/validators';
-import { RETRY_GROUP_TOPIC_PREFIX } from '../message/namespace';
+import { CLIENT_INNER_PRODUCER_GROUP } from '../message/validators';
 import { MQClientAPI } from './mq-client-api';
-import { NamespaceRpcHook } from './namespace-rpc-hook';
-import { topicRouteDataChanged } from './route/route-change';
-import { topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo } from './route/topic-publish-info';
-import { cloneTopicRouteData, MASTER_ID, type TopicRouteData } from './route/topic-route-data';
+import { RebalanceService } from './rebalance-service';
+import type { TopicRouteData } from './route/topic-route-data';
 import { ScheduledTask } from './scheduled-task';
 import type { ServiceState } from './service-state';
-import { TimedLock } from './timed-lock';
+import { TopicRouteRefresher } from './topic-route-refresher';
 
-/** Java `MQClientInstance.LOCK_TIMEOUT_MILLIS`. */
-const LOCK_TIMEOUT_MS = 3000;
+// Kept importable from here, where callers have always found them.
+export { buildMQClientId, type ClientInstanceConfig } from './client-instance-config';
+
 /** Java `ClientConfig.persistConsumerOffsetInterval`. */
 const PERSIST_CONSUMER_OFFSET_INTERVAL_MS = 5000;
 /** Java `RebalanceService` wait interval (`rocketmq.client.rebalance.waitInterval`). */
 const REBALANCE_INTERVAL_MS = 20_000;
-
-
-/**
- * The settings an instance runs with: the validated client options of the producer that created it
- * (copied, like Java's `cloneClientConfig`), with the clientIP and instance name resolved.
- */
-export type ClientInstanceConfig = Omit<ClientConfig, 'clientIP'> & { clientIP: string };
-
-/** Java `ClientConfig.buildMQClientId`: `ip@instanceName[@unitName]`. */
-export function buildMQClientId(cfg: Pick<ClientInstanceConfig, 'clientIP' | 'instanceName' | 'unitName'>): string {
-  let id = `${cfg.clientIP}@${cfg.instanceName}`;
-  if (cfg.unitName && cfg.unitName.trim() !== '') id += `@${cfg.unitName}`;
-  return id;
-}
 
 /** The inner producer stands in for Java's `CLIENT_INNER_PRODUCER` DefaultMQProducer: heartbeats and unregisters only. */
 const innerProducer: MQProducerInner = {
@@ -52,8 +37,10 @@ const innerProducer: MQProducerInner = {
 };
 
 /**
- * Java `MQClientInstance` for producers: one remoting client, the route and broker-address tables,
- * route polling, heartbeats and broker housekeeping, shared by every producer with the same clientId.
+ * Java `MQClientInstance`: one remoting client, the route and broker-address tables, route polling,
+ * heartbeats, rebalancing and broker housekeeping, shared by every producer and consumer with the same
+ * clientId. The work is done by its parts (`TopicRouteRefresher`, `HeartbeatSender`, `RebalanceService`,
+ * `ClientRouteTables`); this class owns their life cycle and the group registry.
  */
 export class MQClientInstance {
   readonly clientId: string;
@@ -67,26 +54,24 @@ export class MQClientInstance {
   readonly producerTable = new Map<string, MQProducerInner>();
   /** Consumers register here the same way (the consumer issue fills this in). */
   readonly consumerTable = new Map<string, MQConsumerInner>();
-  readonly topicRouteTable = new Map<string, TopicRouteData>();
+  private readonly tables = new ClientRouteTables();
+  readonly topicRouteTable: Map<string, TopicRouteData> = this.tables.topicRouteTable;
   /** brokerName -> (brokerId -> address). */
-  readonly brokerAddrTable = new Map<string, Map<number, string>>();
+  readonly brokerAddrTable: Map<string, Map<number, string>> = this.tables.brokerAddrTable;
   /** brokerName -> (address -> broker version from its heartbeat answer). */
-  readonly brokerVersionTable = new Map<string, Map<string, number>>();
+  readonly brokerVersionTable: Map<string, Map<string, number>> = this.tables.brokerVersionTable;
 
   private state: ServiceState = 'CREATE_JUST';
   private readonly log: Logger;
   /** Condenses repeated events of this instance and its remoting client (a dead peer fails every call alike). */
   private readonly logs: LogDeduplicator;
-  private readonly namesrvLock = new TimedLock();
-  private readonly heartbeatLock = new TimedLock();
-  private readonly routeFetches = new Map<string, Promise<boolean>>();
+  private readonly routes: TopicRouteRefresher;
+  private readonly heartbeats: HeartbeatSender;
+  private readonly rebalance: RebalanceService;
   private readonly tasks: ScheduledTask[];
-  private heartbeatCount = 0;
-  private rebalanceRun: Promise<void> | undefined;
-  private rebalanceAgain = false;
   private shutdownPromise: Promise<void> | undefined;
   private readonly onConnected = (addr: string): void => {
-    void this.onChannelActive(addr);
+    if (this.state === 'RUNNING') void this.heartbeats.onChannelActive(addr);
   };
 
   constructor(config: ClientInstanceConfig, clientId: string, rpcHook?: RPCHook, private readonly onShutdown?: () => void) {
@@ -95,26 +80,7 @@ export class MQClientInstance {
     this.logs = new LogDeduplicator(config.logger ?? getDefaultLogger(), config.logRepeatSummaryIntervalMs);
     const logger = this.logs.logger;
     this.log = logger.child('MQClientInstance');
-    // Java hook order: NamespaceRpcHook, then the user's hook (ACL signs after namespacing).
-    const rpcHooks: RPCHook[] = [new NamespaceRpcHook(config.namespaceV2)];
-    if (rpcHook) rpcHooks.push(rpcHook);
-    this.remotingClient = new RemotingClient({
-      namesrvAddrs: [...config.namesrvAddr],
-      serializeType: config.serializeType,
-      language: config.language,
-      version: config.version,
-      connectTimeoutMs: config.connectTimeoutMs,
-      maxFrameBytes: config.maxFrameBytes,
-      maxExtFields: config.maxExtFields,
-      maxExtFieldsBytes: config.maxExtFieldsBytes,
-      maxAsyncInflight: config.maxAsyncInflight,
-      maxOnewayInflight: config.maxOnewayInflight,
-      idleTimeoutMs: config.idleTimeoutMs,
-      closeSocketIfTimeout: config.closeSocketIfTimeout,
-      tls: effectiveTls(config),
-      rpcHooks,
-      logger,
-    });
+    this.remotingClient = createInstanceRemotingClient(config, logger, rpcHook);
     this.api = new MQClientAPI(this.remotingClient, {
       language: config.language,
       namespace: effectiveNamespace(config),
@@ -122,6 +88,10 @@ export class MQClientInstance {
     });
     this.namespace = effectiveNamespace(config);
     this.clientRemotingProcessor = new ClientRemotingProcessor(this.remotingClient);
+    const parts = { api: this.api, tables: this.tables, groups: this, clientId, log: this.log };
+    this.routes = new TopicRouteRefresher({ ...parts, defaultTimeoutMs: config.mqClientApiTimeoutMs });
+    this.heartbeats = new HeartbeatSender({ ...parts, timeoutMs: config.mqClientApiTimeoutMs });
+    this.rebalance = new RebalanceService(this, () => this.state === 'RUNNING', this.log);
     this.tasks = [
       new ScheduledTask('updateTopicRouteInfoFromNameServer', 10, config.pollNameServerIntervalMs, () =>
         this.updateAllTopicRouteInfoFromNameServer(),
@@ -177,13 +147,9 @@ export class MQClientInstance {
   }
 
   private async unregisterClient(producerGroup: string | undefined, consumerGroup: string | undefined): Promise<void> {
-    const targets: Array<[string, number, string]> = [];
-    for (const [brokerName, addrs] of this.brokerAddrTable) {
-      for (const [id, addr] of addrs) targets.push([brokerName, id, addr]);
-    }
     // Java unregisters one broker after another; in parallel, one dead broker does not stretch shutdown.
     await Promise.all(
-      targets.map(async ([brokerName, id, addr]) => {
+      this.tables.brokerAddresses().map(async ({ brokerName, brokerId: id, addr }) => {
         try {
           await this.api.unregisterClient(addr, this.clientId, producerGroup, consumerGroup, this.config.mqClientApiTimeoutMs);
           this.log.info('unregister client success', { producerGroup, consumerGroup, brokerName, id, addr });
@@ -212,33 +178,17 @@ export class MQClientInstance {
 
   /** Java `RebalanceService.wakeup` / `rebalanceImmediately`: one rebalance now (runs that overlap are merged). */
   rebalanceImmediately(): Promise<void> {
-    if (this.rebalanceRun) {
-      this.rebalanceAgain = true;
-      return this.rebalanceRun;
-    }
-    this.rebalanceRun = (async () => {
-      do {
-        this.rebalanceAgain = false;
-        await this.doRebalance();
-      } while (this.rebalanceAgain && this.state === 'RUNNING');
-    })().finally(() => (this.rebalanceRun = undefined));
-    return this.rebalanceRun;
+    return this.rebalance.rebalanceImmediately();
   }
 
   /** Java `doRebalance`: every consumer, errors logged. */
-  async doRebalance(): Promise<void> {
-    for (const [group, c] of [...this.consumerTable]) {
-      try {
-        await c.doRebalance();
-      } catch (err) {
-        this.log.error('doRebalance failed', { group, err });
-      }
-    }
+  doRebalance(): Promise<void> {
+    return this.rebalance.doRebalance();
   }
 
   /** Java `persistAllConsumerOffset`. */
-  async persistAllConsumerOffset(): Promise<void> {
-    for (const c of [...this.consumerTable.values()]) await c.persistConsumerOffset();
+  persistAllConsumerOffset(): Promise<void> {
+    return this.rebalance.persistAllConsumerOffset();
   }
 
   /**
@@ -252,12 +202,12 @@ export class MQClientInstance {
     // Leave the registry at once, so a producer started meanwhile gets a fresh instance.
     this.onShutdown?.();
     // Route updates queued behind the lock give up now instead of holding timers until their timeout.
-    this.namesrvLock.close();
-    this.heartbeatLock.close();
+    this.routes.close();
+    this.heartbeats.close();
     this.shutdownPromise = (async () => {
       this.remotingClient.off('connected', this.onConnected);
       await Promise.all(this.tasks.map((t) => t.stop()));
-      await this.rebalanceRun;
+      await this.rebalance.inFlight;
       await this.unregisterProducer(CLIENT_INNER_PRODUCER_GROUP);
       await this.remotingClient.shutdown();
       this.log.info('the client factory shutdown OK', { clientId: this.clientId });
@@ -266,15 +216,11 @@ export class MQClientInstance {
     return this.shutdownPromise;
   }
 
-  // ---------------------------------------------------------------- routes
+  // ------------------------------------------------- routes and addresses
 
-  /** The periodic task: refresh the route of every topic any producer publishes to. */
-  async updateAllTopicRouteInfoFromNameServer(): Promise<void> {
-    const topics = new Set<string>();
-    for (const p of this.producerTable.values()) for (const t of p.getPublishTopicList()) topics.add(t);
-    for (const c of this.consumerTable.values()) for (const sd of c.subscriptions()) topics.add(sd.topic);
-    // Like Java, a transport failure aborts the rest of this round (the scheduler logs it).
-    for (const topic of topics) await this.updateTopicRouteInfoFromNameServer(topic);
+  /** The periodic task: refresh the route of every topic a producer publishes to or a consumer subscribes. */
+  updateAllTopicRouteInfoFromNameServer(): Promise<void> {
+    return this.routes.updateAllTopicRouteInfoFromNameServer();
   }
 
   /**
@@ -287,121 +233,27 @@ export class MQClientInstance {
    * left of its budget.
    */
   updateTopicRouteInfoFromNameServer(topic: string, defaultTopicQueueNums?: number, timeoutMs?: number): Promise<boolean> {
-    const key = defaultTopicQueueNums === undefined ? `T\u0000${topic}` : `D\u0000${topic}\u0000${defaultTopicQueueNums}`;
-    const inFlight = this.routeFetches.get(key);
-    if (inFlight) return inFlight;
-    const p = this.doUpdateTopicRoute(topic, defaultTopicQueueNums, timeoutMs ?? this.config.mqClientApiTimeoutMs).finally(() =>
-      this.routeFetches.delete(key),
-    );
-    this.routeFetches.set(key, p);
-    return p;
-  }
-
-  private async doUpdateTopicRoute(topic: string, defaultTopicQueueNums: number | undefined, timeoutMs: number): Promise<boolean> {
-    const begin = Date.now();
-    const lockWaitMs = Math.min(LOCK_TIMEOUT_MS, timeoutMs);
-    if (!(await this.namesrvLock.tryLock(lockWaitMs))) {
-      this.log.warn(`updateTopicRouteInfoFromNameServer tryLock timeout ${lockWaitMs}ms`, { clientId: this.clientId });
-      return false;
-    }
-    try {
-      const timeout = timeoutMs - (Date.now() - begin);
-      if (timeout <= 0) return false;
-      let route: TopicRouteData;
-      if (defaultTopicQueueNums !== undefined) {
-        route = await this.api.getDefaultTopicRouteInfoFromNameServer(timeout);
-        for (const qd of route.queueDatas) {
-          const n = Math.min(defaultTopicQueueNums, qd.readQueueNums);
-          qd.readQueueNums = n;
-          qd.writeQueueNums = n;
-        }
-      } else {
-        route = await this.api.getTopicRouteInfoFromNameServer(topic, timeout);
-      }
-      const old = this.topicRouteTable.get(topic);
-      let changed = topicRouteDataChanged(route, old);
-      if (!changed) changed = this.isNeedUpdateTopicRouteInfo(topic);
-      else this.log.info('the topic route info changed', { topic });
-      if (!changed) return false;
-      for (const bd of route.brokerDatas) this.brokerAddrTable.set(bd.brokerName, new Map(bd.brokerAddrs));
-      const info = topicRouteData2TopicPublishInfo(topic, route);
-      info.haveTopicRouterInfo = true;
-      for (const p of this.producerTable.values()) p.updateTopicPublishInfo(topic, info);
-      if (this.consumerTable.size > 0) {
-        const subscribeInfo = topicRouteData2TopicSubscribeInfo(topic, route);
-        for (const c of this.consumerTable.values()) c.updateTopicSubscribeInfo(topic, subscribeInfo);
-      }
-      this.topicRouteTable.set(topic, cloneTopicRouteData(route));
-      return true;
-    } catch (err) {
-      // Rethrown to the caller (a send, or the refresh task that logs it): not logged here too.
-      if (err instanceof RemotingError && err.code !== 'ERR_REMOTING_PROTOCOL') throw err;
-      if (!topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) && topic !== AUTO_CREATE_TOPIC_KEY_TOPIC) {
-        // Java logs this at warn into its own log file; an unknown topic is the normal first step of
-        // auto-creation, so only other failures are warnings here.
-        const unknownTopic = err instanceof BrokerResponseError && err.responseCode === ResponseCode.TOPIC_NOT_EXIST;
-        this.log[unknownTopic ? 'info' : 'warn']('updateTopicRouteInfoFromNameServer failed', { topic, err });
-      }
-      return false;
-    } finally {
-      this.namesrvLock.unlock();
-    }
-  }
-
-  private isNeedUpdateTopicRouteInfo(topic: string): boolean {
-    for (const p of this.producerTable.values()) if (p.isPublishTopicNeedUpdate(topic)) return true;
-    for (const c of this.consumerTable.values()) if (c.isSubscribeTopicNeedUpdate(topic)) return true;
-    return false;
+    return this.routes.updateTopicRouteInfoFromNameServer(topic, defaultTopicQueueNums, timeoutMs);
   }
 
   /** Java `cleanOfflineBroker`: forget addresses no cached route mentions any more. */
-  async cleanOfflineBroker(): Promise<void> {
-    if (!(await this.namesrvLock.tryLock(LOCK_TIMEOUT_MS))) return;
-    try {
-      for (const [brokerName, addrs] of [...this.brokerAddrTable]) {
-        const kept = new Map([...addrs].filter(([, addr]) => this.isBrokerAddrExistInTopicRouteTable(addr)));
-        if (kept.size < addrs.size) this.log.info('the broker addr is offline, remove it', { brokerName });
-        if (kept.size === 0) this.brokerAddrTable.delete(brokerName);
-        else this.brokerAddrTable.set(brokerName, kept);
-      }
-    } finally {
-      this.namesrvLock.unlock();
-    }
-  }
-
-  private isBrokerAddrExistInTopicRouteTable(addr: string): boolean {
-    for (const route of this.topicRouteTable.values()) {
-      for (const bd of route.brokerDatas) for (const a of bd.brokerAddrs.values()) if (a === addr) return true;
-    }
-    return false;
+  cleanOfflineBroker(): Promise<void> {
+    return this.routes.cleanOfflineBroker();
   }
 
   /** Java `findBrokerAddressInPublish`: the master address of a broker name. */
   findBrokerAddressInPublish(brokerName: string | undefined): string | undefined {
-    if (brokerName === undefined) return undefined;
-    return this.brokerAddrTable.get(brokerName)?.get(MASTER_ID);
+    return this.tables.findBrokerAddressInPublish(brokerName);
   }
 
-  /**
-   * Java `findBrokerAddressInSubscribe`: the address of `brokerId` of a broker, else (unless
-   * `onlyThisBroker`) any address of it; `slave` says whether that is not the master.
-   */
+  /** Java `findBrokerAddressInSubscribe`; see `ClientRouteTables`. */
   findBrokerAddressInSubscribe(brokerName: string, brokerId: number, onlyThisBroker: boolean): { brokerAddr: string; slave: boolean } | undefined {
-    const addrs = this.brokerAddrTable.get(brokerName);
-    if (!addrs || addrs.size === 0) return undefined;
-    const exact = addrs.get(brokerId);
-    if (exact !== undefined) return { brokerAddr: exact, slave: brokerId !== MASTER_ID };
-    if (onlyThisBroker) return undefined;
-    const [id, addr] = addrs.entries().next().value as [number, string];
-    return { brokerAddr: addr, slave: id !== MASTER_ID };
+    return this.tables.findBrokerAddressInSubscribe(brokerName, brokerId, onlyThisBroker);
   }
 
   /** Java `findBrokerAddrByTopic`: an address of a broker of the topic (a random one, as Java). */
   findBrokerAddrByTopic(topic: string): string | undefined {
-    const route = this.topicRouteTable.get(topic);
-    if (!route || route.brokerDatas.length === 0) return undefined;
-    const bd = route.brokerDatas[Math.floor(Math.random() * route.brokerDatas.length)]!;
-    return bd.brokerAddrs.get(MASTER_ID) ?? bd.brokerAddrs.values().next().value;
+    return this.tables.findBrokerAddrByTopic(topic);
   }
 
   /** Java `findConsumerIdList`: the members of `group` as a broker of `topic` knows them. */
@@ -422,102 +274,18 @@ export class MQClientInstance {
 
   /** Static topics are not supported, so the queue's own broker name. */
   getBrokerNameFromMessageQueue(mq: MessageQueue): string {
-    return mq.brokerName;
+    return this.tables.getBrokerNameFromMessageQueue(mq);
   }
 
   // ------------------------------------------------------------ heartbeats
 
-  private prepareHeartbeatData(): HeartbeatData {
-    const consumers: ConsumerData[] = [...this.consumerTable.values()].map((c) => ({
-      groupName: c.groupName(),
-      consumeType: c.consumeType(),
-      messageModel: c.messageModel(),
-      consumeFromWhere: c.consumeFromWhere(),
-      subscriptionDataSet: [...c.subscriptions()],
-      unitMode: c.isUnitMode(),
-    }));
-    return createHeartbeatData(this.clientId, this.producerTable.keys(), consumers);
-  }
-
-  /**
-   * Java `sendHeartbeatToAllBrokerWithLock`: a try-lock that never waits (an overlapping call skips
-   * and returns false). Masters only unless a consumer is registered (slaves serve pulls). Failures are logged.
-   */
-  async sendHeartbeatToAllBrokerWithLock(): Promise<boolean> {
-    if (!this.heartbeatLock.tryLockNow()) {
-      this.log.warn('lock heartBeat, but failed', { clientId: this.clientId });
-      return false;
-    }
-    try {
-      const data = this.prepareHeartbeatData();
-      if (data.producerDataSet.length === 0 && data.consumerDataSet.length === 0) {
-        this.log.warn('sending heartbeat, but no consumer and no producer', { clientId: this.clientId });
-        return false;
-      }
-      if (this.brokerAddrTable.size === 0) return false;
-      const consumerEmpty = data.consumerDataSet.length === 0;
-      for (const [brokerName, addrs] of [...this.brokerAddrTable]) {
-        for (const [id, addr] of [...addrs]) {
-          if (consumerEmpty && id !== MASTER_ID) continue;
-          await this.sendHeartbeatTo(id, brokerName, addr, data);
-        }
-      }
-      return true;
-    } catch (err) {
-      this.log.error('sendHeartbeatToAllBroker exception', { err });
-      return false;
-    } finally {
-      this.heartbeatLock.unlock();
-    }
+  /** Java `sendHeartbeatToAllBrokerWithLock`; see `HeartbeatSender`. */
+  sendHeartbeatToAllBrokerWithLock(): Promise<boolean> {
+    return this.heartbeats.sendHeartbeatToAllBrokerWithLock();
   }
 
   /** One broker, under the same try-lock (Java `sendHeartbeatToBroker(id, name, addr, strictLockMode)`). */
-  async sendHeartbeatToBroker(id: number, brokerName: string, addr: string, strictLockMode = true): Promise<boolean> {
-    if (!this.heartbeatLock.tryLockNow()) {
-      if (strictLockMode) this.log.warn('lock heartBeat, but failed', { clientId: this.clientId });
-      return false;
-    }
-    try {
-      const data = this.prepareHeartbeatData();
-      if (data.producerDataSet.length === 0 && data.consumerDataSet.length === 0) return false;
-      return await this.sendHeartbeatTo(id, brokerName, addr, data);
-    } finally {
-      this.heartbeatLock.unlock();
-    }
-  }
-
-  private async sendHeartbeatTo(id: number, brokerName: string, addr: string, data: HeartbeatData): Promise<boolean> {
-    try {
-      const version = await this.api.sendHeartbeat(addr, data, this.config.mqClientApiTimeoutMs);
-      let versions = this.brokerVersionTable.get(brokerName);
-      if (!versions) this.brokerVersionTable.set(brokerName, (versions = new Map()));
-      versions.set(addr, version);
-      if (this.heartbeatCount++ % 20 === 0) this.log.info('send heart beat to broker success', { brokerName, id, addr });
-      return true;
-    } catch (err) {
-      const known = this.isBrokerAddrExistInTopicRouteTable(addr);
-      this.log.warn(
-        known ? 'send heart beat to broker failed' : 'send heart beat to broker failed, because the broker not up, forget it',
-        { brokerName, id, addr, err },
-      );
-      return false;
-    }
-  }
-
-  /** Java's channel listener: a new connection to a known broker address gets a heartbeat at once. */
-  private async onChannelActive(remoteAddr: string): Promise<void> {
-    if (this.state !== 'RUNNING') return;
-    try {
-      for (const [brokerName, addrs] of this.brokerAddrTable) {
-        for (const [id, addr] of addrs) {
-          if (addr === remoteAddr) {
-            await this.sendHeartbeatToBroker(id, brokerName, addr, false);
-            return;
-          }
-        }
-      }
-    } catch (err) {
-      this.log.warn('heartbeat on new connection failed', { remoteAddr, err });
-    }
+  sendHeartbeatToBroker(id: number, brokerName: string, addr: string, strictLockMode = true): Promise<boolean> {
+    return this.heartbeats.sendHeartbeatToBroker(id, brokerName, addr, strictLockMode);
   }
 }

@@ -31,6 +31,21 @@ export interface ConsumeConcurrentlyContext {
  */
 export type MessageListenerConcurrently = (msgs: MessageExt[], context: ConsumeConcurrentlyContext) => Promise<ConsumeConcurrentlyStatus>;
 
+/** Handler calls whose messages stay held and uncommitted (see `leaveUncommitted`). */
+const leftUncommitted = new WeakSet<ConsumeConcurrentlyContext>();
+
+/**
+ * For the iterator face when its loop ends: the messages of this handler call are neither acknowledged
+ * nor sent back; they stay held in their process queue, so the committed offset does not move past them
+ * and the group receives them again from there (after a restart or a rebalance). Only sound when the
+ * consumer is shutting down: a running consumer would sweep them after `consumeTimeout`.
+ *
+ * @internal
+ */
+export function leaveUncommitted(context: ConsumeConcurrentlyContext): void {
+  leftUncommitted.add(context);
+}
+
 /** Java's delay before messages whose send-back failed are consumed again here. */
 const RECONSUME_LATER_LOCALLY_MS = 5000;
 
@@ -127,6 +142,7 @@ export class ConsumeMessageConcurrentlyService {
       this.host.log.warn('processQueue is dropped without process consume result', { mq: mq.toString() });
       return;
     }
+    if (leftUncommitted.has(context)) return;
     await this.processConsumeResult(status, context, msgs, pq, mq);
   }
 

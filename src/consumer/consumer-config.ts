@@ -4,10 +4,11 @@ import { lazy, zod } from '../lazy-zod';
 import { isRPCHook, type RPCHook } from '../remoting/rpc-hook';
 import { openTelemetryOptionSchema } from '../client/telemetry/telemetry-options';
 import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-queue-strategy';
+import type { PushConsumerOptions } from './push-consumer-options';
 
 /**
- * Push consumer options: every client option (client-config.ts) plus Java `DefaultMQPushConsumer`'s,
- * strict (a misspelt key is refused with a "did you mean"), with Java 5.3.3 defaults. Durations end
+ * Push consumer options: every client option (client-config.ts) plus Java `DefaultMQPushConsumer`'s, documented on
+ * `PushConsumerOptions` (push-consumer-options.ts; docs/options.md is generated from both), strict (a misspelt key is refused with a "did you mean"), with Java 5.3.3 defaults. Durations end
  * in `Ms` (Java mixes millis, seconds and minutes), sizes say their unit.
  */
 
@@ -137,8 +138,14 @@ export const PushConsumerOptionsSchema = lazy(() =>
     }),
 );
 
-/** What users pass to `new DefaultMQPushConsumer(...)`. */
-export type PushConsumerOptions = z.input<ReturnType<typeof PushConsumerOptionsSchema>>;
+/** What users pass to `new DefaultMQPushConsumer(...)`, documented in push-consumer-options.ts. */
+export type { PushConsumerOptions };
+
+type SchemaInput = z.input<ReturnType<typeof PushConsumerOptionsSchema>>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compile-time: the documented interface and the schema accept exactly the same keys and values. */
+const documentedOptionsMatchSchema: Same<PushConsumerOptions, SchemaInput> & Same<keyof PushConsumerOptions, keyof SchemaInput> = true;
+void documentedOptionsMatchSchema;
 /** The validated settings, defaults filled in. */
 export type PushConsumerConfig = z.output<ReturnType<typeof PushConsumerOptionsSchema>>;
 

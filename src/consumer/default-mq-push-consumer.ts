@@ -1,9 +1,10 @@
-import { InvalidArgumentError } from '../errors';
+import { ClientStateError, InvalidArgumentError } from '../errors';
 import type { ServiceState } from '../client/service-state';
 import type { MessageExt } from '../message/message-decoder';
 import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListenerConcurrently } from './consume-message-concurrently-service';
 import { parsePushConsumerOptions, type PushConsumerOptions } from './consumer-config';
 import { DefaultMQPushConsumerImpl } from './default-mq-push-consumer-impl';
+import { parseMessagesOptions, PushConsumerIterator, type MessageBatch, type MessagesOptions } from './push-consumer-iterator';
 
 /** Java `MessageSelector`: a TAG expression (`'TagA || TagB'`, `'*'`) or an SQL92 one (broker `enablePropertyFilter=true`). */
 export type MessageSelector = { type: 'TAG' | 'SQL92'; expression: string };
@@ -28,10 +29,23 @@ export type MessageHandler = (msg: MessageExt, context: ConsumeConcurrentlyConte
  * // ... later
  * await consumer.shutdown(); // waits for running handlers, then commits offsets
  * ```
+ *
+ * Or pull batches with `for await` and settle each one (see `messages()`):
+ *
+ * ```ts
+ * consumer.subscribe('MyTopic');
+ * for await (const batch of consumer.messages()) {
+ *   for (const m of batch) await handle(m);
+ *   batch.ack(); // or batch.reconsumeLater()
+ * }
+ * ```
  */
 export class DefaultMQPushConsumer {
   /** @internal */
   readonly impl: DefaultMQPushConsumerImpl;
+  private delivery: 'listener' | 'iterator' | undefined;
+  private iterator: PushConsumerIterator | undefined;
+  private stopping: Promise<void> | undefined;
 
   constructor(options: PushConsumerOptions) {
     this.impl = new DefaultMQPushConsumerImpl(parsePushConsumerOptions(options));
@@ -60,7 +74,48 @@ export class DefaultMQPushConsumer {
 
   /** Java `registerMessageListener(MessageListenerConcurrently)`. */
   registerMessageListener(listener: MessageListenerConcurrently): void {
+    if (this.delivery === 'iterator') throw new ClientStateError(this.serviceState, 'messages() delivers to its loop: no listener can be registered as well');
     this.impl.registerMessageListener(listener);
+    this.delivery = 'listener';
+  }
+
+  /**
+   * The pull-based form: batches (up to `consumeMessageBatchMaxSize` messages of one queue) in a `for await`
+   * loop, each settled with `batch.ack()` or `batch.reconsumeLater(delayLevel?)`. The first `next()` starts
+   * the consumer (subscribe before). One batch at a time is handed out; while the loop body runs, at most
+   * `consumeThreadMax` further batches wait, pulled and unacknowledged, and pull flow control
+   * (`pullThresholdForQueue`, ...) counts them, so a slow loop slows the pulls.
+   *
+   * - A batch the loop moves past without settling it is delivered again later, as `reconsumeLater()` (a
+   *   warning is logged once): only `ack()` acknowledges.
+   * - Leaving the loop (`break`, `return`, a throw) or aborting `signal` shuts the consumer down. The batch
+   *   in hand, if not settled, and every batch not handed out yet are neither acknowledged nor sent back: the
+   *   committed offset stays before them, so the next consumer of the group receives them.
+   * - `shutdown()` from elsewhere ends the loop after the batch in hand, waiting for its settlement as for
+   *   any running handler (`awaitTerminationMsWhenShutdown`). Inside the loop, `break` instead of awaiting
+   *   `shutdown()` (which would wait that long for the very batch the loop holds).
+   *
+   * One iteration per consumer, instead of a listener; `consumer[Symbol.asyncIterator]()` is `messages()`.
+   */
+  messages(options?: MessagesOptions): AsyncIterableIterator<MessageBatch> {
+    const { signal } = parseMessagesOptions(options);
+    if (this.delivery !== undefined) {
+      throw new ClientStateError(this.serviceState, this.delivery === 'iterator' ? 'messages() can be iterated once per consumer' : 'a message listener is registered: use either it or messages()');
+    }
+    if (this.serviceState !== 'CREATE_JUST') throw new ClientStateError(this.serviceState, 'messages() must be called before start()');
+    const start = async (): Promise<boolean> => {
+      if (this.serviceState === 'CREATE_JUST') await this.start();
+      return this.serviceState === 'RUNNING';
+    };
+    const iterator = new PushConsumerIterator({ start, shutdown: () => this.shutdown(), log: this.impl.log }, signal);
+    this.impl.registerMessageListener(iterator.listener);
+    this.delivery = 'iterator';
+    this.iterator = iterator;
+    return iterator;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<MessageBatch> {
+    return this.messages();
   }
 
   /**
@@ -69,7 +124,7 @@ export class DefaultMQPushConsumer {
    */
   async consume(handler: MessageHandler): Promise<void> {
     if (typeof handler !== 'function') throw new InvalidArgumentError('the handler must be a function');
-    this.impl.registerMessageListener(async (msgs, context): Promise<ConsumeConcurrentlyStatus> => {
+    this.registerMessageListener(async (msgs, context): Promise<ConsumeConcurrentlyStatus> => {
       for (let i = 0; i < msgs.length; i++) {
         try {
           await handler(msgs[i]!, context);
@@ -91,7 +146,12 @@ export class DefaultMQPushConsumer {
 
   /** Stops pulling, waits for running handlers (`awaitTerminationMsWhenShutdown`), commits offsets, unregisters, closes. */
   shutdown(): Promise<void> {
-    return this.impl.shutdown();
+    if (this.serviceState === 'RUNNING' && !this.stopping) {
+      // A loop over messages() ends after the batch in hand; the batches waiting for it are released.
+      this.iterator?.close(false);
+      this.stopping = this.impl.shutdown();
+    }
+    return this.stopping ?? Promise.resolve();
   }
 
   /** Stops pulling (messages already pulled are still consumed) until resume(). */

@@ -270,7 +270,7 @@ describe('shutdown', () => {
     const inst = instance();
     inst.start();
     inst.registerProducer('g', new RecordingProducer());
-    const lock = (inst as unknown as { namesrvLock: TimedLock }).namesrvLock;
+    const lock = (inst as unknown as { routes: { namesrvLock: TimedLock } }).routes.namesrvLock;
     expect(lock.tryLockNow()).toBe(true);
     const waiting = inst.updateTopicRouteInfoFromNameServer('TopicTest');
     await inst.unregisterProducer('g');
