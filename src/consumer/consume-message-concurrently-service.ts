@@ -6,7 +6,7 @@ import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
 import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../message/namespace';
 import { ConsumeLimiter } from './consume-limiter';
-import { consumeReturnType, type ConsumeHookRunner, type ConsumeMessageContext } from './consume-message-hook';
+import type { ConsumeHookRunner } from './consume-message-hook';
 import type { ProcessQueue } from './process-queue';
 import type { OffsetStore } from './store/offset-store';
 import type { ConsumeInstrument, MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
@@ -44,6 +44,11 @@ const leftUncommitted = new WeakSet<ConsumeConcurrentlyContext>();
  */
 export function leaveUncommitted(context: ConsumeConcurrentlyContext): void {
   leftUncommitted.add(context);
+}
+
+/** Whether the handler call asked for `leaveUncommitted`. @internal */
+export function isLeftUncommitted(context: ConsumeConcurrentlyContext): boolean {
+  return leftUncommitted.has(context);
 }
 
 /** Java's delay before messages whose send-back failed are consumed again here. */
@@ -116,7 +121,7 @@ export class ConsumeMessageConcurrentlyService {
     const start = String(Date.now());
     for (const m of msgs) m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
     const spans = this.startSpans(msgs);
-    const hookContext = this.hookBefore(msgs, mq);
+    const hookContext = this.host.hooks?.beforeCall(this.host.consumerGroup, this.host.namespace, mq, msgs);
     const begin = Date.now();
     let status: ConsumeConcurrentlyStatus;
     let result: unknown;
@@ -133,26 +138,14 @@ export class ConsumeMessageConcurrentlyService {
       status = 'RECONSUME_LATER';
     }
     if (hookContext) {
-      hookContext.returnType = consumeReturnType(result, threw, Date.now() - begin, this.host.consumeTimeoutMs);
-      hookContext.status = status;
-      hookContext.success = status === 'CONSUME_SUCCESS';
-      this.host.hooks!.after(hookContext);
+      this.host.hooks!.afterCall(hookContext, { result, threw, elapsedMs: Date.now() - begin, consumeTimeoutMs: this.host.consumeTimeoutMs, status });
     }
     if (pq.dropped) {
       this.host.log.warn('processQueue is dropped without process consume result', { mq: mq.toString() });
       return;
     }
-    if (leftUncommitted.has(context)) return;
+    if (isLeftUncommitted(context)) return;
     await this.processConsumeResult(status, context, msgs, pq, mq);
-  }
-
-  /** Java `executeHookBefore`, when hooks are registered (trace): the context the after hooks get. */
-  private hookBefore(msgs: readonly MessageExt[], mq: MessageQueue): ConsumeMessageContext | undefined {
-    const hooks = this.host.hooks;
-    if (!hooks || hooks.size === 0) return undefined;
-    const ctx: ConsumeMessageContext = { consumerGroup: this.host.consumerGroup, namespace: this.host.namespace, mq, msgList: msgs, success: false };
-    hooks.before(ctx);
-    return ctx;
   }
 
   /** One CONSUMER span per message of the batch (the listener runs in the first one's context). @internal */

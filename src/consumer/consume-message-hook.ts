@@ -55,6 +55,22 @@ export class ConsumeHookRunner {
     return this.hooks.length;
   }
 
+  /** Java `executeHookBefore` around one listener call; undefined (nothing to do after) when no hook is registered. */
+  beforeCall(consumerGroup: string, namespace: string | undefined, mq: MessageQueue, msgList: readonly MessageExt[]): ConsumeMessageContext | undefined {
+    if (this.hooks.length === 0) return undefined;
+    const ctx: ConsumeMessageContext = { consumerGroup, namespace, mq, msgList, success: false };
+    this.before(ctx);
+    return ctx;
+  }
+
+  /** Java `executeHookAfter`: the call's outcome into the context, then the hooks. */
+  afterCall(ctx: ConsumeMessageContext, outcome: { result: unknown; threw: boolean; elapsedMs: number; consumeTimeoutMs: number; status: string }): void {
+    ctx.returnType = consumeReturnType(outcome.result, outcome.threw, outcome.elapsedMs, outcome.consumeTimeoutMs);
+    ctx.status = outcome.status;
+    ctx.success = outcome.status === 'CONSUME_SUCCESS';
+    this.after(ctx);
+  }
+
   before(context: ConsumeMessageContext): void {
     this.run('consumeMessageBefore', context);
   }

@@ -325,6 +325,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       strategyName: this.strategy.name,
       factory,
       listener,
+      hooks: this.hooks,
       subscriptionInner: this.rebalanceImpl.subscriptionInner,
       messageModel: () => this.config.messageModel,
       isRunning: () => this.state === 'RUNNING',

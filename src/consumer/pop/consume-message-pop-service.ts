@@ -4,7 +4,13 @@ import { MessageConst } from '../../message/message-const';
 import type { MessageExt } from '../../message/message-decoder';
 import { withoutNamespace } from '../../message/namespace';
 import { ConsumeLimiter } from '../consume-limiter';
-import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListenerConcurrently } from '../consume-message-concurrently-service';
+import {
+  isLeftUncommitted,
+  type ConsumeConcurrentlyContext,
+  type ConsumeConcurrentlyStatus,
+  type MessageListenerConcurrently,
+} from '../consume-message-concurrently-service';
+import type { ConsumeHookRunner } from '../consume-message-hook';
 import { parseReceiptHandle } from './extra-info';
 import type { PopProcessQueue } from './pop-process-queue';
 
@@ -18,6 +24,9 @@ export interface PopConsumeHost {
   readonly consumeMessageBatchMaxSize: number;
   readonly maxReconsumeTimes: number;
   readonly log: Logger;
+  readonly consumeTimeoutMs: number;
+  /** Consume hooks (message trace), run around each listener call as on the pull path. */
+  readonly hooks?: ConsumeHookRunner;
   /** ACK_MESSAGE for a message popped for `wireTopic` (the namespaced topic of the request). */
   ack(msg: MessageExt, wireTopic: string): Promise<void>;
   /** CHANGE_MESSAGE_INVISIBLETIME: the message comes back `ms` from now. */
@@ -72,12 +81,26 @@ export class ConsumeMessagePopService {
       if (this.host.namespace) m.topic = withoutNamespace(m.topic, this.host.namespace);
       m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
     }
+    const hookContext = this.host.hooks?.beforeCall(this.host.consumerGroup, this.host.namespace, mq, msgs);
+    const begin = Date.now();
     let status: ConsumeConcurrentlyStatus;
+    let result: unknown;
+    let threw = false;
     try {
-      status = (await this.listener(msgs, context)) === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
+      result = await this.listener(msgs, context);
+      status = result === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
     } catch (err) {
+      threw = true;
       this.host.log.warn('consumeMessage exception', { group: this.host.consumerGroup, mq: mq.toString(), err });
       status = 'RECONSUME_LATER';
+    }
+    if (hookContext) {
+      this.host.hooks!.afterCall(hookContext, { result, threw, elapsedMs: Date.now() - begin, consumeTimeoutMs: this.host.consumeTimeoutMs, status });
+    }
+    // The iterator face left the loop: no answer, the broker gives the messages out again after their invisible time.
+    if (isLeftUncommitted(context)) {
+      pq.release(msgs.length);
+      return;
     }
     if (pq.dropped || Date.now() >= deadline) {
       this.host.log.warn('the pop queue was dropped or the invisible time ran out; the result is not reported', { mq: mq.toString() });

@@ -6,6 +6,7 @@ import type { SubscriptionData } from '../../client/subscription-data';
 import type { MessageExt } from '../../message/message-decoder';
 import { MessageConst } from '../../message/message-const';
 import type { MessageListenerConcurrently } from '../consume-message-concurrently-service';
+import type { ConsumeHookRunner } from '../consume-message-hook';
 import { RebalanceByBroker } from '../rebalance-by-broker';
 import { ConsumeMessagePopService } from './consume-message-pop-service';
 import { ackMessage, changeInvisibleTime, ConsumeInitMode } from './pop-api';
@@ -21,6 +22,7 @@ export interface PushPopSettings extends PopLoopSettings {
   consumeMessageBatchMaxSize: number;
   consumeThreadMax: number;
   mqClientApiTimeoutMs: number;
+  consumeTimeoutMs: number;
 }
 
 export interface PushPopModeHost {
@@ -32,6 +34,7 @@ export interface PushPopModeHost {
   readonly strategyName: string;
   readonly factory: MQClientInstance;
   readonly listener: MessageListenerConcurrently;
+  readonly hooks?: ConsumeHookRunner;
   readonly subscriptionInner: Map<string, SubscriptionData>;
   messageModel(): MessageModel;
   isRunning(): boolean;
@@ -59,6 +62,8 @@ export class PushPopMode {
         consumeMessageBatchMaxSize: s.consumeMessageBatchMaxSize,
         maxReconsumeTimes: h.maxReconsumeTimes,
         log: h.log,
+        consumeTimeoutMs: s.consumeTimeoutMs,
+        ...(h.hooks ? { hooks: h.hooks } : {}),
         ack: (m, wireTopic) => this.ack(m, wireTopic),
         changeInvisibleTime: (m, wireTopic, ms) => this.changeInvisibleTime(m, wireTopic, ms),
       },

@@ -42,6 +42,7 @@ function setup(listener: MessageListenerConcurrently, opts: { batch?: number; ma
       consumeMessageBatchMaxSize: opts.batch ?? 1,
       maxReconsumeTimes: opts.maxReconsumeTimes ?? 16,
       log: silentLogger,
+      consumeTimeoutMs: 15 * 60_000,
       ack: async (m, wireTopic) => void acked.push({ offset: m.queueOffset, wireTopic }),
       changeInvisibleTime: async (m, _t, ms) => void delayed.push({ offset: m.queueOffset, ms }),
     },
