@@ -1,9 +1,9 @@
 import { InvalidArgumentError } from '../errors';
 import type { ServiceState } from '../client/service-state';
 import type { MessageExt } from '../message/message-decoder';
-import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListenerConcurrently } from './consume-message-concurrently-service';
+import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus } from './consume-message-concurrently-service';
 import { parsePushConsumerOptions, type PushConsumerOptions } from './consumer-config';
-import { DefaultMQPushConsumerImpl } from './default-mq-push-consumer-impl';
+import { DefaultMQPushConsumerImpl, type MessageListener } from './default-mq-push-consumer-impl';
 
 /** Java `MessageSelector`: a TAG expression (`'TagA || TagB'`, `'*'`) or an SQL92 one (broker `enablePropertyFilter=true`). */
 export type MessageSelector = { type: 'TAG' | 'SQL92'; expression: string };
@@ -58,8 +58,12 @@ export class DefaultMQPushConsumer {
     this.impl.unsubscribe(topic);
   }
 
-  /** Java `registerMessageListener(MessageListenerConcurrently)`. */
-  registerMessageListener(listener: MessageListenerConcurrently): void {
+  /**
+   * Java `registerMessageListener`: a function is a `MessageListenerConcurrently`; `{ orderly: fn }` a
+   * `MessageListenerOrderly` (each queue's messages in order, one batch at a time, under the queue's broker
+   * lock; answer `'SUCCESS'` or `'SUSPEND_CURRENT_QUEUE_A_MOMENT'`, a throw suspends too).
+   */
+  registerMessageListener(listener: MessageListener): void {
     this.impl.registerMessageListener(listener);
   }
 

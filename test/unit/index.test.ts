@@ -43,6 +43,7 @@ const EXPECTED_EXPORTS = [
   'BrokerFeatureNotSupportedError',
   'DefaultMQPushConsumer',
   'ConsumeConcurrentlyStatus',
+  'ConsumeOrderlyStatus',
   'AllocateMessageQueueAveragely',
   'AllocateMessageQueueAveragelyByCircle',
   'AllocateMessageQueueConsistentHash',
