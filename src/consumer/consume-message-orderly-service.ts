@@ -152,6 +152,10 @@ export class ConsumeMessageOrderlyService {
       let next: Next;
       try {
         next = await this.consumeLoop(pq, mq);
+      } catch (err) {
+        // Not the listener's (that is a SUSPEND): whatever it was, the queue is tried again later.
+        this.host.log.error('orderly consume loop failed', { mq: mq.toString(), err });
+        next = { why: 'suspend', delayMs: this.host.settings.suspendCurrentQueueTimeMs };
       } finally {
         st.active = false;
       }
@@ -213,7 +217,14 @@ export class ConsumeMessageOrderlyService {
         if (msgs.length === 0) return undefined;
         const context: ConsumeOrderlyContext = { messageQueue: mq, suspendCurrentQueueTimeMs: -1 };
         const status = await this.callListener(msgs, context);
-        const suspendMs = await this.processConsumeResult(msgs, status, context, pq, mq);
+        let suspendMs: number | undefined;
+        try {
+          suspendMs = await this.processConsumeResult(msgs, status, context, pq, mq);
+        } catch (err) {
+          // Taken and not committed: back in front, or a later commit would count them as consumed.
+          pq.makeMessageToConsumeAgain(msgs);
+          throw err;
+        }
         if (suspendMs !== undefined) return { why: 'suspend', delayMs: suspendMs };
       } finally {
         pq.consumeLock.unlock();

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { silentLogger } from '../../../src/logger';
 import { Message } from '../../../src/message/message';
 import type { MessageExt } from '../../../src/message/message-decoder';
@@ -302,16 +305,41 @@ describe('orderly push consumer: locks and scheduling', () => {
 
   test('broadcasting: orderly per queue without any broker lock', async () => {
     await start();
+    const dir = await mkdtemp(join(tmpdir(), 'rmq-orderly-'));
     await send(bodies(5));
     const seen: string[] = [];
     const c = consumer('A', async (msgs) => {
       seen.push(...msgs.map((m) => m.body.toString()));
       return 'SUCCESS';
-    }, { messageModel: 'BROADCASTING', localOffsetStoreDir: require('node:os').tmpdir() + `/rmq-orderly-${process.pid}` });
+    }, { messageModel: 'BROADCASTING', localOffsetStoreDir: dir });
+    try {
+      await c.start();
+      await until(() => seen.length === 5, 'all consumed');
+      expect(seen).toEqual(bodies(5));
+      expect(fake.requests(RequestCode.LOCK_BATCH_MQ)).toEqual([]);
+      await c.shutdown();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('running info says orderly and shows each queue locked; consume directly answers with order=true', async () => {
+    await start();
+    await send(['x']);
+    const seen: string[] = [];
+    const c = consumer('A', async (msgs) => {
+      seen.push(...msgs.map((m) => m.body.toString()));
+      return seen.length === 1 ? 'SUCCESS' : 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+    });
     await c.start();
-    await until(() => seen.length === 5, 'all consumed');
-    expect(seen).toEqual(bodies(5));
-    expect(fake.requests(RequestCode.LOCK_BATCH_MQ)).toEqual([]);
+    await until(() => seen.length === 1, 'consumed');
+    const info = c.impl.consumerRunningInfo();
+    expect(Object.fromEntries(info.properties)).toMatchObject({ PROP_CONSUMEORDERLY: 'true' });
+    const [, q] = [...info.mqTable].find(([mq]) => mq.topic === 'T')!;
+    expect(q).toMatchObject({ locked: true, droped: false });
+    expect(q.lastLockTimestamp).toBeGreaterThan(0);
+    const direct = await c.impl.consumeMessageDirectly(fake.messages('T')[0]!, 'broker-a');
+    expect(direct).toMatchObject({ order: true, autoCommit: true, consumeResult: 'CR_LATER' });
   });
 
   test('the options are typed and strict; renewal must come before local expiry', () => {
