@@ -61,7 +61,7 @@ export class ProcessQueue {
   putMessage(list: readonly MessageExt[]): void {
     let resort = false;
     for (const m of list) {
-      if (this.msgs.has(m.queueOffset)) continue;
+      if (this.msgs.has(m.queueOffset) || this.consumingMsgs.has(m.queueOffset)) continue;
       if (m.queueOffset < this.lastKey) resort = true;
       else this.lastKey = m.queueOffset;
       this.msgs.set(m.queueOffset, m);
