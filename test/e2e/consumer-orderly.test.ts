@@ -1,12 +1,14 @@
 /**
  * Orderly push consumption against the real broker: a stream sent with the hash queue selector is consumed in
  * per-key order by one member; with two members the broker's queue locks keep every queue to one handler at a
- * time (and a third client is refused them), and the order holds while a member joins and another leaves;
- * SUSPEND_CURRENT_QUEUE_A_MOMENT redelivers the same message before the ones after it.
+ * time (and a third client is refused them), and the order holds while a member joins and another leaves; a
+ * queue taken away while its batch is in the handler waits for it (Go client #618); SUSPEND_CURRENT_QUEUE_A_MOMENT
+ * redelivers the same message before the ones after it.
  */
 import { DefaultMQProducer, DefaultMQPushConsumer, Message, selectMessageQueueByHash, type MessageExt, type PushConsumerOptions } from '../../src/index';
 import type { ConsumeOrderlyStatus } from '../../src/consumer/consume-message-orderly-service';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
+import type { AllocateMessageQueueStrategy } from '../../src/consumer/rebalance/allocate-message-queue-strategy';
 import { MQClientAPI } from '../../src/client/mq-client-api';
 import { MessageQueue } from '../../src/client/message-queue';
 import { RemotingClient } from '../../src/remoting/remoting-client';
@@ -65,13 +67,13 @@ describeBroker('orderly DefaultMQPushConsumer against a real broker', () => {
   });
 
   /** Asks the broker to lock the topic's queues for a client id of our own: what it grants is not held by anyone. */
-  const probeLocks = async (topic: string, group: string): Promise<number[]> => {
+  const probeLocks = async (topic: string, group: string, queues = QUEUES): Promise<number[]> => {
     const remoting = new RemotingClient({ namesrvAddrs: [namesrvAddr()], logger: silentLogger });
     try {
       const api = new MQClientAPI(remoting, { language: 'JAVA', namespace: undefined, vipChannelEnabled: false });
       const route = await reader.route(topic);
       const bd = route.brokerDatas[0]!;
-      const mqSet = range(QUEUES).map((q) => new MessageQueue(topic, bd.brokerName, q));
+      const mqSet = range(queues).map((q) => new MessageQueue(topic, bd.brokerName, q));
       const addr = bd.brokerAddrs.get(0)!;
       const body = { consumerGroup: group, clientId: 'probe@orderly-e2e', mqSet };
       const locked = await api.lockBatchMQ(addr, bd.brokerName, body, 5000);
@@ -150,6 +152,48 @@ describeBroker('orderly DefaultMQPushConsumer against a real broker', () => {
     consumers.splice(consumers.indexOf(b), 1);
     // Shutdown released every lock: the probe gets them all now.
     expect(await probeLocks(topic, group)).toEqual(range(QUEUES));
+  });
+
+  test('a queue taken away while its batch is in the handler (Go #618): the new owner waits for the lock, nothing is lost or consumed twice', async () => {
+    const topic = uniqueName('rmqts_orderly_618');
+    await createTopicAndWait(producer, topic, 1);
+    const group = uniqueName('rmqts_orderly_618_g');
+    const ids = { a: uniqueName('orderlyA'), b: uniqueName('orderlyB') };
+    // All queues to B once B is a member, so that A must hand its queue over.
+    const strategy: AllocateMessageQueueStrategy = {
+      name: 'PreferB',
+      allocate: (_g, cid, mqAll, cids) => (cid === (cids.find((c) => c.endsWith(`@${ids.b}`)) ?? cids[0]) ? [...mqAll] : []),
+    };
+    const brokerName = (await reader.route(topic)).brokerDatas[0]!.brokerName;
+    for (let i = 0; i < 6; i++) await producer.send(new Message(topic, `k:${i}`), { queue: { topic, brokerName, queueId: 0 } });
+    const trail: Array<[string, number]> = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let blocked = false;
+    const lockRefusals: string[] = [];
+    const bLogger: Logger = { ...silentLogger, warn: (msg) => void (msg.includes('lock failed') && lockRefusals.push(msg)), child: () => bLogger };
+    const a = consumer({ consumerGroup: group, instanceName: ids.a, allocateMessageQueueStrategy: strategy }, topic, async (msgs) => {
+      const seq = Number(msgs[0]!.body.toString().split(':')[1]);
+      trail.push(['A', seq]);
+      if (seq === 2) {
+        blocked = true;
+        await gate;
+      }
+      return 'SUCCESS';
+    });
+    await a.start();
+    await eventually(async () => (blocked ? true : undefined), 'A in the handler of message 2', 60_000);
+    const b = consumer({ consumerGroup: group, instanceName: ids.b, allocateMessageQueueStrategy: strategy, logger: bLogger }, topic, async (msgs) => {
+      trail.push(['B', Number(msgs[0]!.body.toString().split(':')[1])]);
+      return 'SUCCESS';
+    });
+    await b.start();
+    await eventually(async () => (lockRefusals.length >= 2 && [...a.impl.rebalanceImpl.processQueueTable.values()].some((e) => e.mq.topic === topic && e.pq.dropped) ? true : undefined), 'A dropped the queue and B was refused its lock', 60_000);
+    expect(trail.filter(([who]) => who === 'B')).toEqual([]);
+    expect(await probeLocks(topic, group, 1)).toEqual([]);
+    release();
+    await eventually(async () => (trail.some(([, seq]) => seq === 5) ? true : undefined), 'B consumed the rest', 120_000);
+    expect(trail).toEqual([['A', 0], ['A', 1], ['A', 2], ['B', 3], ['B', 4], ['B', 5]]);
   });
 
   test('SUSPEND_CURRENT_QUEUE_A_MOMENT (and a throw) redelivers the same message first, with a growing reconsumeTimes', async () => {
