@@ -208,6 +208,30 @@ describe('orderly push consumer: the failure modes of other clients', () => {
     await until(async () => (await c.impl.offsetStore.readOffset(mq0, 'READ_FROM_MEMORY')) === 4n, 'offset 4');
   });
 
+  test('a suspended batch comes back whole and first, and messages arriving meanwhile neither jump ahead nor cut the suspend short', async () => {
+    await start();
+    await send(bodies(3));
+    const batches: Array<{ bodies: string[]; at: number }> = [];
+    let suspended = false;
+    const c = consumer('A', async (msgs) => {
+      batches.push({ bodies: msgs.map((m) => m.body.toString()), at: Date.now() });
+      if (!suspended && msgs.some((m) => m.body.toString() === 'm1')) {
+        suspended = true;
+        return 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
+      }
+      return 'SUCCESS';
+    }, { consumeMessageBatchMaxSize: 2, suspendCurrentQueueTimeMs: 800 });
+    await c.start();
+    await until(() => suspended, 'the first batch is suspended');
+    await send(bodies(4, 'n'));
+    await until(() => batches.flatMap((b) => b.bodies).includes('n3'), 'all consumed');
+    const flat = batches.flatMap((b) => b.bodies);
+    expect(batches[0]!.bodies).toEqual(['m0', 'm1']);
+    expect(batches[1]!.bodies).toEqual(['m0', 'm1']);
+    expect(flat.slice(2)).toEqual(['m0', 'm1', 'm2', 'n0', 'n1', 'n2', 'n3']);
+    expect(batches[1]!.at - batches[0]!.at).toBeGreaterThanOrEqual(790);
+  });
+
   test('past maxReconsumeTimes a message goes to the DLQ and the queue moves on', async () => {
     await start();
     await send(bodies(3));
