@@ -3,7 +3,7 @@
  * per-key order by one member; with two members the broker's queue locks keep every queue to one handler at a
  * time (and a third client is refused them), and the order holds while a member joins and another leaves; a
  * queue taken away while its batch is in the handler waits for it (Go client #618); SUSPEND_CURRENT_QUEUE_A_MOMENT
- * redelivers the same message before the ones after it.
+ * redelivers the same message before the ones after it, and past maxReconsumeTimes it goes to %DLQ%<group>.
  */
 import { DefaultMQProducer, DefaultMQPushConsumer, Message, selectMessageQueueByHash, type MessageExt, type PushConsumerOptions } from '../../src/index';
 import type { ConsumeOrderlyStatus } from '../../src/consumer/consume-message-orderly-service';
@@ -214,5 +214,25 @@ describeBroker('orderly DefaultMQPushConsumer against a real broker', () => {
     await c.start();
     await eventually(async () => (trail.some(([s]) => s === 5) ? true : undefined), 'all six', 120_000);
     expect(trail).toEqual([[0, 0], [1, 0], [2, 0], [2, 1], [2, 2], [3, 0], [4, 0], [5, 0]]);
+  });
+
+  test('past maxReconsumeTimes the message goes to %DLQ%<group> and the queue moves on', async () => {
+    const topic = await newTopic('rmqts_orderly_dlq');
+    const group = uniqueName('rmqts_orderly_dlq_g');
+    await sendKeyed(topic, ['only'], 0, 3);
+    const trail: Array<[number, number]> = [];
+    const c = consumer({ consumerGroup: group, maxReconsumeTimes: 2, suspendCurrentQueueTimeMs: 50 }, topic, async (msgs) => {
+      const seq = Number(msgs[0]!.body.toString().split(':')[1]);
+      trail.push([seq, msgs[0]!.reconsumeTimes]);
+      return seq === 1 ? 'SUSPEND_CURRENT_QUEUE_A_MOMENT' : 'SUCCESS';
+    });
+    await c.start();
+    await eventually(async () => (trail.some(([s]) => s === 2) ? true : undefined), 'message 2 after message 1 gave up', 120_000);
+    expect(trail).toEqual([[0, 0], [1, 0], [1, 1], [1, 2], [2, 0]]);
+    const dlq = await eventually(async () => {
+      const all = await reader.readAll(`%DLQ%${group}`).catch(() => []);
+      return all.length > 0 ? all : undefined;
+    }, 'the DLQ copy', 60_000);
+    expect(dlq.map((m) => m.body.toString())).toEqual(['only:1']);
   });
 });
