@@ -225,18 +225,19 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     this.offsetStore.removeOffset(mq);
   }
   async lockBatchMQ(brokerName: string, mqs: readonly MessageQueue[]): Promise<MessageQueue[]> {
-    const factory = this.clientInstance;
-    const found = factory.findBrokerAddressInSubscribe(brokerName, 0, true);
-    if (!found) throw new ClientStateError(this.state, `The broker[${brokerName}] not exist`);
-    const body = { consumerGroup: this.consumerGroup, clientId: factory.clientId, mqSet: mqs };
-    return factory.api.lockBatchMQ(found.brokerAddr, brokerName, body, factory.config.mqClientApiTimeoutMs);
+    const { factory, addr, body } = this.lockRequest(brokerName, mqs);
+    return factory.api.lockBatchMQ(addr, brokerName, body, factory.config.mqClientApiTimeoutMs);
   }
   async unlockBatchMQ(brokerName: string, mqs: readonly MessageQueue[], oneway: boolean): Promise<void> {
+    const { factory, addr, body } = this.lockRequest(brokerName, mqs);
+    await factory.api.unlockBatchMQ(addr, brokerName, body, factory.config.mqClientApiTimeoutMs, oneway);
+  }
+  /** The master of `brokerName` and the body of a LOCK_BATCH_MQ / UNLOCK_BATCH_MQ for `mqs`. */
+  private lockRequest(brokerName: string, mqs: readonly MessageQueue[]) {
     const factory = this.clientInstance;
     const found = factory.findBrokerAddressInSubscribe(brokerName, 0, true);
     if (!found) throw new ClientStateError(this.state, `The broker[${brokerName}] not exist`);
-    const body = { consumerGroup: this.consumerGroup, clientId: factory.clientId, mqSet: mqs };
-    await factory.api.unlockBatchMQ(found.brokerAddr, brokerName, body, factory.config.mqClientApiTimeoutMs, oneway);
+    return { factory, addr: found.brokerAddr, body: { consumerGroup: this.consumerGroup, clientId: factory.clientId, mqSet: mqs } };
   }
   rebalanceLater(delayMs: number): void {
     if (this.rebalanceLaterTimer || this.state !== 'RUNNING') return;
