@@ -66,6 +66,9 @@ export type {
   ConsumeConcurrentlyContext,
   MessageListenerConcurrently,
 } from './consumer/consume-message-concurrently-service';
+export { ConsumeOrderlyStatus } from './consumer/consume-message-orderly-service';
+export type { ConsumeOrderlyContext, MessageListenerOrderly } from './consumer/consume-message-orderly-service';
+export type { MessageListener } from './consumer/default-mq-push-consumer-impl';
 export {
   AllocateMessageQueueAveragely,
   AllocateMessageQueueAveragelyByCircle,

@@ -1,15 +1,15 @@
 import type { Logger } from '../logger';
-import type { CMResult, ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
+import type { ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
 import type { MessageModel } from '../client/heartbeat-data';
 import type { MessageQueue } from '../client/message-queue';
 import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
-import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../message/namespace';
+import { wrapNamespace } from '../message/namespace';
 import { ConsumeLimiter } from './consume-limiter';
 import type { ConsumeHookRunner } from './consume-message-hook';
+import { consumeDirectly, markConsumeStart, resetRetryAndNamespace, runListener, type ConsumeCommonHost } from './consume-message-common';
 import type { ProcessQueue } from './process-queue';
 import type { OffsetStore } from './store/offset-store';
-import type { ConsumeInstrument, MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
 
 /** Java `ConsumeConcurrentlyStatus`: what a listener answers (`ConsumeConcurrentlyStatus.CONSUME_SUCCESS` or the string). */
 export const ConsumeConcurrentlyStatus = { CONSUME_SUCCESS: 'CONSUME_SUCCESS', RECONSUME_LATER: 'RECONSUME_LATER' } as const;
@@ -55,18 +55,12 @@ export function isLeftUncommitted(context: ConsumeConcurrentlyContext): boolean 
 const RECONSUME_LATER_LOCALLY_MS = 5000;
 
 /** What the service needs of the push consumer. */
-export interface ConsumeHost {
-  readonly consumerGroup: string;
+export interface ConsumeHost extends ConsumeCommonHost {
   readonly messageModel: MessageModel;
-  readonly namespace: string | undefined;
   readonly consumeMessageBatchMaxSize: number;
   readonly consumeTimeoutMs: number;
   readonly offsetStore: OffsetStore;
   readonly log: Logger;
-  /** OpenTelemetry, when the consumer asked for it. @internal */
-  readonly telemetry?: MessagingTelemetry;
-  /** @internal */
-  readonly clientId?: string;
   /** Consume hooks (message trace), run before and after each listener call. */
   readonly hooks?: ConsumeHookRunner;
   /** CONSUMER_SEND_MSG_BACK, else the fallback produce to %RETRY%; false when both failed. */
@@ -117,23 +111,18 @@ export class ConsumeMessageConcurrentlyService {
   private async consume(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): Promise<void> {
     if (pq.dropped) return;
     const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: 0x7fffffff };
-    this.resetRetryAndNamespace(msgs);
-    const start = String(Date.now());
-    for (const m of msgs) m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
-    const spans = this.startSpans(msgs);
+    resetRetryAndNamespace(this.host, msgs);
+    markConsumeStart(msgs);
     const hookContext = this.host.hooks?.beforeCall(this.host.consumerGroup, this.host.namespace, mq, msgs);
     const begin = Date.now();
     let status: ConsumeConcurrentlyStatus;
     let result: unknown;
     let threw = false;
     try {
-      const run = () => this.listener(msgs, context);
-      result = await (spans && spans[0] ? this.host.telemetry!.runInSpan(spans[0], run) : run());
+      result = await runListener(this.host, msgs, () => this.listener(msgs, context), (s) => s === 'CONSUME_SUCCESS');
       status = result === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
-      for (const sp of spans ?? []) sp.end(status === 'CONSUME_SUCCESS' ? {} : { error: new Error(status) });
     } catch (err) {
       threw = true;
-      for (const sp of spans ?? []) sp.end({ error: err });
       this.host.log.warn('consumeMessage exception', { group: this.host.consumerGroup, mq: mq.toString(), err });
       status = 'RECONSUME_LATER';
     }
@@ -146,23 +135,6 @@ export class ConsumeMessageConcurrentlyService {
     }
     if (isLeftUncommitted(context)) return;
     await this.processConsumeResult(status, context, msgs, pq, mq);
-  }
-
-  /** One CONSUMER span per message of the batch (the listener runs in the first one's context). @internal */
-  private startSpans(msgs: readonly MessageExt[]): ConsumeInstrument[] | undefined {
-    const t = this.host.telemetry;
-    if (!t) return undefined;
-    return msgs.map((m) => t.startConsumeSpan(m, this.host.consumerGroup, { clientId: this.host.clientId }));
-  }
-
-  /** Java `resetRetryAndNamespace`: the handler sees the original topic, without the namespace. */
-  private resetRetryAndNamespace(msgs: MessageExt[]): void {
-    const groupTopic = RETRY_GROUP_TOPIC_PREFIX + this.host.consumerGroup;
-    for (const m of msgs) {
-      const retryTopic = m.getProperty(MessageConst.PROPERTY_RETRY_TOPIC);
-      if (retryTopic !== undefined && m.topic === groupTopic) m.topic = retryTopic;
-      if (this.host.namespace) m.topic = withoutNamespace(m.topic, this.host.namespace);
-    }
   }
 
   /** Java `processConsumeResult`. */
@@ -230,20 +202,9 @@ export class ConsumeMessageConcurrentlyService {
    * Java `consumeMessageDirectly`: the listener on one message an admin sent, outside the process queues:
    * nothing is sent back or committed, the outcome is reported.
    */
-  async consumeMessageDirectly(msg: MessageExt, mq: MessageQueue): Promise<ConsumeMessageDirectlyResult> {
+  consumeMessageDirectly(msg: MessageExt, mq: MessageQueue): Promise<ConsumeMessageDirectlyResult> {
     const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: 0x7fffffff };
-    this.resetRetryAndNamespace([msg]);
-    const begin = Date.now();
-    let consumeResult: CMResult;
-    let remark: string | undefined;
-    try {
-      const status: unknown = await this.listener([msg], context);
-      consumeResult = status === 'CONSUME_SUCCESS' ? 'CR_SUCCESS' : status === 'RECONSUME_LATER' ? 'CR_LATER' : 'CR_RETURN_NULL';
-    } catch (err) {
-      consumeResult = 'CR_THROW_EXCEPTION';
-      remark = err instanceof Error ? (err.stack ?? err.message) : String(err);
-    }
-    return { order: false, autoCommit: true, consumeResult, ...(remark !== undefined ? { remark } : {}), spentTimeMills: Date.now() - begin };
+    return consumeDirectly(this.host, msg, () => this.listener([msg], context), { success: 'CONSUME_SUCCESS', later: 'RECONSUME_LATER', order: false });
   }
 
   /** Stops starting handlers and waits up to `awaitMs` for the running ones. */

@@ -77,8 +77,22 @@ export const pushConsumerConfigShape = lazy(() => {
     pullBatchSize: z.number().int().min(1).max(1024).default(32),
     /** Send the expression with every pull instead of relying on the heartbeat (Java `postSubscriptionWhenPull`, false). */
     postSubscriptionWhenPull: z.boolean().default(false),
-    /** Deliveries before the broker moves a message to %DLQ%; -1 means 16 (Java `maxReconsumeTimes`). */
+    /**
+     * Deliveries before a message goes to %DLQ%; -1 means 16 for concurrent consumption, unbounded for orderly
+     * (Java `maxReconsumeTimes`).
+     */
     maxReconsumeTimes: z.number().int().min(-1).max(INT32_MAX).default(-1),
+    /** Orderly: how long a queue waits before a suspended batch comes again, ms (Java `suspendCurrentQueueTimeMillis`, 1000; 10..30000). */
+    suspendCurrentQueueTimeMs: z.number().int().min(10).max(30_000).default(1000),
+    /** Orderly: the longest one queue is consumed in one go before others get its handler slot, ms (Java `maxTimeConsumeContinuously`, 60000). */
+    maxTimeConsumeContinuouslyMs: z.number().int().min(1).max(INT32_MAX).default(60_000),
+    /** Orderly, clustering: how often the broker locks of the owned queues are renewed, ms (Java `rocketmq.client.rebalance.lockInterval`, 20000). */
+    rebalanceLockIntervalMs: z.number().int().min(10).max(INT32_MAX).default(20_000),
+    /**
+     * Orderly, clustering: a queue whose lock was not renewed for this long is not consumed until it is locked
+     * again, ms (Java `rocketmq.client.rebalance.lockMaxLiveTime`, 30000; the broker keeps a lock 60 s).
+     */
+    rebalanceLockMaxLiveTimeMs: z.number().int().min(20).max(INT32_MAX).default(30_000),
     /** A message held longer than this by a handler is sent back for retry, ms (Java `consumeTimeout`, 15 minutes). */
     consumeTimeoutMs: z.number().int().min(1000).max(INT32_MAX).default(15 * 60_000),
     /** How long shutdown() waits for running handlers before committing offsets, ms (Java `awaitTerminationMillisWhenShutdown`; Java 0, here 30 s). */
@@ -132,6 +146,9 @@ export const PushConsumerOptionsSchema = lazy(() =>
     .strictObject({ ...clientConfigShape(), ...pushConsumerConfigShape() })
     .superRefine((o, ctx) => {
       refineClientConfig(o, ctx);
+      if (o.rebalanceLockIntervalMs >= o.rebalanceLockMaxLiveTimeMs) {
+        ctx.addIssue({ code: 'custom', path: ['rebalanceLockIntervalMs'], message: 'must be less than rebalanceLockMaxLiveTimeMs (a lock is renewed before it expires)' });
+      }
       if (o.consumerPullTimeoutMs <= o.brokerSuspendMaxTimeMs) {
         ctx.addIssue({ code: 'custom', path: ['consumerPullTimeoutMs'], message: 'must be greater than brokerSuspendMaxTimeMs' });
       }

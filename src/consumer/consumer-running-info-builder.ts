@@ -12,6 +12,8 @@ export interface RunningInfoSource {
   consumerGroup: string;
   instanceName: string;
   strategyName: string;
+  /** Orderly consumption (PROP_CONSUMEORDERLY, and the queues' lock state). */
+  consumeOrderly?: boolean;
   startTimestamp: number;
   offsets: Map<MessageQueue, bigint>;
   processQueues: Array<{ mq: MessageQueue; pq: ProcessQueue }>;
@@ -47,7 +49,7 @@ export function buildConsumerRunningInfo(src: RunningInfoSource): ConsumerRunnin
     popInvisibleTime: String(c.popInvisibleTimeMs),
     popBatchNums: String(c.popBatchNums),
     popThresholdForQueue: String(c.popThresholdForQueue),
-    [ConsumerRunningInfoProps.PROP_CONSUME_ORDERLY]: 'false',
+    [ConsumerRunningInfoProps.PROP_CONSUME_ORDERLY]: String(src.consumeOrderly ?? false),
     [ConsumerRunningInfoProps.PROP_THREADPOOL_CORE_SIZE]: String(c.consumeThreadMax),
     [ConsumerRunningInfoProps.PROP_CONSUMER_START_TIMESTAMP]: String(src.startTimestamp),
   };
@@ -63,9 +65,9 @@ export function buildConsumerRunningInfo(src: RunningInfoSource): ConsumerRunnin
       transactionMsgMinOffset: 0n,
       transactionMsgMaxOffset: 0n,
       transactionMsgCount: 0,
-      locked: false,
-      tryUnlockTimes: 0n,
-      lastLockTimestamp: 0,
+      locked: src.consumeOrderly ? pq.locked : false,
+      tryUnlockTimes: BigInt(pq.tryUnlockTimes),
+      lastLockTimestamp: src.consumeOrderly ? pq.lastLockTimestamp : 0,
       droped: pq.dropped,
       lastPullTimestamp: pq.lastPullTimestamp,
       lastConsumeTimestamp: pq.lastConsumeTimestamp,

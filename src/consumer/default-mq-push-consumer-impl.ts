@@ -20,6 +20,7 @@ import { checkClientInBroker } from './check-client-in-broker';
 import { computePullFromWhere } from './compute-pull-from-where';
 import { registerConsumerRequestHandlers } from './consumer-request-handlers';
 import { ConsumeMessageConcurrentlyService, type MessageListenerConcurrently } from './consume-message-concurrently-service';
+import { ConsumeMessageOrderlyService, type MessageListenerOrderly } from './consume-message-orderly-service';
 import type { PushConsumerConfig } from './consumer-config';
 import type { ProcessQueue } from './process-queue';
 import { PullAPIWrapper } from './pull-api-wrapper';
@@ -39,8 +40,14 @@ import { startConsumerTrace } from './trace/consumer-trace';
 
 /** How long a reset waits for pull answers in flight before it persists the new offsets. */
 const RESET_OFFSET_SETTLE_MS = 1000;
-/** Java `MixAll.DEFAULT_MAX_RECONSUME_TIMES` for concurrent consumption. */
+/** Java `MixAll.DEFAULT_MAX_RECONSUME_TIMES` for concurrent consumption; orderly is unbounded (`Integer.MAX_VALUE`). */
 const DEFAULT_MAX_RECONSUME_TIMES = 16;
+const ORDERLY_DEFAULT_MAX_RECONSUME_TIMES = 0x7fffffff;
+/** Java: a release waits this long for the queue's running handler (`consumeLock.tryLock(1000)`). */
+const RELEASE_WAIT_FOR_HANDLER_MS = 1000;
+
+/** The listener of `registerMessageListener`: concurrent (a function) or orderly (`{ orderly: fn }`). */
+export type MessageListener = MessageListenerConcurrently | { orderly: MessageListenerOrderly };
 
 /**
  * Java `DefaultMQPushConsumerImpl` (concurrently): state, subscriptions, registration with the client
@@ -60,10 +67,12 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
   private state: ServiceState = 'CREATE_JUST';
   private paused = false;
   private factory: MQClientInstance | undefined;
-  private listener: MessageListenerConcurrently | undefined;
+  private listener: MessageListener | undefined;
   private wrapper: PullAPIWrapper | undefined;
   private store: OffsetStore | undefined;
   private consumeService: ConsumeMessageConcurrentlyService | undefined;
+  private orderlyService: ConsumeMessageOrderlyService | undefined;
+  private rebalanceLaterTimer: NodeJS.Timeout | undefined;
   private pullService: PullMessageService | undefined;
   private cleanExpiredTask: ScheduledTask | undefined;
   /** Broker-side allocation and pop consumption (`clientRebalance: false`, clustering). */
@@ -139,9 +148,15 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     return this.trace;
   }
 
-  registerMessageListener(listener: MessageListenerConcurrently): void {
-    if (typeof listener !== 'function') throw new InvalidArgumentError('the message listener must be a function');
+  registerMessageListener(listener: MessageListener): void {
+    const orderly = typeof listener === 'object' && listener !== null && typeof (listener as { orderly?: unknown }).orderly === 'function';
+    if (typeof listener !== 'function' && !orderly) throw new InvalidArgumentError('the message listener must be a function, or { orderly: function } for orderly consumption');
     this.listener = listener;
+  }
+
+  /** Java `consumeOrderly`: an orderly listener was registered. */
+  isConsumeOrderly(): boolean {
+    return typeof this.listener === 'object';
   }
 
   // ------------------------------------------------------------ MQConsumerInner
@@ -198,14 +213,64 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       searchOffset: (q, ts) => factory.api.searchOffset(master(q), q, ts, timeout),
     });
   }
-  async removeUnnecessaryMessageQueue(mq: MessageQueue): Promise<boolean> {
+  /**
+   * Java `RebalancePushImpl.removeUnnecessaryMessageQueue`. Orderly (clustering): first wait (bounded) for the
+   * handler running on the queue, so that its result is committed and the lock is kept until then; without
+   * it, the queue stays (dropped) and the release is tried again when the handler ends. Then persist, forget
+   * the offset and unlock at once: the queue is dropped and its consume lock held, so no handler runs here.
+   */
+  async removeUnnecessaryMessageQueue(mq: MessageQueue, pq: ProcessQueue): Promise<boolean> {
+    if (this.isConsumeOrderly() && this.config.messageModel === 'CLUSTERING') {
+      if (!(await pq.consumeLock.tryLock(RELEASE_WAIT_FOR_HANDLER_MS))) {
+        pq.tryUnlockTimes++;
+        this.log.warn('the message queue is being consumed, release it later', { mq: mq.toString(), tryUnlockTimes: pq.tryUnlockTimes });
+        return false;
+      }
+      try {
+        await this.persistAndForget(mq);
+        await this.rebalanceImpl.unlock(mq, false);
+      } finally {
+        pq.consumeLock.unlock();
+      }
+      return true;
+    }
+    await this.persistAndForget(mq);
+    return true;
+  }
+
+  private async persistAndForget(mq: MessageQueue): Promise<void> {
     try {
       await this.offsetStore.persist(mq);
     } catch (err) {
       this.log.warn('persist the offset of a released queue failed', { mq: mq.toString(), err });
     }
     this.offsetStore.removeOffset(mq);
-    return true;
+  }
+  async lockBatchMQ(brokerName: string, mqs: readonly MessageQueue[]): Promise<MessageQueue[]> {
+    const { factory, addr, body } = this.lockRequest(brokerName, mqs);
+    return factory.api.lockBatchMQ(addr, brokerName, body, factory.config.mqClientApiTimeoutMs);
+  }
+  async unlockBatchMQ(brokerName: string, mqs: readonly MessageQueue[], oneway: boolean): Promise<void> {
+    const { factory, addr, body } = this.lockRequest(brokerName, mqs);
+    await factory.api.unlockBatchMQ(addr, brokerName, body, factory.config.mqClientApiTimeoutMs, oneway);
+  }
+  /** The master of `brokerName` and the body of a LOCK_BATCH_MQ / UNLOCK_BATCH_MQ for `mqs`. */
+  private lockRequest(brokerName: string, mqs: readonly MessageQueue[]) {
+    const factory = this.clientInstance;
+    const found = factory.findBrokerAddressInSubscribe(brokerName, 0, true);
+    if (!found) throw new ClientStateError(this.state, `The broker[${brokerName}] not exist`);
+    return { factory, addr: found.brokerAddr, body: { consumerGroup: this.consumerGroup, clientId: factory.clientId, mqSet: mqs } };
+  }
+  rebalanceLater(delayMs: number): void {
+    if (this.rebalanceLaterTimer || this.state !== 'RUNNING') return;
+    this.rebalanceLaterTimer = setTimeout(() => {
+      this.rebalanceLaterTimer = undefined;
+      if (this.state === 'RUNNING') void this.factory?.rebalanceImmediately();
+    }, delayMs);
+    this.rebalanceLaterTimer.unref?.();
+  }
+  onQueueLocked(mq: MessageQueue, pq: ProcessQueue): void {
+    this.orderlyService?.onLockRenewed(pq, mq);
   }
   removeDirtyOffset(mq: MessageQueue): void {
     this.offsetStore.removeOffset(mq);
@@ -251,9 +316,11 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       ? new RemoteBrokerOffsetStore(factory, this.consumerGroup, this.log)
       : new LocalFileOffsetStore({ clientId: factory.clientId, groupName: this.consumerGroup, storeDir: this.config.localOffsetStoreDir, logger: this.log });
     await this.store.load();
-    this.consumeService = new ConsumeMessageConcurrentlyService(this.consumeHost(), this.listener, this.config.consumeThreadMax);
+    if (typeof this.listener === 'function') this.consumeService = new ConsumeMessageConcurrentlyService(this.consumeHost(), this.listener, this.config.consumeThreadMax);
+    else this.orderlyService = new ConsumeMessageOrderlyService(this.orderlyHost(), this.listener.orderly, this.config.consumeThreadMax);
     this.pullService = new PullMessageService(this.pullHost());
-    if (clustering && !this.config.clientRebalance) this.popMode = new PushPopMode(this.popModeHost(factory, this.listener));
+    // As Java: orderly consumption always rebalances on the client (no pop for it).
+    if (clustering && !this.config.clientRebalance && typeof this.listener === 'function') this.popMode = new PushPopMode(this.popModeHost(factory, this.listener));
     if (!factory.registerConsumer(this.consumerGroup, this)) {
       this.state = 'CREATE_JUST';
       throw new InvalidArgumentError(`The consumer group[${this.consumerGroup}] has been created before, specify another name please.`);
@@ -269,6 +336,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       throw err;
     });
     if (this.config.enableTrace) this.trace ??= await startConsumerTrace(this, this.config, this.log);
+    this.orderlyService?.start();
     this.cleanExpiredTask = new ScheduledTask('cleanExpireMsg', this.config.consumeTimeoutMs, this.config.consumeTimeoutMs, () => this.cleanExpireMsg(), this.log);
     this.cleanExpiredTask.start();
     this.state = 'RUNNING';
@@ -288,6 +356,31 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     await this.popMode?.shutdown(0);
     await factory.unregisterConsumer(this.consumerGroup).catch(() => undefined);
     await factory.shutdown().catch(() => undefined);
+  }
+
+  private orderlyHost(): ConstructorParameters<typeof ConsumeMessageOrderlyService>[0] {
+    const c = this.config;
+    return {
+      ...this.consumeHost(),
+      settings: {
+        suspendCurrentQueueTimeMs: c.suspendCurrentQueueTimeMs,
+        maxTimeConsumeContinuouslyMs: c.maxTimeConsumeContinuouslyMs,
+        rebalanceLockIntervalMs: c.rebalanceLockIntervalMs,
+        rebalanceLockMaxLiveTimeMs: c.rebalanceLockMaxLiveTimeMs,
+        maxReconsumeTimes: this.maxReconsumeTimes(),
+      },
+      lock: (mq) => this.rebalanceImpl.lock(mq),
+      lockAll: () => this.rebalanceImpl.lockAll(),
+      onDroppedQueueIdle: () => {
+        if (this.state === 'RUNNING') void this.factory?.rebalanceImmediately();
+      },
+    };
+  }
+
+  /** Java `getMaxReconsumeTimes`: -1 is 16 for concurrent consumption, unbounded for orderly. */
+  private maxReconsumeTimes(): number {
+    if (this.config.maxReconsumeTimes !== -1) return this.config.maxReconsumeTimes;
+    return this.isConsumeOrderly() ? ORDERLY_DEFAULT_MAX_RECONSUME_TIMES : DEFAULT_MAX_RECONSUME_TIMES;
   }
 
   private consumeHost(): ConstructorParameters<typeof ConsumeMessageConcurrentlyService>[0] {
@@ -335,14 +428,11 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     };
   }
 
-  private maxReconsumeTimes(): number {
-    return this.config.maxReconsumeTimes === -1 ? DEFAULT_MAX_RECONSUME_TIMES : this.config.maxReconsumeTimes;
-  }
-
   private pullHost(): ConstructorParameters<typeof PullMessageService>[0] {
     return {
       log: this.log,
       messageModel: this.config.messageModel,
+      consumeOrderly: this.isConsumeOrderly(),
       pullAPIWrapper: this.pullAPIWrapper,
       offsetStore: this.offsetStore,
       settings: this.config,
@@ -351,7 +441,10 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       isRunning: () => this.state === 'RUNNING',
       isPaused: () => this.paused,
       subscriptionOf: (topic) => this.rebalanceImpl.subscriptionInner.get(topic),
-      submitConsumeRequest: (req: PullRequest, msgs: MessageExt[]) => this.consumeService?.submitConsumeRequest(msgs, req.processQueue, req.messageQueue),
+      submitConsumeRequest: (req: PullRequest, msgs: MessageExt[]) => {
+        if (this.orderlyService) this.orderlyService.submitConsumeRequest(req.processQueue, req.messageQueue);
+        else this.consumeService?.submitConsumeRequest(msgs, req.processQueue, req.messageQueue);
+      },
       removeProcessQueue: (mq) => this.rebalanceImpl.removeProcessQueue(mq),
     };
   }
@@ -361,7 +454,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
   }
 
   consumeMessageDirectly(msg: MessageExt, brokerName: string | undefined): Promise<ConsumeMessageDirectlyResult> {
-    const service = this.consumeService;
+    const service = this.orderlyService ?? this.consumeService;
     if (!service) throw new ClientStateError(this.state, 'The consumer is not started');
     return service.consumeMessageDirectly(msg, new MessageQueue(msg.topic, brokerName ?? '', msg.queueId));
   }
@@ -373,6 +466,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
       consumerGroup: this.consumerGroup,
       instanceName: this.instanceName,
       strategyName: this.strategy.name,
+      consumeOrderly: this.isConsumeOrderly(),
       startTimestamp: this.consumerStartTimestamp,
       offsets: this.store?.cloneOffsetTable() ?? new Map(),
       processQueues: [...this.rebalanceImpl.processQueueTable.values()],
@@ -397,11 +491,12 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
         pq.clear();
       }
       await new Promise<void>((r) => setTimeout(r, RESET_OFFSET_SETTLE_MS).unref());
-      for (const [key, { mq }] of [...this.rebalanceImpl.processQueueTable]) {
+      for (const [key, { mq, pq }] of [...this.rebalanceImpl.processQueueTable]) {
         const offset = wanted.get(key);
         if (offset === undefined) continue;
         this.offsetStore.updateOffset(mq, offset, false);
-        await this.removeUnnecessaryMessageQueue(mq);
+        // Orderly: a handler still running keeps the lock; the reset offset is persisted all the same.
+        if (!(await this.removeUnnecessaryMessageQueue(mq, pq))) await this.persistAndForget(mq);
         this.rebalanceImpl.processQueueTable.delete(key);
       }
     } finally {
@@ -424,16 +519,18 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
 
   /**
    * Stop pulling, let running handlers finish (bounded by `awaitTerminationMsWhenShutdown`), commit
-   * every owned queue's offset with a checked request, drop the queues, unregister, close.
+   * every owned queue's offset with a checked request, drop the queues, (orderly) release their broker
+   * locks, unregister, close. Offsets go before the unlock, so the next owner starts after our last commit.
    */
   async shutdown(): Promise<void> {
     if (this.state !== 'RUNNING') return;
     this.state = 'SHUTDOWN_ALREADY';
     const factory = this.clientInstance;
     this.pullService?.shutdown();
+    if (this.rebalanceLaterTimer) clearTimeout(this.rebalanceLaterTimer);
     await this.cleanExpiredTask?.stop();
     const [drained, popDrained] = await Promise.all([
-      this.consumeService!.shutdown(this.config.awaitTerminationMsWhenShutdown),
+      (this.orderlyService ?? this.consumeService)!.shutdown(this.config.awaitTerminationMsWhenShutdown),
       this.popMode?.shutdown(this.config.awaitTerminationMsWhenShutdown) ?? true,
     ]);
     if (!popDrained) this.log.warn('pop handlers still running at shutdown; their messages come back after their invisible time', { group: this.consumerGroup });
@@ -441,6 +538,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     const owned = [...this.rebalanceImpl.processQueueTable.values()].map((e) => e.mq);
     this.rebalanceImpl.dropAll();
     await this.offsetStore.persistAll(owned);
+    if (this.orderlyService && this.config.messageModel === 'CLUSTERING') await this.rebalanceImpl.unlockAll(false);
     await factory.unregisterConsumer(this.consumerGroup);
     await factory.shutdown();
     // After the handlers: their SubAfter records are queued by now and flushed here.

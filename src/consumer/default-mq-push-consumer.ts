@@ -1,9 +1,9 @@
 import { ClientStateError, InvalidArgumentError } from '../errors';
 import type { ServiceState } from '../client/service-state';
 import type { MessageExt } from '../message/message-decoder';
-import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListenerConcurrently } from './consume-message-concurrently-service';
+import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus } from './consume-message-concurrently-service';
 import { parsePushConsumerOptions, type PushConsumerOptions } from './consumer-config';
-import { DefaultMQPushConsumerImpl } from './default-mq-push-consumer-impl';
+import { DefaultMQPushConsumerImpl, type MessageListener } from './default-mq-push-consumer-impl';
 import { parseMessagesOptions, PushConsumerIterator, type MessageBatch, type MessagesOptions } from './push-consumer-iterator';
 
 /** Java `MessageSelector`: a TAG expression (`'TagA || TagB'`, `'*'`) or an SQL92 one (broker `enablePropertyFilter=true`). */
@@ -72,8 +72,12 @@ export class DefaultMQPushConsumer {
     this.impl.unsubscribe(topic);
   }
 
-  /** Java `registerMessageListener(MessageListenerConcurrently)`. */
-  registerMessageListener(listener: MessageListenerConcurrently): void {
+  /**
+   * Java `registerMessageListener`: a function is a `MessageListenerConcurrently`; `{ orderly: fn }` a
+   * `MessageListenerOrderly` (each queue's messages in order, one batch at a time, under the queue's broker
+   * lock; answer `'SUCCESS'` or `'SUSPEND_CURRENT_QUEUE_A_MOMENT'`, a throw suspends too).
+   */
+  registerMessageListener(listener: MessageListener): void {
     if (this.delivery === 'iterator') throw new ClientStateError(this.serviceState, 'messages() delivers to its loop: no listener can be registered as well');
     this.impl.registerMessageListener(listener);
     this.delivery = 'listener';

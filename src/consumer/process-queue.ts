@@ -1,3 +1,4 @@
+import { TimedLock } from '../client/timed-lock';
 import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
 
@@ -12,8 +13,18 @@ export const PULL_MAX_IDLE_TIME_MS = 120_000;
  */
 export class ProcessQueue {
   private msgs = new Map<bigint, MessageExt>();
+  /** Orderly: the messages taken for the handler and not yet committed (Java `consumingMsgOrderlyTreeMap`). */
+  private readonly consumingMsgs = new Map<bigint, MessageExt>();
   private lastKey = -1n;
   private _msgSize = 0;
+  /** Orderly: the broker lock of this queue is ours (as of the last LOCK_BATCH_MQ answer). */
+  locked = false;
+  /** Orderly: when the broker last confirmed the lock. */
+  lastLockTimestamp = Date.now();
+  /** Orderly: releases that could not wait for the handler in flight. */
+  tryUnlockTimes = 0;
+  /** Orderly: held while a handler runs and its result is applied; a rebalance takes it before letting the queue go. */
+  readonly consumeLock = new TimedLock();
   /** Highest offset ever put, -1 before the first. */
   queueOffsetMax = -1n;
   /** Messages behind the broker's max offset at the last pull (Java `msgAccCnt`). */
@@ -22,8 +33,9 @@ export class ProcessQueue {
   lastPullTimestamp = Date.now();
   lastConsumeTimestamp = Date.now();
 
+  /** Messages held, those in an orderly handler included. */
   get msgCount(): number {
-    return this.msgs.size;
+    return this.msgs.size + this.consumingMsgs.size;
   }
 
   /** Bytes of the bodies held. */
@@ -35,11 +47,21 @@ export class ProcessQueue {
     return now - this.lastPullTimestamp > PULL_MAX_IDLE_TIME_MS;
   }
 
+  /** Orderly: the lock is not to be trusted once `maxLiveMs` passed without a renewal (Java `isLockExpired`). */
+  isLockExpired(maxLiveMs: number, now = Date.now()): boolean {
+    return now - this.lastLockTimestamp > maxLiveMs;
+  }
+
+  /** Orderly: the lock is ours and fresh. */
+  isLockValid(maxLiveMs: number, now = Date.now()): boolean {
+    return this.locked && !this.isLockExpired(maxLiveMs, now);
+  }
+
   /** Adds pulled messages (an offset already held is ignored). */
   putMessage(list: readonly MessageExt[]): void {
     let resort = false;
     for (const m of list) {
-      if (this.msgs.has(m.queueOffset)) continue;
+      if (this.msgs.has(m.queueOffset) || this.consumingMsgs.has(m.queueOffset)) continue;
       if (m.queueOffset < this.lastKey) resort = true;
       else this.lastKey = m.queueOffset;
       this.msgs.set(m.queueOffset, m);
@@ -103,7 +125,52 @@ export class ProcessQueue {
     return out;
   }
 
+  /** Orderly: messages wait that no handler has taken yet (Java `hasTempMessage`). */
+  hasTempMessage(): boolean {
+    return this.msgs.size > 0;
+  }
+
+  /** Orderly: the next `batchSize` messages by offset move to the handler (Java `takeMessages`). */
+  takeMessages(batchSize: number): MessageExt[] {
+    const out: MessageExt[] = [];
+    for (const [offset, m] of this.msgs) {
+      if (out.length >= batchSize) break;
+      out.push(m);
+      this.consumingMsgs.set(offset, m);
+    }
+    for (const m of out) this.msgs.delete(m.queueOffset);
+    this.lastConsumeTimestamp = Date.now();
+    return out;
+  }
+
+  /**
+   * Orderly: the messages taken are consumed; answers the offset after the last of them (everything below
+   * it is consumed, since they were taken lowest first), -1 when none was taken (Java `commit`).
+   */
+  commit(): bigint {
+    let last = -1n;
+    for (const [offset, m] of this.consumingMsgs) {
+      if (offset > last) last = offset;
+      this._msgSize -= m.body.length;
+    }
+    this.consumingMsgs.clear();
+    return last >= 0n ? last + 1n : -1n;
+  }
+
+  /** Orderly: the taken messages go back in front, to be handed out again first (Java `makeMessageToConsumeAgain`). */
+  makeMessageToConsumeAgain(list: readonly MessageExt[]): void {
+    const back: Array<[bigint, MessageExt]> = [];
+    for (const m of list) {
+      if (!this.consumingMsgs.delete(m.queueOffset)) continue;
+      back.push([m.queueOffset, m]);
+    }
+    if (back.length === 0) return;
+    this.msgs = new Map([...back, ...this.msgs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    this.lastKey = [...this.msgs.keys()].pop()!;
+  }
+
   clear(): void {
+    this.consumingMsgs.clear();
     this.msgs.clear();
     this._msgSize = 0;
     this.lastKey = -1n;

@@ -20,6 +20,8 @@ const DELAY_OFFSET_ILLEGAL_MS = 10_000;
 export interface PullLoopHost {
   readonly log: Logger;
   readonly messageModel: MessageModel;
+  /** Orderly: no span limit, and (clustering) a queue is pulled only while its broker lock is ours. */
+  readonly consumeOrderly: boolean;
   readonly pullAPIWrapper: PullAPIWrapper;
   readonly offsetStore: OffsetStore;
   readonly settings: {
@@ -86,7 +88,9 @@ export class PullMessageService {
       if (this.flowControlTimes++ % 1000 === 0) h.log.warn('the cached messages exceed the threshold, so do flow control', { mq: mq.toString(), count: pq.msgCount, bytes: pq.msgSize });
       return this.executePullRequestLater(req, DELAY_WHEN_FLOW_CONTROL_MS);
     }
-    if (pq.getMaxSpan() > BigInt(h.settings.consumeConcurrentlyMaxSpan)) {
+    if (h.consumeOrderly) {
+      if (h.messageModel === 'CLUSTERING' && !pq.locked) return this.executePullRequestLater(req, h.settings.pullTimeDelayMsWhenException);
+    } else if (pq.getMaxSpan() > BigInt(h.settings.consumeConcurrentlyMaxSpan)) {
       if (this.flowControlTimes++ % 1000 === 0) h.log.warn('the queue offset span is too big, so do flow control', { mq: mq.toString(), span: String(pq.getMaxSpan()) });
       return this.executePullRequestLater(req, DELAY_WHEN_FLOW_CONTROL_MS);
     }

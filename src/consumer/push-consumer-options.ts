@@ -176,6 +176,33 @@ export interface PushConsumerOptions extends ClientOptions {
    */
   rpcHook?: RPCHook;
   /**
+   * Orderly: how long a queue waits, in milliseconds, before a suspended batch (`SUSPEND_CURRENT_QUEUE_A_MOMENT`, or
+   * a throw) is handed to the listener again (10 to 30000). A handler can set its own per batch.
+   * @defaultValue `1000`
+   * @java `DefaultMQPushConsumer.suspendCurrentQueueTimeMillis`
+   */
+  suspendCurrentQueueTimeMs?: number;
+  /**
+   * Orderly: the longest one queue is consumed in one go, in milliseconds, before other queues get its turn.
+   * @defaultValue `60000`
+   * @java `ConsumeMessageOrderlyService.MAX_TIME_CONSUME_CONTINUOUSLY`
+   */
+  maxTimeConsumeContinuouslyMs?: number;
+  /**
+   * Orderly, clustering: how often the broker locks of the owned queues are renewed, in milliseconds; must be
+   * below `rebalanceLockMaxLiveTimeMs`.
+   * @defaultValue `20000`
+   * @java system property `rocketmq.client.rebalance.lockInterval`
+   */
+  rebalanceLockIntervalMs?: number;
+  /**
+   * Orderly, clustering: a queue lock not renewed for this long, in milliseconds, counts as lost here and no
+   * handler runs on the queue until it is locked again (the broker keeps a lock 60 s).
+   * @defaultValue `30000`
+   * @java system property `rocketmq.client.rebalance.lockMaxLiveTime`
+   */
+  rebalanceLockMaxLiveTimeMs?: number;
+  /**
    * Message trace: a SubBefore record before and a SubAfter record after each listener call (group, request id,
    * cost, success, consume status), sent in batches to `traceTopic` by an internal sender, so `mqadmin
    * queryMsgTraceById` shows the consumption. The broker needs `traceTopicEnable=true` for the default topic.

@@ -31,7 +31,20 @@ export interface RebalanceHost {
   rebalanceByBroker?(topic: string): Promise<boolean>;
   /** The assignment of a topic changed (thresholds, subVersion, heartbeat). */
   messageQueueChanged(topic: string, mqAll: ReadonlySet<MessageQueue>, mqDivided: ReadonlySet<MessageQueue>): void;
+  /** Orderly consumption: new queues are locked on their broker before they are pulled (clustering). */
+  isConsumeOrderly(): boolean;
+  /** LOCK_BATCH_MQ to the master of `brokerName`: the queues it locked for us. Rejects when it cannot be asked. */
+  lockBatchMQ(brokerName: string, mqs: readonly MessageQueue[]): Promise<MessageQueue[]>;
+  /** UNLOCK_BATCH_MQ to the master of `brokerName`. */
+  unlockBatchMQ(brokerName: string, mqs: readonly MessageQueue[], oneway: boolean): Promise<void>;
+  /** Another rebalance round soon (a queue could not be locked yet). */
+  rebalanceLater(delayMs: number): void;
+  /** The broker confirmed our lock of a queue. */
+  onQueueLocked?(mq: MessageQueue, pq: ProcessQueue): void;
 }
+
+/** Java `rebalanceLater(500)` after a queue could not be locked. */
+const RELOCK_REBALANCE_DELAY_MS = 500;
 
 /**
  * Java `RebalanceImpl`: per subscribed topic, allocate the topic's queues among the group's members with
@@ -99,14 +112,19 @@ export class RebalanceImpl {
     }
   }
 
-  /** Java `updateProcessQueueTableInRebalance`: true when the set of owned queues changed. @internal */
+  /**
+   * Java `updateProcessQueueTableInRebalance`: true when the set of owned queues changed. Orderly
+   * (clustering): a new queue is taken only once its broker lock is ours; a dropped queue whose handler
+   * is still running stays (dropped) until its release succeeds, even if it is assigned to us again. @internal
+   */
   async updateProcessQueueTableInRebalance(topic: string, mqSet: ReadonlySet<MessageQueue>): Promise<boolean> {
     let changed = false;
+    const needLock = this.host.isConsumeOrderly() && this.host.messageModel() === 'CLUSTERING';
     const wanted = new Set([...mqSet].map((q) => q.key()));
     for (const [key, { mq, pq }] of [...this.processQueueTable]) {
       if (mq.topic !== topic) continue;
       const expired = pq.isPullExpired();
-      if (wanted.has(key) && !expired) continue;
+      if (wanted.has(key) && !expired && !pq.dropped) continue;
       if (expired) this.log.warn('the pull of a queue stalled for too long, it is dropped and taken again', { mq: mq.toString() });
       pq.dropped = true;
       if (await this.host.removeUnnecessaryMessageQueue(mq, pq)) {
@@ -115,8 +133,14 @@ export class RebalanceImpl {
       }
     }
     const requests: PullRequest[] = [];
+    let allLocked = true;
     for (const mq of mqSet) {
       if (this.processQueueTable.has(mq.key())) continue;
+      if (needLock && !(await this.lock(mq))) {
+        this.log.warn('doRebalance, add a new mq failed, because lock failed', { group: this.host.consumerGroup, mq: mq.toString() });
+        allLocked = false;
+        continue;
+      }
       this.host.removeDirtyOffset(mq);
       let nextOffset: bigint;
       try {
@@ -127,11 +151,15 @@ export class RebalanceImpl {
       }
       if (nextOffset < 0n || this.processQueueTable.has(mq.key())) continue;
       const pq = new ProcessQueue();
+      // As Java: locked from the start (broadcasting needs no broker lock; clustering just took it).
+      pq.locked = true;
+      pq.lastLockTimestamp = Date.now();
       this.processQueueTable.set(mq.key(), { mq, pq });
       requests.push({ consumerGroup: this.host.consumerGroup, messageQueue: mq, processQueue: pq, nextOffset });
       this.log.info('doRebalance, add a new mq', { group: this.host.consumerGroup, mq: mq.toString(), nextOffset: String(nextOffset) });
       changed = true;
     }
+    if (!allLocked) this.host.rebalanceLater(RELOCK_REBALANCE_DELAY_MS);
     this.host.dispatchPullRequest(requests);
     return changed;
   }
@@ -152,6 +180,87 @@ export class RebalanceImpl {
     held.pq.dropped = true;
     await this.host.removeUnnecessaryMessageQueue(mq, held.pq);
     this.processQueueTable.delete(mq.key());
+  }
+
+  /** Java `RebalanceImpl.lock`: LOCK_BATCH_MQ for one queue; true when it is ours. Never rejects. */
+  async lock(mq: MessageQueue): Promise<boolean> {
+    try {
+      const locked = await this.host.lockBatchMQ(mq.brokerName, [mq]);
+      this.markLocked(locked);
+      return locked.some((q) => q.key() === mq.key());
+    } catch (err) {
+      this.log.warn('lockBatchMQ failed', { mq: mq.toString(), err });
+      return false;
+    }
+  }
+
+  private markLocked(locked: readonly MessageQueue[]): void {
+    const now = Date.now();
+    for (const q of locked) {
+      const held = this.processQueueTable.get(q.key());
+      if (!held) continue;
+      held.pq.locked = true;
+      held.pq.lastLockTimestamp = now;
+      this.host.onQueueLocked?.(held.mq, held.pq);
+    }
+  }
+
+  /**
+   * Java `RebalanceImpl.lockAll`: renews the lock of every held queue, broker by broker; a queue the broker
+   * refuses is marked unlocked; a broker that fails leaves its queues to age (and expire locally). Dropped
+   * queues are renewed only while their handler still runs (the next owner must wait for it).
+   */
+  async lockAll(): Promise<void> {
+    for (const [brokerName, entries] of this.byBroker((pq) => !pq.dropped || pq.consumeLock.locked)) {
+      let locked: MessageQueue[];
+      try {
+        locked = await this.host.lockBatchMQ(brokerName, entries.map((e) => e.mq));
+      } catch (err) {
+        this.log.warn('lockBatchMQ failed', { brokerName, queues: entries.length, err });
+        continue;
+      }
+      this.markLocked(locked);
+      const ok = new Set(locked.map((q) => q.key()));
+      for (const { mq, pq } of entries) {
+        if (ok.has(mq.key())) continue;
+        pq.locked = false;
+        this.log.warn('the message queue lock failed', { group: this.host.consumerGroup, mq: mq.toString() });
+      }
+    }
+  }
+
+  /** Java `RebalanceImpl.unlock`: UNLOCK_BATCH_MQ for one queue; errors are logged. */
+  async unlock(mq: MessageQueue, oneway: boolean): Promise<void> {
+    try {
+      await this.host.unlockBatchMQ(mq.brokerName, [mq], oneway);
+    } catch (err) {
+      this.log.warn('unlockBatchMQ failed; the broker frees the lock when it expires', { mq: mq.toString(), err });
+    }
+    const held = this.processQueueTable.get(mq.key());
+    if (held) held.pq.locked = false;
+  }
+
+  /** Java `RebalanceImpl.unlockAll` (shutdown): every held queue, broker by broker; errors are logged. */
+  async unlockAll(oneway: boolean): Promise<void> {
+    for (const [brokerName, entries] of this.byBroker(() => true)) {
+      try {
+        await this.host.unlockBatchMQ(brokerName, entries.map((e) => e.mq), oneway);
+      } catch (err) {
+        this.log.warn('unlockBatchMQ failed; the broker frees the locks when they expire', { brokerName, err });
+      }
+      for (const { pq } of entries) pq.locked = false;
+    }
+  }
+
+  private byBroker(keep: (pq: ProcessQueue) => boolean): Map<string, Array<{ mq: MessageQueue; pq: ProcessQueue }>> {
+    const out = new Map<string, Array<{ mq: MessageQueue; pq: ProcessQueue }>>();
+    for (const e of this.processQueueTable.values()) {
+      if (!keep(e.pq)) continue;
+      const list = out.get(e.mq.brokerName);
+      if (list) list.push(e);
+      else out.set(e.mq.brokerName, [e]);
+    }
+    return out;
   }
 
   /** Drops every queue (shutdown): pull loops see `dropped` and stop. */

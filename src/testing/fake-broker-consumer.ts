@@ -12,8 +12,8 @@ import { storeOrSchedule, type SendContext } from './fake-broker-send';
 
 /** The subscription group's default `retryMaxTimes`. */
 const DEFAULT_MAX_RECONSUME_TIMES = 16;
-/** RebalanceLockManager's REBALANCE_LOCK_MAX_LIVE_TIME. */
-const LOCK_LIVE_MS = 60_000;
+/** RebalanceLockManager's REBALANCE_LOCK_MAX_LIVE_TIME (`rocketmq.broker.rebalance.lockMaxLiveTime`). */
+export const DEFAULT_LOCK_LIVE_MS = 60_000;
 
 function ensureTopic(ctx: SendContext, topic: string): void {
   if (!ctx.store.topics.has(topic)) ctx.store.putTopic({ topicName: topic, readQueueNums: 1, writeQueueNums: 1, perm: 6, topicSysFlag: 0 });
@@ -73,9 +73,14 @@ interface LockBody {
   mqSet?: LockedQueue[];
 }
 
-/** The queue locks of one broker: (group, queue) -> owner and when it last locked. */
+/**
+ * The queue locks of one broker, as RebalanceLockManager keeps them: (group, queue) -> owner and when it
+ * last locked. A lock not renewed within `liveMs` is free for anyone; its owner may always renew it.
+ */
 export class FakeQueueLocks {
   private readonly locks = new Map<string, { clientId: string; at: number }>();
+
+  constructor(private readonly liveMs = DEFAULT_LOCK_LIVE_MS) {}
 
   lock(body: Buffer | undefined): FakeResponse {
     const req = parse(body);
@@ -85,7 +90,7 @@ export class FakeQueueLocks {
     for (const mq of req.mqSet ?? []) {
       const key = lockKey(req.consumerGroup, mq);
       const held = this.locks.get(key);
-      if (!held || held.clientId === req.clientId || now - held.at > LOCK_LIVE_MS) {
+      if (!held || held.clientId === req.clientId || now - held.at > this.liveMs) {
         this.locks.set(key, { clientId: req.clientId ?? '', at: now });
         ok.push(mq);
       }
@@ -108,7 +113,7 @@ export class FakeQueueLocks {
   /** The client holding a queue's lock, if any and alive. */
   owner(group: string, mq: LockedQueue): string | undefined {
     const held = this.locks.get(lockKey(group, mq));
-    return held && Date.now() - held.at <= LOCK_LIVE_MS ? held.clientId : undefined;
+    return held && Date.now() - held.at <= this.liveMs ? held.clientId : undefined;
   }
 }
 

@@ -29,6 +29,8 @@ export interface FakeBrokerOptions {
   transactionCheckIntervalMs: number;
   transactionCheckMax: number;
   delayLevelsMs: readonly number[];
+  /** How long a queue lock lives unless renewed (the broker's `rebalance.lockMaxLiveTime`). */
+  lockLiveMs: number;
   script: FakeScript;
   record: (target: string, request: RemotingCommand) => void;
 }
@@ -61,11 +63,12 @@ export class FakeBroker implements SendContext, PullContext {
   store!: FakeStore;
   readonly clients: FakeClients;
   readonly shortPollingTimeMs = 1000;
-  readonly locks = new FakeQueueLocks();
+  readonly locks: FakeQueueLocks;
   private readonly waiters = new Map<string, Set<() => void>>();
   private checkTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FakeBrokerOptions) {
+    this.locks = new FakeQueueLocks(options.lockLiveMs);
     this.listener = new FakeListener((ex) => this.onRequest(ex));
     this.clients = new FakeClients((socket, group) => {
       const ext = newExtFields();

@@ -12,6 +12,7 @@ import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { decodeMessageExt, type MessageExt } from '../message/message-decoder';
 import { FakeBroker } from './fake-broker';
 import { DEFAULT_DELAY_LEVELS_MS } from './fake-broker-send';
+import { DEFAULT_LOCK_LIVE_MS } from './fake-broker-consumer';
 import { FakeNameServer } from './fake-name-server';
 import { FakeScript, type ScriptRule, type ScriptRuleOptions } from './fake-script';
 
@@ -38,6 +39,11 @@ export interface FakeRocketMQOptions {
   transactionCheckMax?: number;
   /** Delay of each DELAY level in ms, the broker's `messageDelayLevel`; default 1s 5s 10s 30s 1m ... 2h. */
   delayLevelsMs?: readonly number[];
+  /**
+   * How long a queue lock of an orderly consumer (LOCK_BATCH_MQ) lives unless its owner renews it, ms; the
+   * broker's `rocketmq.broker.rebalance.lockMaxLiveTime`. Default 60000.
+   */
+  queueLockLiveMs?: number;
   /** How many received requests `requests()` keeps (oldest dropped first). Default 10000. */
   recordLimit?: number;
 }
@@ -81,6 +87,7 @@ export class FakeRocketMQ {
           transactionCheckIntervalMs: options.transactionCheckIntervalMs ?? 30_000,
           transactionCheckMax: options.transactionCheckMax ?? 15,
           delayLevelsMs: options.delayLevelsMs ?? DEFAULT_DELAY_LEVELS_MS,
+          lockLiveMs: options.queueLockLiveMs ?? DEFAULT_LOCK_LIVE_MS,
           script: this.rules,
           record,
         }),
@@ -164,6 +171,15 @@ export class FakeRocketMQ {
   /** Client ids of a consumer group, as GET_CONSUMER_LIST_BY_GROUP answers (first broker by default). */
   consumerIds(group: string, brokerName?: string): string[] {
     return this.brokers(brokerName ? [brokerName] : undefined)[0]?.clients.consumerIds(group) ?? [];
+  }
+
+  /**
+   * The client id holding a live lock (LOCK_BATCH_MQ) on a queue for a consumer group, or undefined; the
+   * first broker unless `brokerName` is given.
+   */
+  queueLockOwner(group: string, topic: string, queueId: number, brokerName?: string): string | undefined {
+    const b = this.brokers(brokerName ? [brokerName] : undefined)[0];
+    return b?.locks.owner(group, { topic, brokerName: b.brokerName, queueId });
   }
 
   /** Half messages awaiting END_TRANSACTION, over all brokers. */

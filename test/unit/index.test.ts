@@ -44,6 +44,7 @@ const EXPECTED_EXPORTS = [
   'DefaultMQPushConsumer',
   'ConsumeConcurrentlyStatus',
   'FilterExpressionRefusedError',
+  'ConsumeOrderlyStatus',
   'AllocateMessageQueueAveragely',
   'AllocateMessageQueueAveragelyByCircle',
   'AllocateMessageQueueConsistentHash',

@@ -41,4 +41,34 @@ describe('ProcessQueue', () => {
     expect(pq.isPullExpired(pq.lastPullTimestamp + 120_000)).toBe(false);
     expect(pq.isPullExpired(pq.lastPullTimestamp + 120_001)).toBe(true);
   });
+
+  test('orderly: take lowest first, commit answers the offset after the batch, a suspended batch comes back in front', () => {
+    const pq = new ProcessQueue();
+    expect(pq.commit()).toBe(-1n);
+    pq.putMessage([msg(4), msg(5, 20), msg(6), msg(7)]);
+    const first = pq.takeMessages(2);
+    expect(first.map((m) => m.queueOffset)).toEqual([4n, 5n]);
+    // Taken messages still count for flow control until committed.
+    expect([pq.msgCount, pq.msgSize, pq.hasTempMessage()]).toEqual([4, 50, true]);
+    pq.makeMessageToConsumeAgain(first);
+    expect(pq.takeMessages(3).map((m) => m.queueOffset)).toEqual([4n, 5n, 6n]);
+    expect(pq.commit()).toBe(7n);
+    expect([pq.msgCount, pq.msgSize]).toEqual([1, 10]);
+    pq.putMessage([msg(8)]);
+    expect(pq.takeMessages(5).map((m) => m.queueOffset)).toEqual([7n, 8n]);
+    expect(pq.hasTempMessage()).toBe(false);
+    expect(pq.takeMessages(1)).toEqual([]);
+    expect(pq.commit()).toBe(9n);
+    expect([pq.msgCount, pq.msgSize]).toEqual([0, 0]);
+  });
+
+  test('orderly: a lock is valid while held and renewed within its live time', () => {
+    const pq = new ProcessQueue();
+    expect(pq.isLockValid(30_000)).toBe(false);
+    pq.locked = true;
+    pq.lastLockTimestamp = 1000;
+    expect(pq.isLockValid(30_000, 31_000)).toBe(true);
+    expect(pq.isLockExpired(30_000, 31_001)).toBe(true);
+    expect(pq.isLockValid(30_000, 31_001)).toBe(false);
+  });
 });

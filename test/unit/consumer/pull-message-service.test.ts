@@ -46,6 +46,7 @@ function setup(answers: Array<Partial<PullResponse> | Error>, opts: { threshold?
   const host: PullLoopHost = {
     log: silentLogger,
     messageModel: 'CLUSTERING',
+    consumeOrderly: false,
     pullAPIWrapper: wrapper,
     offsetStore: store,
     settings: { pullBatchSize: 32, pullIntervalMs: 0, consumeConcurrentlyMaxSpan: 2000, postSubscriptionWhenPull: false, brokerSuspendMaxTimeMs: 15000, consumerPullTimeoutMs: 30000, pullTimeDelayMsWhenException: 3000 },

@@ -7,8 +7,16 @@ import { RebalanceImpl, type PullRequest, type RebalanceHost } from '../../../sr
 
 const queues = [0, 1, 2, 3].map((i) => new MessageQueue('T', 'b', i));
 
-function setup(opts: { model?: MessageModel; cids?: string[]; failOffsetOf?: number[] } = {}) {
-  const state = { cids: opts.cids ?? ['c1', 'c2'], failOffsetOf: new Set(opts.failOffsetOf ?? []) };
+function setup(opts: { model?: MessageModel; cids?: string[]; failOffsetOf?: number[]; orderly?: boolean } = {}) {
+  const state = {
+    cids: opts.cids ?? ['c1', 'c2'],
+    failOffsetOf: new Set(opts.failOffsetOf ?? []),
+    /** Orderly: the queue ids the broker locks for us, or an error. */
+    lockable: new Set([0, 1, 2, 3]) as Set<number> | Error,
+    locks: [] as number[][],
+    unlocks: [] as number[][],
+    later: 0,
+  };
   const dispatched: PullRequest[] = [];
   const persisted: string[] = [];
   const changed: number[] = [];
@@ -29,6 +37,15 @@ function setup(opts: { model?: MessageModel; cids?: string[]; failOffsetOf?: num
     removeDirtyOffset: () => {},
     dispatchPullRequest: (reqs) => dispatched.push(...reqs),
     messageQueueChanged: (_t, _all, divided) => changed.push(divided.size),
+    isConsumeOrderly: () => opts.orderly ?? false,
+    lockBatchMQ: async (_b, mqs) => {
+      state.locks.push(mqs.map((q) => q.queueId));
+      if (state.lockable instanceof Error) throw state.lockable;
+      const ok = state.lockable;
+      return mqs.filter((q) => ok.has(q.queueId));
+    },
+    unlockBatchMQ: async (_b, mqs) => void state.unlocks.push(mqs.map((q) => q.queueId)),
+    rebalanceLater: () => void state.later++,
   };
   const r = new RebalanceImpl(host, silentLogger);
   r.subscriptionInner.set('T', buildSubscriptionData('T', '*'));
@@ -92,5 +109,45 @@ describe('RebalanceImpl', () => {
     r.topicSubscribeInfoTable.clear();
     await r.doRebalance();
     expect(dispatched).toEqual([]);
+  });
+
+  test('orderly clustering: a queue is taken only once its broker lock is ours; a refused one is tried again soon', async () => {
+    const { r, state, dispatched } = setup({ orderly: true, cids: ['c1'] });
+    state.lockable = new Set([0, 2, 3]);
+    await r.doRebalance();
+    expect(owned(r)).toEqual([0, 2, 3]);
+    expect(state.locks).toEqual([[0], [1], [2], [3]]);
+    expect(state.later).toBe(1);
+    expect(dispatched.every((d) => d.processQueue.locked)).toBe(true);
+    state.lockable = new Set([0, 1, 2, 3]);
+    await r.doRebalance();
+    expect(owned(r)).toEqual([0, 1, 2, 3]);
+  });
+
+  test('orderly: lockAll renews what the broker grants, marks the rest unlocked, and keeps going after an error', async () => {
+    const { r, state } = setup({ orderly: true, cids: ['c1'] });
+    await r.doRebalance();
+    const pq = (i: number) => r.processQueueTable.get(queues[i]!.key())!.pq;
+    for (const i of [0, 1, 2, 3]) pq(i).lastLockTimestamp = 0;
+    state.lockable = new Set([1, 2]);
+    await r.lockAll();
+    expect(state.locks.at(-1)).toEqual([0, 1, 2, 3]);
+    expect([0, 1, 2, 3].map((i) => pq(i).locked)).toEqual([false, true, true, false]);
+    expect(pq(1).lastLockTimestamp).toBeGreaterThan(0);
+    expect(pq(0).lastLockTimestamp).toBe(0);
+    state.lockable = new Error('broker busy');
+    await expect(r.lockAll()).resolves.toBeUndefined();
+    expect([0, 1, 2, 3].map((i) => pq(i).locked)).toEqual([false, true, true, false]);
+    await r.unlockAll(false);
+    expect(state.unlocks).toEqual([[0, 1, 2, 3]]);
+    expect([0, 1, 2, 3].map((i) => pq(i).locked)).toEqual([false, false, false, false]);
+  });
+
+  test('broadcasting orderly: no lock asked, queues are locked locally', async () => {
+    const { r, state, dispatched } = setup({ orderly: true, model: 'BROADCASTING' });
+    await r.doRebalance();
+    expect(owned(r)).toEqual([0, 1, 2, 3]);
+    expect(state.locks).toEqual([]);
+    expect(dispatched.every((d) => d.processQueue.locked)).toBe(true);
   });
 });

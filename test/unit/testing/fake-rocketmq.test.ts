@@ -277,6 +277,24 @@ describe('FakeRocketMQ retries and orderly locks', () => {
     expect(await call(RequestCode.LOCK_BATCH_MQ, 'B', [0, 1])).toEqual([0]);
     expect(await call(RequestCode.LOCK_BATCH_MQ, 'A', [1])).toEqual([1]);
   });
+
+  test('a queue lock not renewed within queueLockLiveMs is free for another client; queueLockOwner tells who holds it', async () => {
+    fake = await FakeRocketMQ.start({ topics: { Q: { queues: 1 } }, queueLockLiveMs: 200 });
+    const c = client();
+    const lock = async (clientId: string) => {
+      const body = Buffer.from(JSON.stringify({ consumerGroup: 'og', clientId, mqSet: [{ topic: 'Q', brokerName: 'broker-a', queueId: 0 }] }));
+      const r = await c.invoke(broker(), request(RequestCode.LOCK_BATCH_MQ, {}, body), 2000);
+      return (JSON.parse(r.body!.toString()).lockOKMQSet as unknown[]).length === 1;
+    };
+    expect(await lock('A')).toBe(true);
+    expect(fake.queueLockOwner('og', 'Q', 0)).toBe('A');
+    expect(await lock('B')).toBe(false);
+    await new Promise((r) => setTimeout(r, 260));
+    expect(fake.queueLockOwner('og', 'Q', 0)).toBeUndefined();
+    expect(await lock('B')).toBe(true);
+    expect(fake.queueLockOwner('og', 'Q', 0)).toBe('B');
+    expect(fake.queueLockOwner('other', 'Q', 0)).toBeUndefined();
+  });
 });
 
 describe('FakeRocketMQ request/reply', () => {

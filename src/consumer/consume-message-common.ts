@@ -1,0 +1,73 @@
+import type { CMResult, ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
+import { MessageConst } from '../message/message-const';
+import type { MessageExt } from '../message/message-decoder';
+import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace } from '../message/namespace';
+import type { ConsumeInstrument, MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
+
+/** What both consume services share: the group, the namespace and the optional telemetry. */
+export interface ConsumeCommonHost {
+  readonly consumerGroup: string;
+  readonly namespace: string | undefined;
+  /** @internal */
+  readonly telemetry?: MessagingTelemetry;
+  /** @internal */
+  readonly clientId?: string;
+}
+
+/** Java `resetRetryAndNamespace`: the handler sees the original topic, without the namespace. */
+export function resetRetryAndNamespace(host: ConsumeCommonHost, msgs: readonly MessageExt[]): void {
+  const groupTopic = RETRY_GROUP_TOPIC_PREFIX + host.consumerGroup;
+  for (const m of msgs) {
+    const retryTopic = m.getProperty(MessageConst.PROPERTY_RETRY_TOPIC);
+    if (retryTopic !== undefined && m.topic === groupTopic) m.topic = retryTopic;
+    if (host.namespace) m.topic = withoutNamespace(m.topic, host.namespace);
+  }
+}
+
+/** Stamps the consume start (Java `PROPERTY_CONSUME_START_TIMESTAMP`) on a batch about to be handled. */
+export function markConsumeStart(msgs: readonly MessageExt[]): void {
+  const start = String(Date.now());
+  for (const m of msgs) m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
+}
+
+/**
+ * Runs the listener, inside a CONSUMER span per message when telemetry is on (the listener runs in the
+ * first one's context). `ok` tells which results count as success for the spans. @internal
+ */
+export async function runListener<T>(host: ConsumeCommonHost, msgs: readonly MessageExt[], run: () => Promise<T>, ok: (r: T) => boolean): Promise<T> {
+  const t = host.telemetry;
+  if (!t) return run();
+  const spans: ConsumeInstrument[] = msgs.map((m) => t.startConsumeSpan(m, host.consumerGroup, { clientId: host.clientId }));
+  try {
+    const r = await (spans[0] ? t.runInSpan(spans[0], run) : run());
+    for (const sp of spans) sp.end(ok(r) ? {} : { error: new Error(String(r)) });
+    return r;
+  } catch (err) {
+    for (const sp of spans) sp.end({ error: err });
+    throw err;
+  }
+}
+
+/**
+ * Java `consumeMessageDirectly`: the listener on one message an admin sent, outside the process queues:
+ * nothing is sent back or committed, the outcome is reported. `later` is the listener's retry answer.
+ */
+export async function consumeDirectly(
+  host: ConsumeCommonHost,
+  msg: MessageExt,
+  call: () => Promise<unknown>,
+  answers: { success: string; later: string; order: boolean },
+): Promise<ConsumeMessageDirectlyResult> {
+  resetRetryAndNamespace(host, [msg]);
+  const begin = Date.now();
+  let consumeResult: CMResult;
+  let remark: string | undefined;
+  try {
+    const status = await call();
+    consumeResult = status === answers.success ? 'CR_SUCCESS' : status === answers.later ? 'CR_LATER' : 'CR_RETURN_NULL';
+  } catch (err) {
+    consumeResult = 'CR_THROW_EXCEPTION';
+    remark = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  }
+  return { order: answers.order, autoCommit: true, consumeResult, ...(remark !== undefined ? { remark } : {}), spentTimeMills: Date.now() - begin };
+}
