@@ -105,7 +105,7 @@ describeBroker('push consumer rebalance: 1 -> 3 -> 1 members, one killed, under 
     });
   };
 
-  /** Until the broker lists exactly `members` and their queues partition the topic. */
+  /** Until the broker lists exactly the phase's members and each pulls exactly the queues the strategy gives it. */
   const converge = async (phase: Phase): Promise<void> => {
     const first = inProcess.get('a_first')!;
     const wanted = phase.members.map((m) => clientIds.get(m)!).sort();
@@ -113,7 +113,7 @@ describeBroker('push consumer rebalance: 1 -> 3 -> 1 members, one killed, under 
       async () => {
         const ids = await first.impl.clientInstance.findConsumerIdList(topic, group);
         if (!ids || JSON.stringify([...ids].sort()) !== JSON.stringify(wanted)) return undefined;
-        return tracker.partition(phase.members, ALL_QUEUES);
+        return tracker.settled(Object.fromEntries(phase.members.map((m) => [m, clientIds.get(m)!])), ALL_QUEUES);
       },
       `the group to converge on ${phase.members.join(', ')} (${phase.name})`,
       CONVERGE_TIMEOUT_MS,

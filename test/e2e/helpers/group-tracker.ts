@@ -4,6 +4,9 @@
  * every duplicate delivery happened on one of them.
  */
 import type { DefaultMQPushConsumer } from '../../../src/index';
+import { MessageQueue } from '../../../src/client/message-queue';
+import { silentLogger } from '../../../src/logger';
+import { AllocateMessageQueueAveragely } from '../../../src/consumer/rebalance/allocate-message-queue-averagely';
 
 export interface Delivery {
   member: string;
@@ -76,19 +79,22 @@ export class GroupTracker {
   }
 
   /**
-   * The live members' current assignment when it is a partition of `queueIds` (each queue pulled by exactly one
-   * member), else undefined.
+   * The members' current assignment when it is the one the default strategy (averagely, over the sorted client
+   * ids and queues) gives for exactly these members: each queue pulled by exactly the member it belongs to, so no
+   * stale assignment of a member that has not rebalanced yet passes. Undefined otherwise.
    */
-  partition(members: readonly string[], queueIds: readonly number[]): Record<string, number[]> | undefined {
-    const seen = new Map<number, number>();
+  settled(clientIds: Readonly<Record<string, string>>, queueIds: readonly number[]): Record<string, number[]> | undefined {
+    const cidAll = Object.values(clientIds).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const mqAll = [...queueIds].sort((a, b) => a - b).map((q) => new MessageQueue('T', 'B', q));
+    const strategy = new AllocateMessageQueueAveragely({ logger: silentLogger });
     const out: Record<string, number[]> = {};
-    for (const m of members) {
-      const qs = [...(this.owned.get(m) ?? [])].sort((a, b) => a - b);
-      out[m] = qs;
-      for (const q of qs) seen.set(q, (seen.get(q) ?? 0) + 1);
+    for (const [member, cid] of Object.entries(clientIds)) {
+      const want = strategy.allocate('G', cid, mqAll, cidAll).map((q) => q.queueId);
+      const have = [...(this.owned.get(member) ?? [])].sort((a, b) => a - b);
+      if (JSON.stringify(want) !== JSON.stringify(have)) return undefined;
+      out[member] = have;
     }
-    const exact = queueIds.every((q) => seen.get(q) === 1) && [...seen.keys()].every((q) => queueIds.includes(q));
-    return exact ? out : undefined;
+    return out;
   }
 }
 
