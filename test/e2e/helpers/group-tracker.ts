@@ -26,7 +26,10 @@ export interface OwnershipEvent {
 export interface Duplicate {
   msgId: string;
   queueId: number;
+  offset: string;
   members: string[];
+  /** When each delivery happened. */
+  times: number[];
   /** When the second delivery happened. */
   t: number;
 }
@@ -69,7 +72,7 @@ export class GroupTracker {
     for (const [msgId, list] of byId) {
       if (list.length < 2) continue;
       list.sort((a, b) => a.t - b.t);
-      out.push({ msgId, queueId: list[0]!.queueId, members: list.map((d) => d.member), t: list[1]!.t });
+      out.push({ msgId, queueId: list[0]!.queueId, offset: list[0]!.offset, members: list.map((d) => d.member), times: list.map((d) => d.t), t: list[1]!.t });
     }
     return out;
   }
