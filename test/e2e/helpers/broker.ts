@@ -197,15 +197,54 @@ export interface ConnectionRow {
 
 /**
  * `mqadmin producerConnection -g G -t T`: `%04d  clientId  clientAddr  language  version` rows.
- * `mqadmin consumerConnection -g G` prints the same four columns after its index.
+ * `mqadmin consumerConnection -g G` prints the same four columns, after an index in 4.9 and without one in 5.x.
  */
 export function parseConnections(out: string): ConnectionRow[] {
   const rows: ConnectionRow[] = [];
   for (const line of out.split('\n')) {
-    const m = /^(\d{3,})\s+(\S+)\s+(\S+:\d+)\s+(\S+)\s+(\S+)/.exec(line.trim());
-    if (m) rows.push({ clientId: m[2]!, clientAddr: m[3]!, language: m[4]!, version: m[5]! });
+    const m = /^(?:\d{3,}\s+)?(\S+)\s+(\S+:\d+)\s+(\S+)\s+(\S+)/.exec(line.trim());
+    if (m) rows.push({ clientId: m[1]!, clientAddr: m[2]!, language: m[3]!, version: m[4]! });
   }
   return rows;
+}
+
+export interface ConsumerProgressRow {
+  /** As printed: mqadmin cuts long topic names (compare with startsWith). */
+  topic: string;
+  brokerName: string;
+  queueId: number;
+  brokerOffset: number;
+  consumerOffset: number;
+  /** The `#Client IP` column (`-s true`): the IP of the member pulling the queue, `N/A` / `NA` when none. */
+  clientIp: string | undefined;
+  /** Broker offset minus consumer offset (computed: the printed #Diff may run into its neighbours). */
+  diff: number;
+}
+
+/**
+ * `mqadmin consumerProgress -g G [-s true]`: `#Topic #Broker Name #QID #Broker Offset #Consumer Offset [#Client IP]
+ * #Diff [#Inflight] #LastTime` rows (the columns vary with the version), then `Consume Diff Total: N` (5.x) or
+ * `Diff Total: N` (4.9). Only the five leading columns and the client IP are relied on.
+ */
+export function parseConsumerProgress(out: string): { rows: ConsumerProgressRow[]; diffTotal: number | undefined } {
+  const rows: ConsumerProgressRow[] = [];
+  for (const line of out.split('\n')) {
+    const cols = line.trim().split(/\s+/);
+    if (cols.length < 6 || cols[0]!.startsWith('#') || !cols.slice(2, 5).every((c) => /^-?\d+$/.test(c))) continue;
+    const [topic, brokerName, qid, brokerOffset, consumerOffset, ...rest] = cols as [string, string, string, string, string, ...string[]];
+    const ip = rest[0] !== undefined && !/^-?\d+$/.test(rest[0]) ? rest[0] : undefined;
+    rows.push({
+      topic,
+      brokerName,
+      queueId: Number(qid),
+      brokerOffset: Number(brokerOffset),
+      consumerOffset: Number(consumerOffset),
+      clientIp: ip,
+      diff: Number(brokerOffset) - Number(consumerOffset),
+    });
+  }
+  const total = /Diff Total:\s*(-?\d+)/.exec(out);
+  return { rows, diffTotal: total ? Number(total[1]) : undefined };
 }
 
 // ---- a second, private RocketMQ (e.g. one answering in the ROCKETMQ header) ------------------------------------

@@ -3,7 +3,9 @@
  * line it prints per message. It is built once per RocketMQ version and source revision with Maven, reusing the
  * harness's Maven repository, into the harness cache (never into the git tree).
  */
-import { buildJavaProgram, runJavaProgram, type JavaBuild } from './java-program';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { buildJavaProgram, runJavaProgram, spawnJavaProgram, type JavaBuild } from './java-program';
 
 const PROGRAM = { name: 'java-consumer', buildDirProperty: 'consumer.build.dir' };
 
@@ -81,4 +83,70 @@ export async function consumeWithJava(opts: JavaConsumeOptions): Promise<JavaCon
   if (opts.group) args.push('--group', opts.group);
   const r = await runJavaMain('ConsumeToJson', args, timeoutMs);
   return { messages: r.lines.map(parseJavaMessage), exitCode: r.exitCode, stderr: r.stderr };
+}
+
+/** One line of PushToJson (test/e2e/java-consumer): started, queues pulled, or a message handled. */
+export type JavaPushEvent =
+  | { type: 'ready'; clientId: string }
+  | { type: 'owned'; queues: number[] }
+  | { type: 'msg'; msgId: string; queueId: number; queueOffset: number; reconsumeTimes: number };
+
+export interface JavaPushConsumer {
+  readonly child: ChildProcessWithoutNullStreams;
+  /** The Java client's clientId, once it started (rejects when the JVM exits first). */
+  readonly ready: Promise<string>;
+  /** Closes its stdin: it shuts down (offsets committed, unregistered) and exits; resolves with the exit code. */
+  stop(timeoutMs?: number): Promise<number | null>;
+  /** SIGKILL if it still runs (for afterAll). */
+  kill(): void;
+  stderr(): string;
+}
+
+/**
+ * Starts a Java DefaultMQPushConsumer (clustering, subscribe `topic` "*", CONSUME_FROM_FIRST_OFFSET) in `group`;
+ * every JSON line it prints goes to `onEvent`. It runs until stop() (or `timeoutMs`, default 3 minutes).
+ */
+export async function startJavaPushConsumer(opts: {
+  namesrvAddr: string;
+  topic: string;
+  group: string;
+  timeoutMs?: number;
+  onEvent: (ev: JavaPushEvent) => void;
+}): Promise<JavaPushConsumer> {
+  const build = await buildJavaConsumer();
+  const args = ['--namesrv', opts.namesrvAddr, '--topic', opts.topic, '--group', opts.group, '--timeout-ms', String(opts.timeoutMs ?? 180_000)];
+  const child = spawnJavaProgram(build, 'io.rocketmqts.e2e.PushToJson', args);
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => {
+    err = (err + c.toString('utf8')).slice(-20_000);
+  });
+  const exited = new Promise<number | null>((resolvePromise) => child.on('close', (code) => resolvePromise(code)));
+  const ready = new Promise<string>((resolvePromise, reject) => {
+    void exited.then((code) => reject(new Error(`the Java push consumer exited (${code}) before it started:\n${err}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      const ev = JSON.parse(line) as JavaPushEvent;
+      if (ev.type === 'ready') resolvePromise(ev.clientId);
+      opts.onEvent(ev);
+    });
+  });
+  ready.catch(() => undefined);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  return {
+    child,
+    ready,
+    stderr: () => err,
+    kill: () => {
+      if (alive()) child.kill('SIGKILL');
+    },
+    stop: async (timeoutMs = 60_000) => {
+      child.stdin.end();
+      const guard = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(guard);
+      }
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * RocketMQ client). Each is built once per client version and source revision, reusing the harness's Maven
  * repository, into the harness cache (never into the git tree), and prints one JSON line per item on stdout.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -116,11 +116,8 @@ async function doBuild(program: JavaProgram): Promise<JavaBuild> {
   return { java: env.java, classpath, home };
 }
 
-/**
- * Runs `mainClass` with `args` in a small JVM and collects its JSON lines. The program bounds itself;
- * `timeoutMs` + 60 s is the backstop (JVM start-up included), after which the child is killed.
- */
-export async function runJavaProgram(build: JavaBuild, mainClass: string, args: string[], timeoutMs: number): Promise<JavaRunResult> {
+/** Starts `mainClass` with `args` in a small JVM; stdin, stdout and stderr are pipes. */
+export function spawnJavaProgram(build: JavaBuild, mainClass: string, args: string[]): ChildProcessWithoutNullStreams {
   const jvm = [
     '-Xms32m',
     '-Xmx256m',
@@ -132,7 +129,16 @@ export async function runJavaProgram(build: JavaBuild, mainClass: string, args: 
     build.classpath,
     mainClass,
   ];
-  const child = spawn(build.java, [...jvm, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(build.java, [...jvm, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/**
+ * Runs `mainClass` with `args` in a small JVM and collects its JSON lines. The program bounds itself;
+ * `timeoutMs` + 60 s is the backstop (JVM start-up included), after which the child is killed.
+ */
+export async function runJavaProgram(build: JavaBuild, mainClass: string, args: string[], timeoutMs: number): Promise<JavaRunResult> {
+  const child = spawnJavaProgram(build, mainClass, args);
+  child.stdin.end();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));

@@ -54,26 +54,12 @@ public final class ConsumeToJson {
     }
 
     private static int run(String[] args) throws Exception {
-        String namesrv = null;
-        String topic = null;
-        String group = "rmqts_java_consumer_" + System.currentTimeMillis();
-        int count = -1;
-        long timeoutMs = 30000;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + a);
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--namesrv": namesrv = v; break;
-                case "--topic": topic = v; break;
-                case "--group": group = v; break;
-                case "--count": count = Integer.parseInt(v); break;
-                case "--timeout-ms": timeoutMs = Long.parseLong(v); break;
-                default: throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
+        Map<String, String> opts = options(args, "--namesrv", "--topic", "--group", "--count", "--timeout-ms");
+        String namesrv = opts.get("--namesrv");
+        String topic = opts.get("--topic");
+        String group = opts.getOrDefault("--group", "rmqts_java_consumer_" + System.currentTimeMillis());
+        int count = Integer.parseInt(opts.getOrDefault("--count", "-1"));
+        long timeoutMs = Long.parseLong(opts.getOrDefault("--timeout-ms", "30000"));
         if (namesrv == null || topic == null) {
             throw new IllegalArgumentException("usage: --namesrv ADDR --topic T [--group G] [--count N] [--timeout-ms MS]");
         }
@@ -114,6 +100,22 @@ public final class ConsumeToJson {
             return 2;
         }
         return 0;
+    }
+
+    /** `--name value` pairs; a name outside `known`, or a name without a value, is a usage error. */
+    static Map<String, String> options(String[] args, String... known) {
+        java.util.Set<String> names = new java.util.HashSet<>(java.util.Arrays.asList(known));
+        Map<String, String> out = new java.util.HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!names.contains(args[i])) {
+                throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("missing value after " + args[i]);
+            }
+            out.put(args[i], args[i + 1]);
+        }
+        return out;
     }
 
     static String toJson(MessageExt m) {
