@@ -23,6 +23,7 @@ import { RequestCode } from '../../src/remoting/protocol/request-code';
 import { ResponseCode } from '../../src/remoting/protocol/response-code';
 import { describeBroker, harness, startPrivateRocketMQ, uniqueName, type PrivateRocketMQ } from './helpers/broker';
 import { eventually, TopicReader } from './helpers/feature-support';
+import { getMaxOffsetRequest } from '../helpers/broker-read-requests';
 
 jest.setTimeout(600_000);
 
@@ -114,6 +115,13 @@ describeBroker('pull from the slave when the master suggests it (real master + s
     const bodies = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
     const first = bodies('a', 120);
     for (const b of first) await producer!.send(new Message(topic, b));
+    // The slave serves only what it has replicated (it connects to the master's HA port once a registration
+    // told it where the master is): wait until its queue holds everything, else the test would only see it
+    // send the consumer back to the master (PULL_RETRY_IMMEDIATELY, suggest 0).
+    await eventually(async () => {
+      const res = await reader!.client.invoke(slaveAddr, getMaxOffsetRequest(topic, 0), 10_000);
+      return res.code === ResponseCode.SUCCESS && Number(res.extFields?.offset) === first.length ? true : undefined;
+    }, 'the slave to replicate the messages', 120_000, 500);
 
     const got: MessageExt[] = [];
     consumer = new DefaultMQPushConsumer({
