@@ -257,8 +257,11 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A name-server port N and a broker port L with N, L-2, L, L+1 all free. */
-export async function findFreePorts(): Promise<{ namesrvPort: number; brokerPort: number }> {
+/**
+ * A name-server port N and a broker port L with N, L-2, L, L+1 all free; with `slavePortOffset` O, also the
+ * slave's L+O-2, L+O, L+O+1.
+ */
+export async function findFreePorts(slavePortOffset?: number): Promise<{ namesrvPort: number; brokerPort: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
     // Below Linux's ephemeral range (32768+): a port there that is free now can be handed to some outgoing
     // connection during the seconds the JVMs take to bind it (seen as a broker BindException under load).
@@ -266,6 +269,7 @@ export async function findFreePorts(): Promise<{ namesrvPort: number; brokerPort
     const namesrvPort = base;
     const brokerPort = base + 10;
     const needed = [namesrvPort, brokerPort - 2, brokerPort, brokerPort + 1];
+    if (slavePortOffset !== undefined) needed.push(...[-2, 0, 1].map((d) => brokerPort + slavePortOffset + d));
     const free = await Promise.all(needed.map(portFree));
     if (free.every(Boolean)) return { namesrvPort, brokerPort };
   }
@@ -278,12 +282,16 @@ export interface PrivateRocketMQ {
   stop(): Promise<void>;
 }
 
+/** With `--slaves`, a private slave listens this far above its master (free ports are checked for it too). */
+const PRIVATE_SLAVE_PORT_OFFSET = 20;
+
 /**
  * Starts a NameServer + one broker of its own (own run dir, own free ports) through the harness, with extra
- * `start` options such as `['--serialize', 'ROCKETMQ']`. `stop()` stops it and removes its run dir.
+ * `start` options such as `['--serialize', 'ROCKETMQ']` or `['--slaves']`. `stop()` stops it and removes its run dir.
  */
 export async function startPrivateRocketMQ(startArgs: string[] = []): Promise<PrivateRocketMQ> {
-  const { namesrvPort, brokerPort } = await findFreePorts();
+  const slaves = startArgs.includes('--slaves');
+  const { namesrvPort, brokerPort } = await findFreePorts(slaves ? PRIVATE_SLAVE_PORT_OFFSET : undefined);
   // Under this checkout's .rocketmq/, so .ci/run can stop whatever a crashed test run left behind.
   mkdirSync(join(ROOT, '.rocketmq'), { recursive: true });
   const runDir = mkdtempSync(join(ROOT, '.rocketmq', 'private-'));
@@ -293,6 +301,7 @@ export async function startPrivateRocketMQ(startArgs: string[] = []): Promise<Pr
     ROCKETMQ_NAMESRV_PORT: String(namesrvPort),
     ROCKETMQ_BROKER_PORT: String(brokerPort),
     ROCKETMQ_STOP_TIMEOUT: '10',
+    ROCKETMQ_SLAVE_PORT_OFFSET: String(PRIVATE_SLAVE_PORT_OFFSET),
     NAMESRV_ADDR: `127.0.0.1:${namesrvPort}`,
   };
   const r = await harness(['start', ...startArgs], env, 10 * 60_000);
