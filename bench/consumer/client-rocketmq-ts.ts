@@ -14,7 +14,7 @@ class RocketmqTsConsumer implements NodeConsumer {
 
   start(onMessage: (storeTs: number) => void): Promise<void> | undefined {
     const { workload } = this.args;
-    if (workload !== 'push-1k' && workload !== 'pop-1k') return undefined;
+    if (workload === 'litepull-1k') return undefined;
     const push = new DefaultMQPushConsumer({
       consumerGroup: this.args.group,
       namesrvAddr: this.args.namesrv,
@@ -24,10 +24,19 @@ class RocketmqTsConsumer implements NodeConsumer {
       clientRebalance: workload !== 'pop-1k',
     });
     push.subscribe(this.args.topic, '*');
-    push.registerMessageListener(async (msgs: MessageExt[]) => {
-      for (const m of msgs) onMessage(m.storeTimestamp);
-      return 'CONSUME_SUCCESS';
-    });
+    if (workload === 'push-orderly-1k') {
+      push.registerMessageListener({
+        orderly: async (msgs: MessageExt[]) => {
+          for (const m of msgs) onMessage(m.storeTimestamp);
+          return 'SUCCESS';
+        },
+      });
+    } else {
+      push.registerMessageListener(async (msgs: MessageExt[]) => {
+        for (const m of msgs) onMessage(m.storeTimestamp);
+        return 'CONSUME_SUCCESS';
+      });
+    }
     this.push = push;
     return push.start();
   }
