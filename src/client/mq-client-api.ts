@@ -9,7 +9,7 @@ import { encodeHeartbeatData, type HeartbeatData } from './heartbeat-data';
 import { buildHeader, type TopicConfigFields } from './request-builders';
 import { parseConsumerIdList } from './body/consumer-list-body';
 import { parseLockBatchResponseBody, type LockBatchRequestBody } from './body/lock-batch-body';
-import { consumerRequest, type PullRequestFields, type SendBackFields } from './consumer-request-builders';
+import { consumerRequest, type PullRequestCode, type PullRequestFields, type SendBackFields } from './consumer-request-builders';
 import type { MessageQueue } from './message-queue';
 import { processPullResponse, type PullResponse } from './pull-response';
 import { parseRouteBody } from './route/parse-route-body';
@@ -136,9 +136,10 @@ export class MQClientAPI {
   /**
    * PULL_MESSAGE (11), answered when the broker has messages or the suspend time ran out (long
    * polling: the call timeout must exceed `suspendTimeoutMillis`). Status per `processPullResponse`.
+   * `code` LITE_PULL_MESSAGE (361) is the lite pull consumer's request on 5.x brokers.
    */
-  async pullMessage(addr: string, fields: PullRequestFields, timeoutMs: number): Promise<PullResponse> {
-    const response = await this.remoting.invoke(addr, consumerRequest.pullMessage(fields), timeoutMs);
+  async pullMessage(addr: string, fields: PullRequestFields, timeoutMs: number, code?: PullRequestCode): Promise<PullResponse> {
+    const response = await this.remoting.invoke(addr, consumerRequest.pullMessage(fields, code), timeoutMs);
     return processPullResponse(response, addr);
   }
 

@@ -16,6 +16,7 @@ import { buildSubscriptionData, type SubscriptionData } from '../client/subscrip
 import type { MessageExt } from '../message/message-decoder';
 import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../message/namespace';
 import { checkGroup, checkTopic } from '../message/validators';
+import { brokerOffsetLookups, persistAndForgetOffset } from './broker-offset-lookups';
 import { computePullFromWhere } from './compute-pull-from-where';
 import { registerConsumerRequestHandlers } from './consumer-request-handlers';
 import { ConsumeMessageConcurrentlyService, type MessageListenerConcurrently } from './consume-message-concurrently-service';
@@ -149,10 +150,10 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     await this.store.persistAll([...this.rebalanceImpl.processQueueTable.values()].map((e) => e.mq));
   }
   updateTopicSubscribeInfo(topic: string, queues: ReadonlySet<MessageQueue>): void {
-    if (this.rebalanceImpl.subscriptionInner.has(topic)) this.rebalanceImpl.topicSubscribeInfoTable.set(topic, queues);
+    this.rebalanceImpl.updateTopicSubscribeInfo(topic, queues);
   }
   isSubscribeTopicNeedUpdate(topic: string): boolean {
-    return this.rebalanceImpl.subscriptionInner.has(topic) && !this.rebalanceImpl.topicSubscribeInfoTable.has(topic);
+    return this.rebalanceImpl.isSubscribeTopicNeedUpdate(topic);
   }
 
   // ------------------------------------------------------------ RebalanceHost
@@ -164,26 +165,10 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     return this.clientInstance.findConsumerIdList(topic, this.consumerGroup);
   }
   computePullFromWhere(mq: MessageQueue): Promise<bigint> {
-    const factory = this.clientInstance;
-    const timeout = factory.config.mqClientApiTimeoutMs;
-    const master = (q: MessageQueue) => {
-      const addr = factory.findBrokerAddressInPublish(q.brokerName);
-      if (addr === undefined) throw new ClientStateError(this.state, `The broker[${q.brokerName}] not exist`);
-      return addr;
-    };
-    return computePullFromWhere(mq, this.config.consumeFromWhere, this.config.consumeTimestamp, this.offsetStore, {
-      maxOffset: (q) => factory.api.getMaxOffset(master(q), q.topic, q.queueId, timeout),
-      searchOffset: (q, ts) => factory.api.searchOffset(master(q), q, ts, timeout),
-    });
+    return computePullFromWhere(mq, this.config.consumeFromWhere, this.config.consumeTimestamp, this.offsetStore, brokerOffsetLookups(this.clientInstance));
   }
-  async removeUnnecessaryMessageQueue(mq: MessageQueue): Promise<boolean> {
-    try {
-      await this.offsetStore.persist(mq);
-    } catch (err) {
-      this.log.warn('persist the offset of a released queue failed', { mq: mq.toString(), err });
-    }
-    this.offsetStore.removeOffset(mq);
-    return true;
+  removeUnnecessaryMessageQueue(mq: MessageQueue): Promise<boolean> {
+    return persistAndForgetOffset(this.offsetStore, mq, this.log);
   }
   removeDirtyOffset(mq: MessageQueue): void {
     this.offsetStore.removeOffset(mq);
