@@ -1,4 +1,4 @@
-import { ClientError, ClientStateError, InvalidArgumentError, SubscriptionConflictError } from '../errors';
+import { ClientStateError, InvalidArgumentError, SubscriptionConflictError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
 import { effectiveNamespace } from '../client/client-config';
 import { defaultClientIP } from '../client/client-ip';
@@ -7,7 +7,7 @@ import type { MessageQueue } from '../client/message-queue';
 import type { MQClientInstance } from '../client/mq-client-instance';
 import { MQClientManager } from '../client/mq-client-manager';
 import type { MQConsumerInner } from '../client/mq-consumer-inner';
-import { topicRouteData2TopicSubscribeInfo } from '../client/route/topic-publish-info';
+import { fetchSubscribeMessageQueues } from '../client/mq-admin';
 import { ScheduledTask } from '../client/scheduled-task';
 import type { ServiceState } from '../client/service-state';
 import { buildSubscriptionData, type SubscriptionData } from '../client/subscription-data';
@@ -15,16 +15,18 @@ import type { MessageExt } from '../message/message-decoder';
 import { withoutNamespace, wrapNamespace } from '../message/namespace';
 import { checkGroup, checkTopic } from '../message/validators';
 import { AssignedMessageQueue } from './assigned-message-queue';
-import { brokerOffsetLookups, persistAndForgetOffset } from './broker-offset-lookups';
-import { computePullFromWhere } from './compute-pull-from-where';
+import { brokerOffsetLookups } from './broker-offset-lookups';
 import { ConsumeRequestCache } from './consume-request-cache';
 import { registerConsumerRequestHandlers } from './consumer-request-handlers';
 import type { LitePullConsumerConfig } from './lite-pull-consumer-config';
-import { LitePullTask, type LitePullTaskHost } from './lite-pull-task';
+import { LitePullCommitter } from './lite-pull-committer';
+import { LitePullTaskTable, type LitePullTaskHost } from './lite-pull-task';
+import { TopicQueueWatcher, type TopicMessageQueueChangeListener } from './topic-queue-watcher';
 import { PullAPIWrapper } from './pull-api-wrapper';
 import { AllocateMessageQueueAveragely } from './rebalance/allocate-message-queue-averagely';
 import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-queue-strategy';
-import { RebalanceImpl, type PullRequest, type RebalanceHost } from './rebalance-impl';
+import { RebalanceImpl } from './rebalance-impl';
+import { RebalanceLitePullImpl, type MessageQueueListener } from './rebalance-lite-pull-impl';
 import { LocalFileOffsetStore } from './store/local-file-offset-store';
 import type { OffsetStore } from './store/offset-store';
 import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
@@ -35,11 +37,8 @@ const NOT_RUNNING = 'The consumer not running, please start it first.';
 /** Java starts the topic-metadata check 10 s after start (here sooner when the interval is shorter). */
 const METADATA_CHECK_INITIAL_DELAY_MS = 10_000;
 
+export type { MessageQueueListener, TopicMessageQueueChangeListener };
 export type SubscriptionType = 'NONE' | 'SUBSCRIBE' | 'ASSIGN';
-/** Java `TopicMessageQueueChangeListener`: the topic (as the user names it) and its queues now. */
-export type TopicMessageQueueChangeListener = (topic: string, queues: MessageQueue[]) => void;
-/** Java `MessageQueueListener` of `subscribe(topic, expr, listener)`: every queue of the topic, and this member's share. */
-export type MessageQueueListener = (topic: string, mqAll: MessageQueue[], mqDivided: MessageQueue[]) => void;
 
 /**
  * Java `DefaultLitePullConsumerImpl`: queues come from `assign()` or from the rebalance of `subscribe()`
@@ -50,7 +49,7 @@ export type MessageQueueListener = (topic: string, mqAll: MessageQueue[], mqDivi
  *
  * @internal
  */
-export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHost {
+export class DefaultLitePullConsumerImpl implements MQConsumerInner {
   readonly log: Logger;
   readonly namespace: string | undefined;
   readonly consumerGroup: string;
@@ -58,13 +57,11 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
   readonly rebalanceImpl: RebalanceImpl;
   readonly assigned = new AssignedMessageQueue();
   readonly cache = new ConsumeRequestCache();
-  private readonly tasks = new Map<string, LitePullTask>();
+  readonly tasks = new LitePullTaskTable(() => this.taskHost());
   private readonly topicToSubExpression = new Map<string, string>();
-  private readonly topicListeners = new Map<string, TopicMessageQueueChangeListener>();
-  private readonly messageQueuesForTopic = new Map<string, string>();
-  private readonly queueListeners = new Map<string, MessageQueueListener>();
-  /** Start offsets the rebalance computed for new queues, taken when their state is created. */
-  private readonly rebalanceStarts = new Map<string, bigint>();
+  readonly committer = new LitePullCommitter(this.assigned, () => this.offsetStore);
+  private readonly watcher: TopicQueueWatcher;
+  private readonly rebalanceHost = new RebalanceLitePullImpl(this);
   private subscriptionType: SubscriptionType = 'NONE';
   private state: ServiceState = 'CREATE_JUST';
   private nextAutoCommitDeadline = -1;
@@ -80,15 +77,14 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
     this.consumerGroup = wrapNamespace(this.namespace, config.consumerGroup);
     this.strategy = config.allocateMessageQueueStrategy ?? new AllocateMessageQueueAveragely({ logger: this.log });
     this.instanceName = config.instanceName;
-    this.rebalanceImpl = new RebalanceImpl(this, this.log);
+    this.rebalanceImpl = new RebalanceImpl(this.rebalanceHost, this.log);
     this.assigned.processQueueOf = (mq) => this.rebalanceImpl.processQueueTable.get(mq.key())?.pq;
+    const fetch = (topic: string): Promise<MessageQueue[]> => fetchSubscribeMessageQueues(this.clientInstance.api, topic, this.clientInstance.config.mqClientApiTimeoutMs);
+    this.watcher = new TopicQueueWatcher(fetch, (topic, queues) => [this.userTopic(topic), queues.map((q) => this.unwrap(q))], this.log);
   }
 
   get serviceState(): ServiceState {
     return this.state;
-  }
-  get kind(): SubscriptionType {
-    return this.subscriptionType;
   }
   get offsetStore(): OffsetStore {
     if (!this.store) throw new ClientStateError(this.state, NOT_RUNNING);
@@ -100,6 +96,9 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
   }
   isRunning(): boolean {
     return this.state === 'RUNNING';
+  }
+  private checkServiceState(): void {
+    if (this.state !== 'RUNNING') throw new ClientStateError(this.state, NOT_RUNNING);
   }
 
   private setSubscriptionType(type: SubscriptionType): void {
@@ -114,20 +113,16 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
     this.setSubscriptionType('SUBSCRIBE');
     const t = wrapNamespace(this.namespace, topic);
     this.rebalanceImpl.subscriptionInner.set(t, buildSubscriptionData(t, subExpression, expressionType));
-    if (listener) this.queueListeners.set(t, listener);
-    else this.queueListeners.delete(t);
+    if (listener) this.rebalanceHost.queueListeners.set(t, listener);
+    else this.rebalanceHost.queueListeners.delete(t);
     if (this.state === 'RUNNING') void this.afterSubscriptionChange([t]);
   }
 
   unsubscribe(topic: string): void {
     const t = wrapNamespace(this.namespace, topic);
     this.rebalanceImpl.subscriptionInner.delete(t);
-    this.queueListeners.delete(t);
-    for (const [key, task] of [...this.tasks]) {
-      if (task.mq.topic !== t) continue;
-      task.cancel();
-      this.tasks.delete(key);
-    }
+    this.rebalanceHost.queueListeners.delete(t);
+    this.tasks.cancelWhere((mq) => mq.topic === t);
     this.assigned.removeTopic(t);
   }
 
@@ -136,7 +131,7 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
     this.setSubscriptionType('ASSIGN');
     const mqs = queues.map((q) => q.withTopic(wrapNamespace(this.namespace, q.topic)));
     this.assigned.update(mqs);
-    if (this.state === 'RUNNING') this.updatePullTasks(mqs);
+    if (this.state === 'RUNNING') this.tasks.update(mqs);
   }
 
   setSubExpressionForAssign(topic: string, subExpression: string): void {
@@ -155,30 +150,12 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
     await factory.rebalanceImmediately();
   }
 
-  /** Java `updateAssignPullTask` / `updatePullTask`: cancel the tasks of queues no longer wanted (of `topic` only, if given), start the missing ones. */
-  private updatePullTasks(mqs: Iterable<MessageQueue>, topic?: string): void {
-    const wanted = new Map([...mqs].map((q) => [q.key(), q]));
-    for (const [key, task] of [...this.tasks]) {
-      if (topic !== undefined && task.mq.topic !== topic) continue;
-      if (wanted.has(key)) continue;
-      task.cancel();
-      this.tasks.delete(key);
-    }
-    for (const [key, mq] of wanted) if (!this.tasks.has(key)) this.startTask(mq);
-  }
-
-  private startTask(mq: MessageQueue): void {
-    const task = new LitePullTask(mq, this.taskHost());
-    this.tasks.set(mq.key(), task);
-    task.start();
-  }
-
   // ------------------------------------------------------------ poll
 
   private maybeAutoCommit(): void {
     const now = Date.now();
     if (now < this.nextAutoCommitDeadline) return;
-    this.commitAllInMemory();
+    this.committer.commitAll();
     this.nextAutoCommitDeadline = now + this.config.autoCommitIntervalMs;
   }
 
@@ -188,7 +165,7 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
    * abort or shutdown.
    */
   async poll(timeoutMs: number, signal?: AbortSignal): Promise<MessageExt[]> {
-    if (this.state !== 'RUNNING') throw new ClientStateError(this.state, NOT_RUNNING);
+    this.checkServiceState();
     if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new InvalidArgumentError('Timeout must not be negative');
     if (this.config.autoCommit) this.maybeAutoCommit();
     const end = Date.now() + timeoutMs;
@@ -233,10 +210,8 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
     if (!state) return;
     state.processQueue.clear();
     this.cache.removeQueue(q);
-    this.tasks.get(q.key())?.cancel();
-    this.tasks.delete(q.key());
     state.seekOffset = offset;
-    this.startTask(q);
+    this.tasks.restart(q);
   }
 
   async seekToBegin(mq: MessageQueue): Promise<void> {
@@ -261,89 +236,42 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
 
   // ------------------------------------------------------------ commit
 
-  /** Java `commit(MessageQueue)`: the consume offset into the store's memory, if there is one and the queue is live. */
-  private commitQueue(mq: MessageQueue): void {
-    const offset = this.assigned.getConsumerOffset(mq);
-    if (offset === -1n) return;
-    const pq = this.assigned.get(mq)?.processQueue;
-    if (pq && !pq.dropped) this.offsetStore.updateOffset(mq, offset, false);
-  }
-
-  /** Java `commitAll`. */
   commitAllInMemory(): void {
-    for (const mq of this.assigned.queues()) this.commitQueue(mq);
+    this.committer.commitAll();
   }
 
   /** Every assigned queue's consume offset, persisted with checked requests (rejects when one fails). */
   async commitSync(): Promise<void> {
-    if (this.state !== 'RUNNING') throw new ClientStateError(this.state, NOT_RUNNING);
-    this.commitAllInMemory();
-    await this.persistChecked(this.assigned.queues());
+    this.checkServiceState();
+    this.committer.commitAll();
+    await this.committer.persist();
   }
 
-  /** Java `commit(Map, persist)`: the given offsets (of assigned, live queues), persisted (checked) when asked. */
-  async commit(offsets: ReadonlyArray<readonly [MessageQueue, bigint]>, persist: boolean): Promise<void> {
-    if (this.state !== 'RUNNING') throw new ClientStateError(this.state, NOT_RUNNING);
-    const mqs: MessageQueue[] = [];
-    for (const [mq, offset] of offsets) {
-      const q = this.wrap(mq);
-      mqs.push(q);
-      if (offset < 0n) throw new InvalidArgumentError(`consumerOffset is ${offset} in messageQueue [${mq.toString()}]`);
-      const pq = this.assigned.get(q)?.processQueue;
-      if (pq && !pq.dropped) this.offsetStore.updateOffset(q, offset, false);
-    }
-    if (persist) await this.persistChecked(mqs);
+  commit(offsets: ReadonlyArray<readonly [MessageQueue, bigint]>, persist: boolean): Promise<void> {
+    this.checkServiceState();
+    return this.committer.commit(offsets.map(([mq, o]) => [this.wrap(mq), o] as const), persist);
   }
 
-  private async persistChecked(mqs: MessageQueue[]): Promise<void> {
-    await Promise.all(mqs.map((mq) => this.offsetStore.persist(mq)));
-  }
-
-  /** Java `committed`: the store's offset (memory first, then the broker), -1 when none; throws when the broker cannot say. */
-  async committed(mq: MessageQueue): Promise<bigint> {
-    if (this.state !== 'RUNNING') throw new ClientStateError(this.state, NOT_RUNNING);
-    const offset = await this.offsetStore.readOffset(this.wrap(mq), 'MEMORY_FIRST_THEN_STORE');
-    if (offset === -2n) throw new ClientError(-1, 'Fetch consume offset from broker exception');
-    return offset;
+  committed(mq: MessageQueue): Promise<bigint> {
+    this.checkServiceState();
+    return this.committer.committed(this.wrap(mq));
   }
 
   // ------------------------------------------------------------ topic metadata
 
-  /** Java `fetchMessageQueues`: the readable queues of `topic` (namespaced), from a fresh route lookup. */
+  /** Java `fetchMessageQueues`: the readable queues of a topic, from a fresh route lookup (as the user names them). */
   async fetchMessageQueues(topic: string): Promise<MessageQueue[]> {
     const factory = this.clientInstance;
-    let route;
-    try {
-      route = await factory.api.getTopicRouteInfoFromNameServer(topic, factory.config.mqClientApiTimeoutMs);
-    } catch (err) {
-      throw new ClientError(-1, `Can not find Message Queue for this topic, ${topic}`, { cause: err });
-    }
-    const queues = [...topicRouteData2TopicSubscribeInfo(topic, route)].sort((a, b) => a.compareTo(b));
-    if (queues.length === 0) throw new ClientError(-1, `Can not find Message Queue for this topic, ${topic} Namesrv return empty`);
-    return queues;
+    const queues = await fetchSubscribeMessageQueues(factory.api, wrapNamespace(this.namespace, topic), factory.config.mqClientApiTimeoutMs);
+    return queues.map((q) => this.unwrap(q));
   }
 
   async registerTopicMessageQueueChangeListener(topic: string, listener: TopicMessageQueueChangeListener): Promise<void> {
     if (typeof listener !== 'function') throw new InvalidArgumentError('Topic or listener is null');
     checkTopic(topic);
     const t = wrapNamespace(this.namespace, topic);
-    this.topicListeners.set(t, listener);
-    if (this.state === 'RUNNING') this.messageQueuesForTopic.set(t, queuesKey(await this.fetchMessageQueues(t)));
-  }
-
-  /** Java `fetchTopicMessageQueuesAndCompare`: listeners hear of topics whose queues changed. */
-  private async fetchTopicMessageQueuesAndCompare(): Promise<void> {
-    for (const [topic, listener] of [...this.topicListeners]) {
-      const queues = await this.fetchMessageQueues(topic);
-      const key = queuesKey(queues);
-      if (this.messageQueuesForTopic.get(topic) === key) continue;
-      this.messageQueuesForTopic.set(topic, key);
-      try {
-        listener(this.userTopic(topic), queues.map((q) => this.unwrap(q)));
-      } catch (err) {
-        this.log.error('the topic message queue change listener threw', { topic, err });
-      }
-    }
+    this.watcher.register(t, listener);
+    if (this.state === 'RUNNING') await this.watcher.remember(t);
   }
 
   // ------------------------------------------------------------ MQConsumerInner
@@ -382,48 +310,6 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
     return this.rebalanceImpl.isSubscribeTopicNeedUpdate(topic);
   }
 
-  // ------------------------------------------------------------ RebalanceHost (Java RebalanceLitePullImpl)
-
-  clientId(): string {
-    return this.clientInstance.clientId;
-  }
-  findConsumerIdList(topic: string): Promise<string[] | undefined> {
-    return this.clientInstance.findConsumerIdList(topic, this.consumerGroup);
-  }
-  computePullFromWhere(mq: MessageQueue): Promise<bigint> {
-    const lookups = brokerOffsetLookups(this.clientInstance);
-    return computePullFromWhere(mq, this.config.consumeFromWhere, this.config.consumeTimestamp, this.offsetStore, lookups, 'MEMORY_FIRST_THEN_STORE');
-  }
-  /** A queue leaving this member: with auto-commit, what was polled is committed first (Java persists only what was committed). */
-  removeUnnecessaryMessageQueue(mq: MessageQueue): Promise<boolean> {
-    if (this.config.autoCommit) this.commitQueue(mq);
-    return persistAndForgetOffset(this.offsetStore, mq, this.log);
-  }
-  removeDirtyOffset(mq: MessageQueue): void {
-    this.offsetStore.removeOffset(mq);
-  }
-  dispatchPullRequest(requests: PullRequest[]): void {
-    for (const r of requests) this.rebalanceStarts.set(r.messageQueue.key(), r.nextOffset);
-  }
-  messageQueueChanged(topic: string, mqAll: ReadonlySet<MessageQueue>, mqDivided: ReadonlySet<MessageQueue>): void {
-    const mine = this.config.messageModel === 'BROADCASTING' ? mqAll : mqDivided;
-    this.assigned.update(mine, topic);
-    for (const mq of mine) {
-      const start = this.rebalanceStarts.get(mq.key());
-      const state = this.assigned.get(mq);
-      if (start !== undefined && state && state.pullOffset === -1n) state.pullOffset = start;
-      this.rebalanceStarts.delete(mq.key());
-    }
-    this.updatePullTasks(mine, topic);
-    const listener = this.queueListeners.get(topic);
-    if (!listener) return;
-    try {
-      listener(this.userTopic(topic), [...mqAll].map((q) => this.unwrap(q)), [...mqDivided].map((q) => this.unwrap(q)));
-    } catch (err) {
-      this.log.error('messageQueueChanged listener threw', { topic, err });
-    }
-  }
-
   // ------------------------------------------------------------ life cycle
 
   private taskHost(): LitePullTaskHost {
@@ -435,7 +321,7 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
       pullAPIWrapper: this.wrapper!,
       isRunning: () => this.state === 'RUNNING',
       subscriptionFor: (topic) => this.subscriptionFor(topic),
-      fetchConsumeOffset: (mq) => this.computePullFromWhere(mq),
+      fetchConsumeOffset: (mq) => this.rebalanceHost.computePullFromWhere(mq),
     };
   }
 
@@ -477,13 +363,13 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
     }
     registerConsumerRequestHandlers(factory, this.log);
     factory.start();
-    this.metadataTask = new ScheduledTask('fetchTopicMessageQueuesAndCompare', Math.min(METADATA_CHECK_INITIAL_DELAY_MS, this.config.topicMetadataCheckIntervalMs), this.config.topicMetadataCheckIntervalMs, () => this.fetchTopicMessageQueuesAndCompare(), this.log);
+    this.metadataTask = new ScheduledTask('fetchTopicMessageQueuesAndCompare', Math.min(METADATA_CHECK_INITIAL_DELAY_MS, this.config.topicMetadataCheckIntervalMs), this.config.topicMetadataCheckIntervalMs, () => this.watcher.check(), this.log);
     this.metadataTask.start();
     this.state = 'RUNNING';
     try {
       if (this.subscriptionType === 'SUBSCRIBE') await this.afterSubscriptionChange(this.rebalanceImpl.subscriptionInner.keys());
-      if (this.subscriptionType === 'ASSIGN') this.updatePullTasks(this.assigned.queues());
-      for (const topic of this.topicListeners.keys()) this.messageQueuesForTopic.set(topic, queuesKey(await this.fetchMessageQueues(topic)));
+      if (this.subscriptionType === 'ASSIGN') this.tasks.update(this.assigned.queues());
+      for (const topic of this.watcher.topics()) await this.watcher.remember(topic);
     } catch (err) {
       await this.shutdown();
       throw err;
@@ -499,10 +385,9 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
     if (this.state !== 'RUNNING') return;
     const factory = this.factory!;
     const owned = this.subscriptionType === 'SUBSCRIBE' ? [...this.rebalanceImpl.processQueueTable.values()].map((e) => e.mq) : this.assigned.queues();
-    if (this.config.autoCommit) this.commitAllInMemory();
+    if (this.config.autoCommit) this.committer.commitAll();
     this.state = 'SHUTDOWN_ALREADY';
-    for (const task of this.tasks.values()) task.cancel();
-    this.tasks.clear();
+    this.tasks.cancelWhere(() => true);
     this.cache.close();
     await this.metadataTask?.stop();
     this.rebalanceImpl.dropAll();
@@ -523,8 +408,4 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner, RebalanceHo
   userTopic(topic: string): string {
     return withoutNamespace(topic, this.namespace);
   }
-}
-
-function queuesKey(queues: readonly MessageQueue[]): string {
-  return queues.map((q) => q.key()).sort().join('\n');
 }

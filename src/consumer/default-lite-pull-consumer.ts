@@ -199,9 +199,8 @@ export class DefaultLitePullConsumer {
   }
 
   /** The readable queues of a topic, from a fresh route lookup. */
-  async fetchMessageQueues(topic: string): Promise<MessageQueue[]> {
-    const queues = await this.impl.fetchMessageQueues(this.impl.wrap(new MessageQueue(topic, '', 0)).topic);
-    return queues.map((q) => this.impl.unwrap(q));
+  fetchMessageQueues(topic: string): Promise<MessageQueue[]> {
+    return this.impl.fetchMessageQueues(topic);
   }
 
   /** `listener` hears the queues of `topic` whenever they change (checked every `topicMetadataCheckIntervalMs`). */

@@ -161,3 +161,37 @@ export class LitePullTask {
     return [DELAY_WHEN_FLOW_CONTROL_MS, true];
   }
 }
+
+/** Java `taskTable`: at most one live pull task per queue. */
+export class LitePullTaskTable {
+  private readonly tasks = new Map<string, LitePullTask>();
+
+  constructor(private readonly host: () => LitePullTaskHost) {}
+
+  /** Java `updateAssignPullTask` / `updatePullTask`: tasks of queues not in `mqs` (of `topic` only, if given) end; missing ones start. */
+  update(mqs: Iterable<MessageQueue>, topic?: string): void {
+    const wanted = new Map([...mqs].map((q) => [q.key(), q]));
+    this.cancelWhere((mq) => (topic === undefined || mq.topic === topic) && !wanted.has(mq.key()));
+    for (const [key, mq] of wanted) if (!this.tasks.has(key)) this.start(mq);
+  }
+
+  /** A new task for `mq`, the old one (if any) cancelled: its answer in flight is discarded (seek). */
+  restart(mq: MessageQueue): void {
+    this.tasks.get(mq.key())?.cancel();
+    this.start(mq);
+  }
+
+  cancelWhere(match: (mq: MessageQueue) => boolean): void {
+    for (const [key, task] of [...this.tasks]) {
+      if (!match(task.mq)) continue;
+      task.cancel();
+      this.tasks.delete(key);
+    }
+  }
+
+  private start(mq: MessageQueue): void {
+    const task = new LitePullTask(mq, this.host());
+    this.tasks.set(mq.key(), task);
+    task.start();
+  }
+}
