@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InvalidArgumentError, InvalidConfigError, SubscriptionConflictError } from '../../../src/errors';
 import { silentLogger } from '../../../src/logger';
 import { MessageQueue } from '../../../src/client/message-queue';
@@ -240,5 +243,44 @@ describe('DefaultLitePullConsumer against FakeRocketMQ', () => {
     const end = Date.now() + 15_000;
     while (heard.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     expect(heard).toEqual([['T', 6]]);
+  });
+
+  test('two subscribed members of one group split the queues (AllocateMessageQueueAveragely) and see each message once', async () => {
+    const a = consumer();
+    const b = consumer();
+    a.subscribe('T');
+    b.subscribe('T');
+    await a.start();
+    await b.start();
+    const end = Date.now() + 20_000;
+    while ((a.assignment().length !== 2 || b.assignment().length !== 2) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    const owned = [...a.assignment(), ...b.assignment()].map((q) => q.queueId).sort();
+    expect(owned).toEqual([0, 1, 2, 3]);
+    await sendN(16);
+    const got: MessageExt[] = [];
+    const until = Date.now() + 20_000;
+    while (got.length < 16 && Date.now() < until) got.push(...(await a.poll(100)), ...(await b.poll(100)));
+    expect(bodies(got)).toEqual(Array.from({ length: 16 }, (_, i) => `m${i}`).sort());
+  });
+
+  test('BROADCASTING: every member reads every queue; offsets are kept in the local file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lite-bcast-'));
+    try {
+      await sendN(8);
+      const a = consumer({ messageModel: 'BROADCASTING', localOffsetStoreDir: dir });
+      const b = consumer({ messageModel: 'BROADCASTING', localOffsetStoreDir: dir });
+      a.subscribe('T');
+      b.subscribe('T');
+      await a.start();
+      await b.start();
+      expect(bodies(await pollUntil(a, 8))).toHaveLength(8);
+      expect(bodies(await pollUntil(b, 8))).toHaveLength(8);
+      await a.commitSync();
+      expect(existsSync(join(dir, a.impl.clientInstance.clientId, 'G', 'offsets.json'))).toBe(true);
+      expect(fake.requests(RequestCode.UPDATE_CONSUMER_OFFSET)).toHaveLength(0);
+    } finally {
+      await Promise.all(consumers.splice(0).map((c) => c.shutdown()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
