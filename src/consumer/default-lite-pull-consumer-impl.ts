@@ -59,6 +59,8 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
   readonly cache = new ConsumeRequestCache();
   readonly tasks = new LitePullTaskTable(() => this.taskHost());
   private readonly topicToSubExpression = new Map<string, string>();
+  /** Assign mode: the subscription each pull of a topic carries (`setSubExpressionForAssign`, else `*`). */
+  private readonly assignSubscriptions = new Map<string, SubscriptionData>();
   readonly committer = new LitePullCommitter(this.assigned, () => this.offsetStore);
   private readonly watcher: TopicQueueWatcher;
   private readonly rebalanceHost = new RebalanceLitePullImpl(this);
@@ -330,7 +332,9 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
       const sub = this.rebalanceImpl.subscriptionInner.get(topic);
       if (sub) return sub;
     }
-    return buildSubscriptionData(topic, this.topicToSubExpression.get(topic) ?? '*', 'TAG');
+    let sub = this.assignSubscriptions.get(topic);
+    if (!sub) this.assignSubscriptions.set(topic, (sub = buildSubscriptionData(topic, this.topicToSubExpression.get(topic) ?? '*', 'TAG')));
+    return sub;
   }
 
   async start(): Promise<void> {
