@@ -21,12 +21,13 @@ import { registerConsumerRequestHandlers } from './consumer-request-handlers';
 import type { LitePullConsumerConfig } from './lite-pull-consumer-config';
 import { LitePullCommitter } from './lite-pull-committer';
 import { LitePullTaskTable, type LitePullTaskHost } from './lite-pull-task';
-import { TopicQueueWatcher, type TopicMessageQueueChangeListener } from './topic-queue-watcher';
+import type { MessageQueueListener, TopicMessageQueueChangeListener } from './lite-pull-listeners';
+import { TopicQueueWatcher } from './topic-queue-watcher';
 import { PullAPIWrapper } from './pull-api-wrapper';
 import { AllocateMessageQueueAveragely } from './rebalance/allocate-message-queue-averagely';
 import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-queue-strategy';
 import { RebalanceImpl } from './rebalance-impl';
-import { RebalanceLitePullImpl, type MessageQueueListener } from './rebalance-lite-pull-impl';
+import { RebalanceLitePullImpl } from './rebalance-lite-pull-impl';
 import { LocalFileOffsetStore } from './store/local-file-offset-store';
 import type { OffsetStore } from './store/offset-store';
 import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
@@ -37,7 +38,6 @@ const NOT_RUNNING = 'The consumer not running, please start it first.';
 /** Java starts the topic-metadata check 10 s after start (here sooner when the interval is shorter). */
 const METADATA_CHECK_INITIAL_DELAY_MS = 10_000;
 
-export type { MessageQueueListener, TopicMessageQueueChangeListener };
 export type SubscriptionType = 'NONE' | 'SUBSCRIBE' | 'ASSIGN';
 
 /**

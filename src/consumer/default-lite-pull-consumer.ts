@@ -3,7 +3,8 @@ import { MessageQueue } from '../client/message-queue';
 import type { ServiceState } from '../client/service-state';
 import type { MessageExt } from '../message/message-decoder';
 import type { MessageSelector } from './default-mq-push-consumer';
-import { DefaultLitePullConsumerImpl, type MessageQueueListener, type TopicMessageQueueChangeListener } from './default-lite-pull-consumer-impl';
+import { DefaultLitePullConsumerImpl } from './default-lite-pull-consumer-impl';
+import type { MessageQueueListener, TopicMessageQueueChangeListener } from './lite-pull-listeners';
 import { parseLitePullConsumerOptions, type LitePullConsumerOptions } from './lite-pull-consumer-config';
 
 export type { MessageQueueListener, TopicMessageQueueChangeListener };

@@ -7,13 +7,12 @@ import { brokerOffsetLookups, persistAndForgetOffset } from './broker-offset-loo
 import { computePullFromWhere } from './compute-pull-from-where';
 import type { LitePullCommitter } from './lite-pull-committer';
 import type { LitePullConsumerConfig } from './lite-pull-consumer-config';
+import type { MessageQueueListener } from './lite-pull-listeners';
 import type { LitePullTaskTable } from './lite-pull-task';
 import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-queue-strategy';
 import type { PullRequest, RebalanceHost } from './rebalance-impl';
 import type { OffsetStore } from './store/offset-store';
 
-/** Java `MessageQueueListener` of `subscribe(topic, expr, listener)`: every queue of the topic, and this member's share. */
-export type MessageQueueListener = (topic: string, mqAll: MessageQueue[], mqDivided: MessageQueue[]) => void;
 
 /** What the rebalance needs of the lite pull consumer. */
 export interface LitePullRebalanceOwner {

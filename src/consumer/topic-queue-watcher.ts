@@ -1,8 +1,6 @@
 import type { Logger } from '../logger';
 import type { MessageQueue } from '../client/message-queue';
-
-/** Java `TopicMessageQueueChangeListener`: the topic (as the user names it) and its queues now. */
-export type TopicMessageQueueChangeListener = (topic: string, queues: MessageQueue[]) => void;
+import type { TopicMessageQueueChangeListener } from './lite-pull-listeners';
 
 function queuesKey(queues: readonly MessageQueue[]): string {
   return queues.map((q) => q.key()).sort().join('\n');
