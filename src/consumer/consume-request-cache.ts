@@ -80,8 +80,9 @@ export class ConsumeRequestCache {
     return this.wait(this.sleepers, ms);
   }
 
-  /** Also wakes the waits of paused queues' pull tasks, which may now go on. */
-  wakeDrainWaiters(): void {
+  /** Ends the current waits of polls and pull tasks (a queue was resumed: both may go on). */
+  wakeAll(): void {
+    wakeAll(this.arrivals);
     wakeAll(this.drains);
   }
 

@@ -117,7 +117,9 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
     this.rebalanceImpl.subscriptionInner.set(t, buildSubscriptionData(t, subExpression, expressionType));
     if (listener) this.rebalanceHost.queueListeners.set(t, listener);
     else this.rebalanceHost.queueListeners.delete(t);
-    if (this.state === 'RUNNING') void this.afterSubscriptionChange([t]);
+    if (this.state === 'RUNNING') {
+      this.afterSubscriptionChange([t]).catch((err: unknown) => this.log.warn('subscribe: route, heartbeat or rebalance failed', { topic, err }));
+    }
   }
 
   unsubscribe(topic: string): void {
@@ -192,7 +194,8 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
 
   resume(queues: readonly MessageQueue[]): void {
     this.assigned.resume(queues.map((q) => this.wrap(q)));
-    this.cache.wakeDrainWaiters();
+    // Waiting polls may now take the queue's buffered batches, and its pull task may go on.
+    this.cache.wakeAll();
   }
 
   // ------------------------------------------------------------ seek

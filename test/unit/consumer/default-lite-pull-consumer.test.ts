@@ -183,6 +183,24 @@ describe('DefaultLitePullConsumer against FakeRocketMQ', () => {
     expect(rest.map((m) => m.queueId)).toEqual([0, 0, 0, 0]);
   });
 
+  test('batches buffered before pause() stay buffered; resume() hands them to a poll already waiting', async () => {
+    const c = consumer();
+    c.assign([mq(0)]);
+    await c.start();
+    await producer.send(new Message('T', 'held-0'), { queue: mq(0) });
+    await producer.send(new Message('T', 'held-1'), { queue: mq(0) });
+    const end = Date.now() + 20_000;
+    while (c.impl.cache.messageCount < 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    c.pause([mq(0)]);
+    expect(await c.poll(300)).toEqual([]);
+    const waiting = c.poll(30_000);
+    setTimeout(() => c.resume([mq(0)]), 100);
+    const first = await waiting;
+    expect(first.length).toBeGreaterThan(0);
+    const all = first.length === 2 ? first : [...first, ...(await c.poll(5000))];
+    expect(bodies(all)).toEqual(['held-0', 'held-1']);
+  });
+
   test('a broker without LITE_PULL_MESSAGE (4.x, code 3) gets PULL_MESSAGE with the LITE_PULL bit from then on', async () => {
     fake.script(RequestCode.LITE_PULL_MESSAGE, { action: { type: 'respond', code: 3, remark: 'request type 361 not supported' } });
     await sendN(8);
