@@ -165,6 +165,20 @@ export class ClientStateError extends RocketMQError {
   }
 }
 
+/**
+ * A lite pull consumer is either subscribed (the group shares the queues) or assigned queues (the caller
+ * picks them), never both (Java: "Subscribe and assign are mutually exclusive."). `state` is the mode
+ * already chosen, `requested` the other one.
+ */
+export class SubscriptionConflictError extends ClientStateError {
+  readonly requested: string;
+  constructor(current: string, requested: string, options: RocketMQErrorOptions = {}) {
+    super(current, 'Subscribe and assign are mutually exclusive.', { retriable: false, ...options });
+    (this as { code: string }).code = 'ERR_SUBSCRIPTION_CONFLICT';
+    this.requested = requested;
+  }
+}
+
 /** Java `ClientErrorCode`: the `clientCode` values of `ClientError`. */
 export const ClientErrorCode = {
   BROKER_NOT_EXIST_EXCEPTION: 10003,

@@ -89,3 +89,14 @@ export { SimpleConsumer } from './consumer/pop/simple-consumer';
 export { MessageView } from './consumer/pop/message-view';
 export type { SimpleConsumerOptions, FilterExpression } from './consumer/pop/simple-consumer-options';
 export { BrokerFeatureNotSupportedError } from './errors';
+// Lite pull consumption.
+export { DefaultLitePullConsumer } from './consumer/default-lite-pull-consumer';
+export type {
+  MessageQueueLike,
+  MessageQueueListener,
+  LitePullMessagesOptions,
+  OffsetLike,
+  TopicMessageQueueChangeListener,
+} from './consumer/default-lite-pull-consumer';
+export type { LitePullConsumerOptions } from './consumer/lite-pull-consumer-config';
+export { SubscriptionConflictError } from './errors';

@@ -20,6 +20,9 @@ import { encodeLockBatchRequestBody, type LockBatchRequestBody } from './body/lo
 /** The fields of a PULL_MESSAGE request (Java `PullMessageRequestHeader`), `brokerName` sent as `bname`. */
 export type PullRequestFields = HeaderValues<PullMessageRequestHeader>;
 
+/** The two request codes that carry a `PullMessageRequestHeader`. */
+export type PullRequestCode = typeof RequestCode.PULL_MESSAGE | typeof RequestCode.LITE_PULL_MESSAGE;
+
 /** What CONSUMER_SEND_MSG_BACK carries (Java `ConsumerSendMsgBackRequestHeader`). */
 export interface SendBackFields {
   brokerName: string;
@@ -37,8 +40,9 @@ export interface SendBackFields {
  * its broker (`bname`): the 5.x proxy refuses consumer requests without it.
  */
 export const consumerRequest = {
-  pullMessage(f: PullRequestFields): RemotingCommand {
-    return createRequestCommand(RequestCode.PULL_MESSAGE, createHeader(PullMessageRequestHeader, f));
+  /** PULL_MESSAGE, or LITE_PULL_MESSAGE (5.x; same header) for the lite pull consumer. */
+  pullMessage(f: PullRequestFields, code: PullRequestCode = RequestCode.PULL_MESSAGE): RemotingCommand {
+    return createRequestCommand(code, createHeader(PullMessageRequestHeader, f));
   },
 
   queryConsumerOffset(brokerName: string, consumerGroup: string, topic: string, queueId: number): RemotingCommand {

@@ -1,12 +1,12 @@
 /**
- * The producer's admin calls, Java `MQAdminImpl`: `fetchPublishMessageQueues` and `createTopic`.
+ * The clients' admin calls, Java `MQAdminImpl`: `fetchPublishMessageQueues`, `fetchSubscribeMessageQueues` and `createTopic`.
  * State checks and topic validation stay with the caller (the producer); this is the route and
  * broker work.
  */
 import { ClientError } from '../errors';
 import type { MQClientAPI } from './mq-client-api';
 import type { MessageQueue } from './message-queue';
-import { topicRouteData2TopicPublishInfo, type TopicPublishInfo } from './route/topic-publish-info';
+import { topicRouteData2TopicPublishInfo, topicRouteData2TopicSubscribeInfo, type TopicPublishInfo } from './route/topic-publish-info';
 import { compareJavaStrings, masterAddr } from './route/topic-route-data';
 
 /** Java `MQAdminImpl` uses its own 6 s timeout for these calls. */
@@ -71,4 +71,16 @@ export async function createTopic(api: MQClientAPI, key: string, newTopic: strin
   } catch (err) {
     throw new ClientError(-1, 'create new topic failed', { cause: err });
   }
+}
+
+/** Java `MQAdminImpl.fetchSubscribeMessageQueues`: a fresh route lookup; the readable queues of `topic`, sorted. */
+export async function fetchSubscribeMessageQueues(api: MQClientAPI, topic: string, timeoutMs = ADMIN_TIMEOUT_MS): Promise<MessageQueue[]> {
+  let queues: MessageQueue[];
+  try {
+    queues = [...topicRouteData2TopicSubscribeInfo(topic, await api.getTopicRouteInfoFromNameServer(topic, timeoutMs))];
+  } catch (err) {
+    throw new ClientError(-1, `Can not find Message Queue for this topic, ${topic}`, { cause: err });
+  }
+  if (queues.length === 0) throw new ClientError(-1, `Can not find Message Queue for this topic, ${topic} Namesrv return empty`);
+  return queues.sort((a, b) => a.compareTo(b));
 }

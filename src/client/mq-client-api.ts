@@ -15,7 +15,7 @@ import {
   type MessageQueueAssignment,
   type QueryAssignmentRequestBody,
 } from './body/assignment-body';
-import { consumerRequest, type PullRequestFields, type SendBackFields } from './consumer-request-builders';
+import { consumerRequest, type PullRequestCode, type PullRequestFields, type SendBackFields } from './consumer-request-builders';
 import type { MessageQueue } from './message-queue';
 import type { SubscriptionData } from './subscription-data';
 import { processPullResponse, type PullResponse } from './pull-response';
@@ -143,9 +143,10 @@ export class MQClientAPI {
   /**
    * PULL_MESSAGE (11), answered when the broker has messages or the suspend time ran out (long
    * polling: the call timeout must exceed `suspendTimeoutMillis`). Status per `processPullResponse`.
+   * `code` LITE_PULL_MESSAGE (361) is the lite pull consumer's request on 5.x brokers.
    */
-  async pullMessage(addr: string, fields: PullRequestFields, timeoutMs: number): Promise<PullResponse> {
-    const response = await this.remoting.invoke(addr, consumerRequest.pullMessage(fields), timeoutMs);
+  async pullMessage(addr: string, fields: PullRequestFields, timeoutMs: number, code?: PullRequestCode): Promise<PullResponse> {
+    const response = await this.remoting.invoke(addr, consumerRequest.pullMessage(fields, code), timeoutMs);
     return processPullResponse(response, addr);
   }
 

@@ -4,7 +4,7 @@ import type { MessageQueue } from '../client/message-queue';
 import { RETRY_GROUP_TOPIC_PREFIX } from '../message/namespace';
 import { ResponseCode } from '../remoting/protocol/response-code';
 import { parseConsumeTimestamp } from './consumer-config';
-import type { OffsetStore } from './store/offset-store';
+import type { OffsetStore, ReadOffsetType } from './store/offset-store';
 
 /** The broker lookups a start offset may need. */
 export interface OffsetLookups {
@@ -17,7 +17,9 @@ export interface OffsetLookups {
  * with none stored (-1), LAST starts at the broker's max offset (a retry topic at 0), FIRST at 0,
  * TIMESTAMP at the first offset stored at or after `consumeTimestamp` (a retry topic at its max).
  * Any other read result (-2: the store could not be asked) or a failed lookup throws, and the
- * rebalance then leaves the queue for a later round instead of guessing.
+ * rebalance then leaves the queue for a later round instead of guessing. The push consumer reads the
+ * store (READ_FROM_STORE); the lite pull consumer what it holds first (`RebalanceLitePullImpl`:
+ * MEMORY_FIRST_THEN_STORE), so that an offset it committed but not yet persisted is not lost.
  */
 export async function computePullFromWhere(
   mq: MessageQueue,
@@ -25,8 +27,9 @@ export async function computePullFromWhere(
   consumeTimestamp: string,
   store: OffsetStore,
   lookups: OffsetLookups,
+  readType: ReadOffsetType = 'READ_FROM_STORE',
 ): Promise<bigint> {
-  const last = await store.readOffset(mq, 'READ_FROM_STORE');
+  const last = await store.readOffset(mq, readType);
   if (last >= 0n) return last;
   if (last !== -1n) throw new ClientError(ResponseCode.QUERY_NOT_FOUND, `Failed to query consume offset from offset store of ${mq.toString()}`);
   const retry = mq.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX);

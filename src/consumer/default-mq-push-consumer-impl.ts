@@ -17,6 +17,7 @@ import type { MessageExt } from '../message/message-decoder';
 import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace, wrapNamespace } from '../message/namespace';
 import { checkGroup, checkTopic } from '../message/validators';
 import { checkClientInBroker } from './check-client-in-broker';
+import { brokerOffsetLookups, persistAndForgetOffset } from './broker-offset-lookups';
 import { computePullFromWhere } from './compute-pull-from-where';
 import { registerConsumerRequestHandlers } from './consumer-request-handlers';
 import { ConsumeMessageConcurrentlyService, type MessageListenerConcurrently } from './consume-message-concurrently-service';
@@ -186,10 +187,10 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     await this.store.persistAll([...this.rebalanceImpl.processQueueTable.values()].map((e) => e.mq));
   }
   updateTopicSubscribeInfo(topic: string, queues: ReadonlySet<MessageQueue>): void {
-    if (this.rebalanceImpl.subscriptionInner.has(topic)) this.rebalanceImpl.topicSubscribeInfoTable.set(topic, queues);
+    this.rebalanceImpl.updateTopicSubscribeInfo(topic, queues);
   }
   isSubscribeTopicNeedUpdate(topic: string): boolean {
-    return this.rebalanceImpl.subscriptionInner.has(topic) && !this.rebalanceImpl.topicSubscribeInfoTable.has(topic);
+    return this.rebalanceImpl.isSubscribeTopicNeedUpdate(topic);
   }
 
   // ------------------------------------------------------------ RebalanceHost
@@ -201,17 +202,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     return this.clientInstance.findConsumerIdList(topic, this.consumerGroup);
   }
   computePullFromWhere(mq: MessageQueue): Promise<bigint> {
-    const factory = this.clientInstance;
-    const timeout = factory.config.mqClientApiTimeoutMs;
-    const master = (q: MessageQueue) => {
-      const addr = factory.findBrokerAddressInPublish(q.brokerName);
-      if (addr === undefined) throw new ClientStateError(this.state, `The broker[${q.brokerName}] not exist`);
-      return addr;
-    };
-    return computePullFromWhere(mq, this.config.consumeFromWhere, this.config.consumeTimestamp, this.offsetStore, {
-      maxOffset: (q) => factory.api.getMaxOffset(master(q), q.topic, q.queueId, timeout),
-      searchOffset: (q, ts) => factory.api.searchOffset(master(q), q, ts, timeout),
-    });
+    return computePullFromWhere(mq, this.config.consumeFromWhere, this.config.consumeTimestamp, this.offsetStore, brokerOffsetLookups(this.clientInstance));
   }
   /**
    * Java `RebalancePushImpl.removeUnnecessaryMessageQueue`. Orderly (clustering): first wait (bounded) for the
@@ -227,25 +218,17 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
         return false;
       }
       try {
-        await this.persistAndForget(mq);
+        await persistAndForgetOffset(this.offsetStore, mq, this.log);
         await this.rebalanceImpl.unlock(mq, false);
       } finally {
         pq.consumeLock.unlock();
       }
       return true;
     }
-    await this.persistAndForget(mq);
+    await persistAndForgetOffset(this.offsetStore, mq, this.log);
     return true;
   }
 
-  private async persistAndForget(mq: MessageQueue): Promise<void> {
-    try {
-      await this.offsetStore.persist(mq);
-    } catch (err) {
-      this.log.warn('persist the offset of a released queue failed', { mq: mq.toString(), err });
-    }
-    this.offsetStore.removeOffset(mq);
-  }
   async lockBatchMQ(brokerName: string, mqs: readonly MessageQueue[]): Promise<MessageQueue[]> {
     const { factory, addr, body } = this.lockRequest(brokerName, mqs);
     return factory.api.lockBatchMQ(addr, brokerName, body, factory.config.mqClientApiTimeoutMs);
@@ -496,7 +479,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
         if (offset === undefined) continue;
         this.offsetStore.updateOffset(mq, offset, false);
         // Orderly: a handler still running keeps the lock; the reset offset is persisted all the same.
-        if (!(await this.removeUnnecessaryMessageQueue(mq, pq))) await this.persistAndForget(mq);
+        if (!(await this.removeUnnecessaryMessageQueue(mq, pq))) await persistAndForgetOffset(this.offsetStore, mq, this.log);
         this.rebalanceImpl.processQueueTable.delete(key);
       }
     } finally {

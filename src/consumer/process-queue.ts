@@ -169,10 +169,13 @@ export class ProcessQueue {
     this.lastKey = [...this.msgs.keys()].pop()!;
   }
 
+  /** Forgets every held message (Java also resets the max offset: a seek back must not commit past what it re-reads). */
   clear(): void {
     this.consumingMsgs.clear();
     this.msgs.clear();
     this._msgSize = 0;
     this.lastKey = -1n;
+    this.queueOffsetMax = -1n;
+    this.msgAccCnt = 0n;
   }
 }

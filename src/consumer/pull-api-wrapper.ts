@@ -1,4 +1,4 @@
-import { ClientError, ClientErrorCode } from '../errors';
+import { BrokerResponseError, ClientError, ClientErrorCode } from '../errors';
 import type { MessageQueue } from '../client/message-queue';
 import type { MQClientAPI } from '../client/mq-client-api';
 import type { PullResponse, PullStatus } from '../client/pull-response';
@@ -6,7 +6,13 @@ import { MASTER_ID } from '../client/route/topic-route-data';
 import type { SubscriptionData } from '../client/subscription-data';
 import { MessageConst } from '../message/message-const';
 import { decodeMessageExts, type MessageExt } from '../message/message-decoder';
-import { clearCommitOffsetFlag } from './pull-sys-flag';
+import { RequestCode } from '../remoting/protocol/request-code';
+import { ResponseCode } from '../remoting/protocol/response-code';
+import type { PullRequestCode } from '../client/consumer-request-builders';
+import { clearCommitOffsetFlag, hasPullSysFlag, PullSysFlag } from './pull-sys-flag';
+
+/** Java `MQVersion.Version.V5_0_0.ordinal()`: the first broker version that knows LITE_PULL_MESSAGE (361). */
+export const BROKER_VERSION_5_0_0 = 413;
 
 /** Java `FindBrokerResult`. */
 export interface FindBrokerResult {
@@ -19,6 +25,8 @@ export interface PullClient {
   readonly api: MQClientAPI;
   findBrokerAddressInSubscribe(brokerName: string, brokerId: number, onlyThisBroker: boolean): FindBrokerResult | undefined;
   updateTopicRouteInfoFromNameServer(topic: string): Promise<boolean>;
+  /** brokerName -> (address -> the version its heartbeat answer carried), when the client heartbeats. */
+  readonly brokerVersionTable?: ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
 /** Java `PullResult`: the status, the offsets and the messages that passed the client-side tag check. */
@@ -52,6 +60,8 @@ export interface PullRequestSpec {
  */
 export class PullAPIWrapper {
   private readonly pullFromWhichNodeTable = new Map<string, number>();
+  /** Broker addresses that answered LITE_PULL_MESSAGE with REQUEST_CODE_NOT_SUPPORTED (4.x). */
+  private readonly noLitePullCode = new Set<string>();
 
   constructor(
     private readonly client: PullClient,
@@ -78,25 +88,41 @@ export class PullAPIWrapper {
     if (!found) throw new ClientError(ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION, `The broker[${mq.brokerName}] not exist`);
     // A slave cannot store consumer offsets: never piggyback one on a pull from a slave.
     const sysFlag = found.slave ? clearCommitOffsetFlag(spec.sysFlag) : spec.sysFlag;
-    return this.client.api.pullMessage(
-      found.brokerAddr,
-      {
-        consumerGroup: this.consumerGroup,
-        topic: mq.topic,
-        queueId: mq.queueId,
-        queueOffset: spec.offset,
-        maxMsgNums: spec.maxNums,
-        sysFlag,
-        commitOffset: spec.commitOffset,
-        suspendTimeoutMillis: BigInt(spec.brokerSuspendMaxTimeMillis),
-        subscription: spec.subExpression,
-        subVersion: BigInt(spec.subVersion),
-        ...(spec.maxSizeInBytes !== undefined ? { maxMsgBytes: spec.maxSizeInBytes } : {}),
-        expressionType: spec.expressionType,
-        brokerName: mq.brokerName,
-      },
-      spec.timeoutMillis,
-    );
+    const addr = found.brokerAddr;
+    const fields = {
+      consumerGroup: this.consumerGroup,
+      topic: mq.topic,
+      queueId: mq.queueId,
+      queueOffset: spec.offset,
+      maxMsgNums: spec.maxNums,
+      sysFlag,
+      commitOffset: spec.commitOffset,
+      suspendTimeoutMillis: BigInt(spec.brokerSuspendMaxTimeMillis),
+      subscription: spec.subExpression,
+      subVersion: BigInt(spec.subVersion),
+      ...(spec.maxSizeInBytes !== undefined ? { maxMsgBytes: spec.maxSizeInBytes } : {}),
+      expressionType: spec.expressionType,
+      brokerName: mq.brokerName,
+    };
+    const code = this.requestCodeFor(mq.brokerName, addr, sysFlag);
+    try {
+      return await this.client.api.pullMessage(addr, fields, spec.timeoutMillis, code);
+    } catch (err) {
+      // A 4.x broker has no LITE_PULL_MESSAGE: from now on it gets PULL_MESSAGE with the LITE_PULL bit, as Java 4.9's client sends.
+      if (code !== RequestCode.LITE_PULL_MESSAGE || !(err instanceof BrokerResponseError) || err.responseCode !== ResponseCode.REQUEST_CODE_NOT_SUPPORTED) throw err;
+      this.noLitePullCode.add(addr);
+      return this.client.api.pullMessage(addr, fields, spec.timeoutMillis, RequestCode.PULL_MESSAGE);
+    }
+  }
+
+  /**
+   * Java 5.x's `MQClientAPIImpl.pullMessage`: LITE_PULL_MESSAGE when the LITE_PULL bit is set. Unless the
+   * broker is known to be older than 5.0 (its heartbeat answer's version) or refused that code before.
+   */
+  private requestCodeFor(brokerName: string, addr: string, sysFlag: number): PullRequestCode {
+    if (!hasPullSysFlag(sysFlag, PullSysFlag.LITE_PULL) || this.noLitePullCode.has(addr)) return RequestCode.PULL_MESSAGE;
+    const version = this.client.brokerVersionTable?.get(brokerName)?.get(addr);
+    return version !== undefined && version < BROKER_VERSION_5_0_0 ? RequestCode.PULL_MESSAGE : RequestCode.LITE_PULL_MESSAGE;
   }
 
   /** Java `processPullResult`. */

@@ -7,7 +7,9 @@ import { buildSubscriptionData, type SubscriptionData } from '../client/subscrip
 import { silentLogger, type Logger } from '../logger';
 import type { MessageExt } from '../message/message-decoder';
 import { PullAPIWrapper, type FindBrokerResult, type PullClient } from './pull-api-wrapper';
-import { buildPullSysFlag } from './pull-sys-flag';
+import { AssignedMessageQueue } from './assigned-message-queue';
+import { ConsumeRequestCache } from './consume-request-cache';
+import { LitePullTaskTable, type LitePullTaskHost } from './lite-pull-task';
 
 /** Where reading starts in every queue: the oldest message kept, the end, or the first stored at or after a time (epoch ms). */
 export type ReadFrom = 'first' | 'last' | { timestamp: number };
@@ -33,17 +35,18 @@ export interface QueueReaderOptions {
 
 /**
  * Reads every readable queue of one topic from a chosen start, the way Java's lite pull consumer does
- * with `assign`: no rebalance, no heartbeat, nothing committed. One long-polling pull loop per queue
- * feeds a buffer that `poll` drains. The route and the broker addresses come from the name server once
- * at `start` and again when a broker cannot be found.
+ * with `assign`: no rebalance, no heartbeat, nothing committed. The lite pull consumer's pull tasks (one
+ * long-polling loop per queue) feed its buffer, which `poll` drains. The route and the broker addresses
+ * come from the name server once at `start` and again when a broker cannot be found.
  */
 export class QueueReader {
   private readonly wrapper: PullAPIWrapper;
   private readonly sub: SubscriptionData;
   private readonly log: Logger;
   private readonly brokers = new Map<string, Map<number, string>>();
-  private readonly buffer: MessageExt[] = [];
-  private readonly waiters = new Set<() => void>();
+  private readonly assigned = new AssignedMessageQueue();
+  private readonly cache = new ConsumeRequestCache();
+  private readonly tasks: LitePullTaskTable;
   private closed = false;
   private queues: MessageQueue[] = [];
 
@@ -59,6 +62,27 @@ export class QueueReader {
       updateTopicRouteInfoFromNameServer: () => this.refreshRoute().then(() => true),
     };
     this.wrapper = new PullAPIWrapper(client, o.consumerGroup);
+    const suspend = o.brokerSuspendMaxTimeMs ?? 15_000;
+    const host: LitePullTaskHost = {
+      log: this.log,
+      settings: {
+        pullBatchSize: o.pullBatchSize ?? 32,
+        pullThresholdForAll: o.bufferLimit ?? 1024,
+        pullThresholdForQueue: Number.MAX_SAFE_INTEGER,
+        pullThresholdSizeForQueue: Number.MAX_SAFE_INTEGER,
+        consumeMaxSpan: Number.MAX_SAFE_INTEGER,
+        brokerSuspendMaxTimeMs: suspend,
+        consumerTimeoutMsWhenSuspend: o.pullTimeoutMs ?? suspend + 5000,
+        pullTimeDelayMsWhenException: 1000,
+      },
+      assigned: this.assigned,
+      cache: this.cache,
+      pullAPIWrapper: this.wrapper,
+      isRunning: () => !this.closed,
+      subscriptionFor: () => this.sub,
+      fetchConsumeOffset: (mq) => this.startOffset(mq),
+    };
+    this.tasks = new LitePullTaskTable(() => host);
   }
 
   /** The queues being read (after `start`). */
@@ -72,36 +96,27 @@ export class QueueReader {
     if (queues.length === 0) throw new TopicRouteNotFoundError(this.o.topic, `topic ${this.o.topic} has no readable queue`);
     const starts = await Promise.all(queues.map((mq) => this.startOffset(mq)));
     this.queues = queues;
-    queues.forEach((mq, i) => void this.pullLoop(mq, starts[i]!));
+    this.assigned.update(queues);
+    queues.forEach((mq, i) => this.assigned.updatePullOffset(mq, starts[i]!, this.assigned.get(mq)!.processQueue));
+    this.tasks.update(queues);
   }
 
   /** The buffered messages, waiting up to `waitMs` for one when there are none; empty after `close`. */
   async poll(waitMs: number): Promise<MessageExt[]> {
-    if (this.buffer.length === 0 && !this.closed) {
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, waitMs);
-        timer.unref?.();
-        this.waiters.add(done);
-      });
+    if (this.cache.length === 0 && !this.closed) await this.cache.waitForArrival(waitMs);
+    const out: MessageExt[] = [];
+    for (let r = this.cache.take(() => true); r; r = this.cache.take(() => true)) {
+      r.processQueue.removeMessage(r.messages);
+      out.push(...r.messages);
     }
-    const out = this.buffer.splice(0, this.buffer.length);
-    this.wake();
     return out;
   }
 
   /** Stops the loops; pulls in flight are abandoned (their answers are dropped). */
   close(): void {
     this.closed = true;
-    this.wake();
-  }
-
-  private wake(): void {
-    for (const w of [...this.waiters]) w();
+    this.tasks.cancelWhere(() => true);
+    this.cache.close();
   }
 
   private async refreshRoute(): Promise<Set<MessageQueue>> {
@@ -132,49 +147,5 @@ export class QueueReader {
     if (from === 'first') return this.api.getMinOffset(addr, mq, timeout);
     if (from === 'last') return this.api.getMaxOffset(addr, mq.topic, mq.queueId, timeout);
     return this.api.searchOffset(addr, mq, from.timestamp, timeout);
-  }
-
-  private async pullLoop(mq: MessageQueue, start: bigint): Promise<void> {
-    const limit = this.o.bufferLimit ?? 1024;
-    const suspend = this.o.brokerSuspendMaxTimeMs ?? 15_000;
-    let offset = start;
-    while (!this.closed) {
-      if (this.buffer.length >= limit) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            this.waiters.delete(done);
-            resolve();
-          };
-          this.waiters.add(done);
-        });
-        continue;
-      }
-      try {
-        const response = await this.wrapper.pullKernelImpl({
-          mq,
-          subExpression: this.sub.subString,
-          expressionType: this.sub.expressionType,
-          subVersion: this.sub.subVersion,
-          offset,
-          maxNums: this.o.pullBatchSize ?? 32,
-          sysFlag: buildPullSysFlag({ suspend: true, subscription: true }),
-          commitOffset: 0n,
-          brokerSuspendMaxTimeMillis: suspend,
-          timeoutMillis: this.o.pullTimeoutMs ?? suspend + 5000,
-        });
-        if (this.closed) return;
-        const result = this.wrapper.processPullResult(mq, response, this.sub);
-        offset = result.nextBeginOffset;
-        if (result.msgFoundList.length > 0) {
-          this.buffer.push(...result.msgFoundList);
-          this.wake();
-        }
-      } catch (err) {
-        if (this.closed) return;
-        // A broker restart or a lost connection: try again shortly, as the push consumer does.
-        this.log.warn('pull failed; retrying', { mq: mq.toString(), err });
-        await new Promise((r) => setTimeout(r, 1000).unref?.());
-      }
-    }
   }
 }

@@ -62,6 +62,16 @@ export class RebalanceImpl {
     private readonly log: Logger,
   ) {}
 
+  /** Java `updateTopicSubscribeInfo` of the consumers: the readable queues of a subscribed topic. */
+  updateTopicSubscribeInfo(topic: string, queues: ReadonlySet<MessageQueue>): void {
+    if (this.subscriptionInner.has(topic)) this.topicSubscribeInfoTable.set(topic, queues);
+  }
+
+  /** A subscribed topic whose queues are not known yet. */
+  isSubscribeTopicNeedUpdate(topic: string): boolean {
+    return this.subscriptionInner.has(topic) && !this.topicSubscribeInfoTable.has(topic);
+  }
+
   /** One round over every subscription; overlapping calls share the round in progress. */
   doRebalance(): Promise<void> {
     if (this.running) return this.running;

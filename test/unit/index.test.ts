@@ -17,6 +17,8 @@ const EXPECTED_EXPORTS = [
   'ClientError',
   'ClientStateError',
   'DefaultMQProducer',
+  'DefaultLitePullConsumer',
+  'SubscriptionConflictError',
   'InvalidArgumentError',
   'InvalidConfigError',
   'Message',

@@ -3,7 +3,9 @@ import type { PullResponse } from '../../../src/client/pull-response';
 import { buildSubscriptionData } from '../../../src/client/subscription-data';
 import { MessageExt } from '../../../src/message/message-decoder';
 import { encodeMessageExts } from '../../../src/message/stored-message-encoder';
-import { PullAPIWrapper, type PullClient } from '../../../src/consumer/pull-api-wrapper';
+import { BROKER_VERSION_5_0_0, PullAPIWrapper, type PullClient } from '../../../src/consumer/pull-api-wrapper';
+import { BrokerResponseError } from '../../../src/errors';
+import { RequestCode } from '../../../src/remoting/protocol/request-code';
 import { buildPullSysFlag } from '../../../src/consumer/pull-sys-flag';
 
 const mq = new MessageQueue('T', 'broker-a', 1);
@@ -22,12 +24,12 @@ function response(body: Buffer | undefined, extra: Partial<PullResponse> = {}): 
 }
 
 function fakeClient(addrs: Record<number, string>) {
-  const calls: Array<{ addr: string; fields: Record<string, unknown>; timeout: number }> = [];
+  const calls: Array<{ addr: string; fields: Record<string, unknown>; timeout: number; code?: number }> = [];
   let routeUpdates = 0;
   const client: PullClient = {
     api: {
-      pullMessage: async (addr: string, fields: Record<string, unknown>, timeout: number) => {
-        calls.push({ addr, fields, timeout });
+      pullMessage: async (addr: string, fields: Record<string, unknown>, timeout: number, code?: number) => {
+        calls.push({ addr, fields, timeout, code });
         return response(undefined, { status: 'NO_NEW_MSG' });
       },
     } as never,
@@ -97,5 +99,39 @@ describe('PullAPIWrapper', () => {
     const w = new PullAPIWrapper(fakeClient({ 0: 'm:1' }).client, 'G');
     const r = w.processPullResult(mq, response(undefined, { status, nextBeginOffset: 42n }), buildSubscriptionData('T', '*'));
     expect(r).toEqual({ pullStatus: status, nextBeginOffset: 42n, minOffset: 0n, maxOffset: 20n, msgFoundList: [] });
+  });
+
+  test('the LITE_PULL bit picks LITE_PULL_MESSAGE, unless the heartbeat said the broker is older than 5.0', async () => {
+    const lite = { ...spec, sysFlag: buildPullSysFlag({ suspend: true, subscription: true, litePull: true }), commitOffset: 0n };
+    const f = fakeClient({ 0: 'm:1' });
+    const versions = new Map<string, Map<string, number>>();
+    const w = new PullAPIWrapper({ ...f.client, brokerVersionTable: versions }, 'G');
+    await w.pullKernelImpl(spec);
+    await w.pullKernelImpl(lite);
+    versions.set('broker-a', new Map([['m:1', BROKER_VERSION_5_0_0 - 6]])); // V4_9_7
+    await w.pullKernelImpl(lite);
+    versions.set('broker-a', new Map([['m:1', 479]])); // V5_3_3
+    await w.pullKernelImpl(lite);
+    expect(f.calls.map((c) => c.code)).toEqual([RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE, RequestCode.PULL_MESSAGE, RequestCode.LITE_PULL_MESSAGE]);
+    expect(f.calls[2]!.fields.sysFlag).toBe(0x16);
+  });
+
+  test('REQUEST_CODE_NOT_SUPPORTED to LITE_PULL_MESSAGE: the same pull again as PULL_MESSAGE, and so on for that broker', async () => {
+    const lite = { ...spec, sysFlag: buildPullSysFlag({ suspend: true, subscription: true, litePull: true }), commitOffset: 0n };
+    const codes: Array<number | undefined> = [];
+    const client: PullClient = {
+      ...fakeClient({ 0: 'm:1' }).client,
+      api: {
+        pullMessage: async (_addr: string, _fields: unknown, _timeout: number, code?: number) => {
+          codes.push(code);
+          if (code === RequestCode.LITE_PULL_MESSAGE) throw new BrokerResponseError(3, 'request type 361 not supported', 'm:1');
+          return response(undefined, { status: 'NO_NEW_MSG' });
+        },
+      } as never,
+    };
+    const w = new PullAPIWrapper(client, 'G');
+    await expect(w.pullKernelImpl(lite)).resolves.toMatchObject({ status: 'NO_NEW_MSG' });
+    await w.pullKernelImpl(lite);
+    expect(codes).toEqual([RequestCode.LITE_PULL_MESSAGE, RequestCode.PULL_MESSAGE, RequestCode.PULL_MESSAGE]);
   });
 });
