@@ -59,6 +59,7 @@ export type { MessageExt } from './message/message-decoder';
 export { DefaultMQPushConsumer } from './consumer/default-mq-push-consumer';
 export type { MessageSelector, MessageHandler } from './consumer/default-mq-push-consumer';
 export type { PushConsumerOptions } from './consumer/consumer-config';
+export type { ConsumerStats, QueueStats } from './consumer/consumer-stats';
 export { ConsumeConcurrentlyStatus } from './consumer/consume-message-concurrently-service';
 export type {
   ConsumeConcurrentlyContext,

@@ -2,6 +2,7 @@ import { ConsumerRunningInfoProps, type ConsumeStatus, type ConsumerRunningInfo 
 import type { MessageQueue } from '../client/message-queue';
 import type { SubscriptionData } from '../client/subscription-data';
 import type { PushConsumerConfig } from './consumer-config';
+import type { ConsumerStats } from './consumer-stats';
 import type { ProcessQueue } from './process-queue';
 
 const ZERO_STATUS: ConsumeStatus = { pullRT: 0, pullTPS: 0, consumeRT: 0, consumeOKTPS: 0, consumeFailedTPS: 0, consumeFailedMsgs: 0 };
@@ -15,6 +16,8 @@ export interface RunningInfoSource {
   offsets: Map<MessageQueue, bigint>;
   processQueues: Array<{ mq: MessageQueue; pq: ProcessQueue }>;
   subscriptions: SubscriptionData[];
+  /** Our own counters, added as extra properties (Java's reader keeps unknown ones). */
+  stats?: ConsumerStats;
 }
 
 /**
@@ -44,6 +47,11 @@ export function buildConsumerRunningInfo(src: RunningInfoSource): ConsumerRunnin
     [ConsumerRunningInfoProps.PROP_THREADPOOL_CORE_SIZE]: String(c.consumeThreadMax),
     [ConsumerRunningInfoProps.PROP_CONSUMER_START_TIMESTAMP]: String(src.startTimestamp),
   };
+  if (src.stats) {
+    properties.ownedQueues = String(src.stats.ownedQueues);
+    properties.pullRequestsInFlight = String(src.stats.pullRequestsInFlight);
+    properties.activeHandlers = String(src.stats.activeHandlers);
+  }
   const offsets = new Map([...src.offsets].map(([mq, o]) => [mq.key(), o]));
   const mqTable: ConsumerRunningInfo['mqTable'] = src.processQueues.map(({ mq, pq }) => [
     mq,

@@ -3,6 +3,7 @@ import type { ServiceState } from '../client/service-state';
 import type { MessageExt } from '../message/message-decoder';
 import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus, MessageListenerConcurrently } from './consume-message-concurrently-service';
 import { parsePushConsumerOptions, type PushConsumerOptions } from './consumer-config';
+import type { ConsumerStats } from './consumer-stats';
 import { DefaultMQPushConsumerImpl } from './default-mq-push-consumer-impl';
 
 /** Java `MessageSelector`: a TAG expression (`'TagA || TagB'`, `'*'`) or an SQL92 one (broker `enablePropertyFilter=true`). */
@@ -92,6 +93,15 @@ export class DefaultMQPushConsumer {
   /** Stops pulling, waits for running handlers (`awaitTerminationMsWhenShutdown`), commits offsets, unregisters, closes. */
   shutdown(): Promise<void> {
     return this.impl.shutdown();
+  }
+
+  /**
+   * A snapshot for monitoring: owned queues, live pull loops (one per owned queue when healthy), messages
+   * and bytes held in memory per queue, handlers running. The counters also appear in the answer to
+   * GET_CONSUMER_RUNNING_INFO (`mqadmin consumerStatus`).
+   */
+  stats(): ConsumerStats {
+    return this.impl.stats();
   }
 
   /** Stops pulling (messages already pulled are still consumed) until resume(). */
