@@ -65,9 +65,7 @@ async function main(): Promise<void> {
     if (report) process.stdout.write(`@@c ${line.join(' ')}\n`);
     return 'CONSUME_SUCCESS';
   });
-  await consumer.start();
-  event('started');
-  const t0 = Date.now();
+  let t0 = Date.now();
   const sample = (): void => {
     gc?.();
     const m = process.memoryUsage();
@@ -82,6 +80,7 @@ async function main(): Promise<void> {
       t: Date.now() - t0,
       rssMiB: MiB(m.rss),
       heapUsedMiB: MiB(m.heapUsed),
+      heapTotalMiB: MiB(m.heapTotal),
       externalMiB: MiB(m.external),
       arrayBuffersMiB: MiB(m.arrayBuffers),
       ownedQueues: s.ownedQueues,
@@ -97,7 +96,11 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`@@s ${JSON.stringify(doc)}\n`);
   };
+  // The first sample is the process before the consumer started: the baseline of memory growth.
   sample();
+  await consumer.start();
+  event('started');
+  t0 = Date.now();
   const sampler = setInterval(sample, sampleMs);
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   clearInterval(sampler);

@@ -4,6 +4,7 @@ export interface ConsumerSample {
   t: number;
   rssMiB: number;
   heapUsedMiB: number;
+  heapTotalMiB: number;
   externalMiB: number;
   arrayBuffersMiB: number;
   ownedQueues: number;
