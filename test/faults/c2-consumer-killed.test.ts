@@ -35,6 +35,8 @@ describe('consumer scenario 2: a consumer process SIGKILLed mid-batch', () => {
     await createTopic(topic, ['broker-a'], QUEUES);
     const ledger = new ConsumeLedger();
     const last: Record<string, ConsumerSample> = {};
+    let killAt = 0;
+    let allQueuesAt = 0;
     const spawn = (label: string): ChildHandle => {
       const h = spawnChild(
         'push-consumer.ts',
@@ -44,13 +46,16 @@ describe('consumer scenario 2: a consumer process SIGKILLed mid-batch', () => {
           PC_GROUP: group,
           PC_REPORT: '1',
           PC_BATCH: '8',
-          PC_HANDLER_DELAY_MS: '100',
+          PC_HANDLER_DELAY_MS: '250',
           PC_SAMPLE_MS: '500',
         },
         10 * 60_000,
         {
           onLine: (tag, payload) => {
-            if (tag === 's') last[label] = JSON.parse(payload) as ConsumerSample;
+            if (tag === 's') {
+              last[label] = JSON.parse(payload) as ConsumerSample;
+              if (label === 'B' && killAt > 0 && allQueuesAt === 0 && last.B!.topicQueues === QUEUES) allQueuesAt = Date.now();
+            }
             if (tag !== 'c') return;
             const at = Date.now();
             for (const rec of payload.split(' ')) {
@@ -79,11 +84,12 @@ describe('consumer scenario 2: a consumer process SIGKILLed mid-batch', () => {
     const producer = scope.own(new DefaultMQProducer({ producerGroup: `faults_ckill_p_${stamp}`, namesrvAddr: pair.namesrvAddr, logger: new CountingLogger() }), (p) => p.shutdown());
     await producer.start();
 
-    let killAt = 0;
     let handlersAtKill = -1;
     const killer = (async () => {
       const ok = await eventually(() => ledger.total >= profile.consumerKillMessages * KILL_AT_SHARE, 5 * 60_000);
       if (!ok) return;
+      // Mid-batch: A's last sample shows handlers running (they take 250 ms a batch, so most samples do).
+      await eventually(() => (last.A?.activeHandlers ?? 0) > 0, 10_000);
       // A fresh reading of the committed offsets, then the kill at once: the window read is a superset.
       await offsets.pollOnce();
       handlersAtKill = last.A?.activeHandlers ?? -1;
@@ -103,6 +109,8 @@ describe('consumer scenario 2: a consumer process SIGKILLed mid-batch', () => {
     const aRun = await a.done;
     const drained = await eventually(() => ledger.missing(sends.okKeys).length === 0, DRAIN_BOUND_MS);
     const takenOver = await eventually(() => last.B?.topicQueues === QUEUES, 60_000);
+    // A queue B released and took back may keep its old loop until that loop's long poll returns (15 s).
+    const oneLoopEach = await eventually(() => last.B !== undefined && last.B.pullRequestsInFlight === last.B.ownedQueues, 60_000);
     const bLast = last.B;
     b.kill('SIGTERM');
     const bRun = await b.done;
@@ -155,8 +163,10 @@ describe('consumer scenario 2: a consumer process SIGKILLed mid-batch', () => {
       uncommittedAtKill: uncommitted,
       duplicatesOutsideWindow: outside.length,
       duplicatesBeforeKill: dupBeforeKill,
-      /** Kill -> first delivery to B from a queue A had. */
-      takeoverMs: takeoverFirst !== undefined ? takeoverFirst - killAt : null,
+      /** Kill -> B's first sample (every 500 ms) owning every queue. */
+      takeoverMs: allQueuesAt > 0 ? allQueuesAt - killAt : null,
+      /** Kill -> first handler B finished on a queue A had (B's handlers take 250 ms a batch and have a backlog). */
+      firstDeliveryFromAQueuesMs: takeoverFirst !== undefined ? takeoverFirst - killAt : null,
       bQueuesAtEnd: bLast?.topicQueues,
       bPullRequestsInFlight: bLast?.pullRequestsInFlight,
       bOwnedQueues: bLast?.ownedQueues,
@@ -172,6 +182,7 @@ describe('consumer scenario 2: a consumer process SIGKILLed mid-batch', () => {
     expect(figures.lost).toBe(0);
     expect(outside).toEqual([]);
     expect(figures.duplicates).toBeLessThanOrEqual(uncommitted);
+    expect(oneLoopEach).toBe(true);
     expect(bRun.code).toBe(0);
     expect(bRun.timedOut).toBe(false);
   }, 15 * 60_000);
