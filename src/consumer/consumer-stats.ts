@@ -10,6 +10,10 @@ export interface QueueStats {
   cachedMsgCount: number;
   /** Bytes of their bodies. */
   cachedMsgBytes: number;
+  /** Lowest offset held (what the commit waits for), undefined when nothing is held. */
+  cachedMinOffset: number | undefined;
+  /** The offset the consumer commits next (everything below it was consumed); -1 when none yet. */
+  consumeOffset: number;
 }
 
 /**
@@ -28,15 +32,27 @@ export interface ConsumerStats {
 
 export function buildConsumerStats(
   processQueues: Iterable<{ mq: MessageQueue; pq: ProcessQueue }>,
+  offsets: ReadonlyMap<MessageQueue, bigint>,
   pullRequestsInFlight: number,
   activeHandlers: number,
 ): ConsumerStats {
+  const byKey = new Map<string, bigint>();
+  for (const [mq, o] of offsets) byKey.set(mq.key(), o);
   const queues: QueueStats[] = [];
   let cachedMsgCount = 0;
   let cachedMsgBytes = 0;
   for (const { mq, pq } of processQueues) {
     if (pq.dropped) continue;
-    queues.push({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId, cachedMsgCount: pq.msgCount, cachedMsgBytes: pq.msgSize });
+    const first = pq.firstKey();
+    queues.push({
+      topic: mq.topic,
+      brokerName: mq.brokerName,
+      queueId: mq.queueId,
+      cachedMsgCount: pq.msgCount,
+      cachedMsgBytes: pq.msgSize,
+      cachedMinOffset: first === undefined ? undefined : Number(first),
+      consumeOffset: Number(byKey.get(mq.key()) ?? -1n),
+    });
     cachedMsgCount += pq.msgCount;
     cachedMsgBytes += pq.msgSize;
   }

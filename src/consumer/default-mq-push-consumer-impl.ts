@@ -303,7 +303,12 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
 
   /** What the consumer owns, pulls and holds now (topics without the namespace). */
   stats(): ConsumerStats {
-    const s = buildConsumerStats(this.rebalanceImpl.processQueueTable.values(), this.pullService?.pullRequestsInFlight ?? 0, this.consumeService?.activeCount ?? 0);
+    const s = buildConsumerStats(
+      this.rebalanceImpl.processQueueTable.values(),
+      this.store?.cloneOffsetTable() ?? new Map(),
+      this.pullService?.pullRequestsInFlight ?? 0,
+      this.consumeService?.activeCount ?? 0,
+    );
     for (const q of s.queues) q.topic = this.userTopic(q.topic);
     return s;
   }

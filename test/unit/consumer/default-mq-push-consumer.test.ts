@@ -40,6 +40,14 @@ describe('DefaultMQPushConsumer with an in-process broker', () => {
     };
     await consumer.start();
     await until(() => got.length === 12, 'twelve messages');
+    // stats(): nothing held, each queue's next commit is past its three messages.
+    await until(() => consumer!.stats().queues.filter((q) => q.topic === 'T').every((q) => q.consumeOffset === 3), 'offsets at 3');
+    expect(consumer.stats().queues.filter((q) => q.topic === 'T').map((q) => [q.queueId, q.cachedMsgCount, q.cachedMinOffset])).toEqual([
+      [0, 0, undefined],
+      [1, 0, undefined],
+      [2, 0, undefined],
+      [3, 0, undefined],
+    ]);
     const hb = JSON.parse(broker.requests(RequestCode.HEART_BEAT).at(-1)!.body!.toString());
     expect(hb.consumerDataSet).toHaveLength(1);
     const cd = hb.consumerDataSet[0];
