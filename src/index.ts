@@ -60,6 +60,7 @@ export { DefaultMQPushConsumer } from './consumer/default-mq-push-consumer';
 export type { MessageSelector, MessageHandler } from './consumer/default-mq-push-consumer';
 export type { MessageBatch, MessagesOptions } from './consumer/push-consumer-iterator';
 export type { PushConsumerOptions } from './consumer/consumer-config';
+export type { ConsumerStats, QueueStats } from './consumer/consumer-stats';
 export { ConsumeConcurrentlyStatus } from './consumer/consume-message-concurrently-service';
 export { FilterExpressionRefusedError } from './errors';
 export type {

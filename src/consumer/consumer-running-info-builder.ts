@@ -2,6 +2,7 @@ import { ConsumerRunningInfoProps, type ConsumeStatus, type ConsumerRunningInfo 
 import type { MessageQueue } from '../client/message-queue';
 import type { SubscriptionData } from '../client/subscription-data';
 import type { PushConsumerConfig } from './consumer-config';
+import type { ConsumerStats } from './consumer-stats';
 import type { ProcessQueue } from './process-queue';
 import type { PopProcessQueue } from './pop/pop-process-queue';
 
@@ -20,6 +21,8 @@ export interface RunningInfoSource {
   subscriptions: SubscriptionData[];
   /** Queues consumed by pop (`clientRebalance: false` and the group in POP mode). */
   popProcessQueues?: Array<{ mq: MessageQueue; pq: PopProcessQueue }>;
+  /** Our own counters, added as extra properties (Java's reader keeps unknown ones). */
+  stats?: ConsumerStats;
 }
 
 /**
@@ -53,6 +56,11 @@ export function buildConsumerRunningInfo(src: RunningInfoSource): ConsumerRunnin
     [ConsumerRunningInfoProps.PROP_THREADPOOL_CORE_SIZE]: String(c.consumeThreadMax),
     [ConsumerRunningInfoProps.PROP_CONSUMER_START_TIMESTAMP]: String(src.startTimestamp),
   };
+  if (src.stats) {
+    properties.ownedQueues = String(src.stats.ownedQueues);
+    properties.pullRequestsInFlight = String(src.stats.pullRequestsInFlight);
+    properties.activeHandlers = String(src.stats.activeHandlers);
+  }
   const offsets = new Map([...src.offsets].map(([mq, o]) => [mq.key(), o]));
   const mqTable: ConsumerRunningInfo['mqTable'] = src.processQueues.map(({ mq, pq }) => [
     mq,

@@ -7,6 +7,7 @@ import { MessageQueue } from '../client/message-queue';
 import type { ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
 import type { ConsumerRunningInfo } from '../client/body/consumer-running-info';
 import { buildConsumerRunningInfo } from './consumer-running-info-builder';
+import { buildConsumerStats, type ConsumerStats } from './consumer-stats';
 import type { MQClientInstance } from '../client/mq-client-instance';
 import { MQClientManager } from '../client/mq-client-manager';
 import type { MQConsumerInner } from '../client/mq-consumer-inner';
@@ -442,9 +443,22 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, RebalanceHost
     return service.consumeMessageDirectly(msg, new MessageQueue(msg.topic, brokerName ?? '', msg.queueId));
   }
 
-  /** Java `DefaultMQPushConsumerImpl.consumerRunningInfo` (`mqadmin consumerStatus`). */
+  /** What the consumer owns, pulls and holds now (topics without the namespace). */
+  stats(): ConsumerStats {
+    const s = buildConsumerStats(
+      this.rebalanceImpl.processQueueTable.values(),
+      this.store?.cloneOffsetTable() ?? new Map(),
+      this.pullService?.pullRequestsInFlight ?? 0,
+      this.consumeService?.activeCount ?? 0,
+    );
+    for (const q of s.queues) q.topic = this.userTopic(q.topic);
+    return s;
+  }
+
+  /** Java `DefaultMQPushConsumerImpl.consumerRunningInfo` (`mqadmin consumerStatus`), with the stats() counters. */
   consumerRunningInfo(): ConsumerRunningInfo {
     return buildConsumerRunningInfo({
+      stats: this.stats(),
       config: this.config,
       consumerGroup: this.consumerGroup,
       instanceName: this.instanceName,

@@ -3,6 +3,7 @@ import type { ServiceState } from '../client/service-state';
 import type { MessageExt } from '../message/message-decoder';
 import type { ConsumeConcurrentlyContext, ConsumeConcurrentlyStatus } from './consume-message-concurrently-service';
 import { parsePushConsumerOptions, type PushConsumerOptions } from './consumer-config';
+import type { ConsumerStats } from './consumer-stats';
 import { DefaultMQPushConsumerImpl, type MessageListener } from './default-mq-push-consumer-impl';
 import { parseMessagesOptions, PushConsumerIterator, type MessageBatch, type MessagesOptions } from './push-consumer-iterator';
 
@@ -156,6 +157,15 @@ export class DefaultMQPushConsumer {
       this.stopping = this.impl.shutdown();
     }
     return this.stopping ?? Promise.resolve();
+  }
+
+  /**
+   * A snapshot for monitoring: owned queues, live pull loops (one per owned queue when healthy), messages
+   * and bytes held in memory per queue, handlers running. The counters also appear in the answer to
+   * GET_CONSUMER_RUNNING_INFO (`mqadmin consumerStatus`).
+   */
+  stats(): ConsumerStats {
+    return this.impl.stats();
   }
 
   /** Stops pulling (messages already pulled are still consumed) until resume(). */

@@ -52,19 +52,38 @@ export class PullMessageService {
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private flowControlTimes = 0;
+  /** Loops waiting for their next turn (an immediate or a timer). */
+  private scheduled = 0;
+  /** Loops inside a turn (reading the offset, or a pull awaiting the broker's answer). */
+  private running = 0;
 
   constructor(private readonly host: PullLoopHost) {}
 
+  /**
+   * Pull loops alive: each is either scheduled or in a turn, never both between two event-loop turns.
+   * A healthy consumer has exactly one per owned queue; more means a queue is pulled twice, fewer that
+   * a queue stopped being pulled. A dropped queue's loop counts until its last answer lands.
+   */
+  get pullRequestsInFlight(): number {
+    return this.scheduled + this.running;
+  }
+
   executePullRequestImmediately(req: PullRequest): void {
     if (this.stopped) return;
-    setImmediate(() => void this.pullMessage(req));
+    this.scheduled++;
+    setImmediate(() => {
+      this.scheduled--;
+      void this.turn(req);
+    });
   }
 
   executePullRequestLater(req: PullRequest, delayMs: number): void {
     if (this.stopped) return;
+    this.scheduled++;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.pullMessage(req);
+      this.scheduled--;
+      void this.turn(req);
     }, delayMs);
     timer.unref?.();
     this.timers.add(timer);
@@ -74,7 +93,21 @@ export class PullMessageService {
   shutdown(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
+    this.scheduled -= this.timers.size;
     this.timers.clear();
+  }
+
+  /** One turn of a loop; an unexpected throw is logged and the loop goes on later rather than dying silently. */
+  private async turn(req: PullRequest): Promise<void> {
+    this.running++;
+    try {
+      await this.pullMessage(req);
+    } catch (err) {
+      this.host.log.warn('the pull loop failed unexpectedly; pulling again later', { mq: req.messageQueue.toString(), err });
+      if (!req.processQueue.dropped) this.executePullRequestLater(req, this.host.settings.pullTimeDelayMsWhenException);
+    } finally {
+      this.running--;
+    }
   }
 
   private async pullMessage(req: PullRequest): Promise<void> {

@@ -2,7 +2,7 @@
 // The fault suite (`npm run test:faults`): scenarios against a real NameServer + two brokers of its own,
 // started on non-default ports through scripts/rocketmq, plus fault proxies and hostile peers on loopback.
 // ROCKETMQ_FAULTS_PROFILE=ci (what `npm run test:faults:ci` sets through jest.faults.ci.config.js) trims
-// every scenario so the whole run fits in under 10 minutes.
+// every scenario so the whole run fits in about 10 minutes (the consumer scenarios c1-c5 add about 4).
 const path = require('node:path');
 
 module.exports = {

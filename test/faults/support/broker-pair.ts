@@ -97,6 +97,16 @@ export async function restartBroker(name: BrokerName): Promise<number> {
   return (await must(['restart-broker', name], 300_000)).ms;
 }
 
+/** SIGKILLs the NameServer by its recorded pid; the brokers keep running. Returns the ms taken. */
+export async function killNameServer(): Promise<number> {
+  return (await must(['kill-namesrv'], 60_000)).ms;
+}
+
+/** Starts the NameServer again; resolves once both brokers registered with it again. Returns the ms taken. */
+export async function restartNameServer(): Promise<number> {
+  return (await must(['restart-namesrv'], 300_000)).ms;
+}
+
 /** Both brokers registered and running (restarts whichever is down). */
 export async function healPair(): Promise<void> {
   const st = await harness(['status']);

@@ -22,14 +22,30 @@ export interface ChildRun {
   exitedAt: number;
 }
 
-export function runChild(script: string, env: Record<string, string>, boundMs: number, nodeArgs: string[] = []): Promise<ChildRun> {
+export interface ChildHandle {
+  pid: number;
+  /** Sends a signal to this child, by its pid. */
+  kill(signal: NodeJS.Signals): void;
+  done: Promise<ChildRun>;
+}
+
+/**
+ * Starts a child scenario and hands back its pid at once, for scenarios that signal it while it runs.
+ * `onLine` sees every other `@@<tag> <payload>` line as it arrives (progress the parent acts on).
+ */
+export function spawnChild(
+  script: string,
+  env: Record<string, string>,
+  boundMs: number,
+  opts: { nodeArgs?: string[]; onLine?: (tag: string, payload: string) => void } = {},
+): ChildHandle {
   const t0 = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [...nodeArgs, '-r', path.join(REPO_ROOT, 'scripts', 'ts-register.cjs'), path.join(__dirname, '..', 'children', script)],
-      { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+  const child = spawn(
+    process.execPath,
+    [...(opts.nodeArgs ?? []), '-r', path.join(REPO_ROOT, 'scripts', 'ts-register.cjs'), path.join(__dirname, '..', 'children', script)],
+    { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const done = new Promise<ChildRun>((resolve) => {
     const events: Record<string, number> = {};
     let result: Record<string, unknown> | undefined;
     let stderr = '';
@@ -43,7 +59,11 @@ export function runChild(script: string, env: Record<string, string>, boundMs: n
         buf = buf.slice(nl + 1);
         const ev = /^@@event (\S+)/.exec(line);
         if (ev) events[ev[1]!] = Date.now();
-        if (line.startsWith('@@result ')) result = JSON.parse(line.slice(9)) as Record<string, unknown>;
+        else if (line.startsWith('@@result ')) result = JSON.parse(line.slice(9)) as Record<string, unknown>;
+        else if (line.startsWith('@@') && opts.onLine) {
+          const sp = line.indexOf(' ');
+          opts.onLine(sp < 0 ? line.slice(2) : line.slice(2, sp), sp < 0 ? '' : line.slice(sp + 1));
+        }
       }
     });
     child.stderr.on('data', (d: Buffer) => {
@@ -60,4 +80,16 @@ export function runChild(script: string, env: Record<string, string>, boundMs: n
       resolve({ code, signal, ms: exitedAt - t0, events, result, stderr, timedOut, exitedAt });
     });
   });
+  const pid = child.pid ?? -1;
+  return {
+    pid,
+    kill: (signal) => {
+      if (pid > 0 && child.exitCode === null && child.signalCode === null) process.kill(pid, signal);
+    },
+    done,
+  };
+}
+
+export function runChild(script: string, env: Record<string, string>, boundMs: number, nodeArgs: string[] = []): Promise<ChildRun> {
+  return spawnChild(script, env, boundMs, { nodeArgs }).done;
 }

@@ -22,6 +22,22 @@ export interface FaultProfile {
   soakMs: number;
   soakWarmupMs: number;
   soakRatePerSec: number;
+  /** c1: sends per second to the consumed topic, and how long before the kill / after the restart. */
+  consumerCrashRatePerSec: number;
+  consumerCrashBeforeKillMs: number;
+  consumerCrashAfterRestartMs: number;
+  /** c2: messages sent while two consumer processes share the topic; one is SIGKILLed part-way. */
+  consumerKillMessages: number;
+  consumerKillRatePerSec: number;
+  /** c3: send rate while the name server is down (the outage length is nameServerOutageMs). */
+  consumerNsRatePerSec: number;
+  /** c4: backlog (8 KiB bodies) the stalled handler sits on, and how long it stalls. */
+  stallBacklog: number;
+  stallMs: number;
+  /** c5: consumer soak length, warm-up and send rate. */
+  consumerSoakMs: number;
+  consumerSoakWarmupMs: number;
+  consumerSoakRatePerSec: number;
 }
 
 const FULL: FaultProfile = {
@@ -35,6 +51,17 @@ const FULL: FaultProfile = {
   soakMs: 10 * 60_000,
   soakWarmupMs: 60_000,
   soakRatePerSec: 500,
+  consumerCrashRatePerSec: 300,
+  consumerCrashBeforeKillMs: 15_000,
+  consumerCrashAfterRestartMs: 20_000,
+  consumerKillMessages: 20_000,
+  consumerKillRatePerSec: 1000,
+  consumerNsRatePerSec: 200,
+  stallBacklog: 20_000,
+  stallMs: 60_000,
+  consumerSoakMs: 10 * 60_000,
+  consumerSoakWarmupMs: 60_000,
+  consumerSoakRatePerSec: 500,
 };
 
 const CI: FaultProfile = {
@@ -50,6 +77,17 @@ const CI: FaultProfile = {
   soakMs: 75_000,
   soakWarmupMs: 30_000,
   soakRatePerSec: 500,
+  consumerCrashRatePerSec: 200,
+  consumerCrashBeforeKillMs: 5000,
+  consumerCrashAfterRestartMs: 5000,
+  consumerKillMessages: 3000,
+  consumerKillRatePerSec: 400,
+  consumerNsRatePerSec: 100,
+  stallBacklog: 3000,
+  stallMs: 10_000,
+  consumerSoakMs: 60_000,
+  consumerSoakWarmupMs: 25_000,
+  consumerSoakRatePerSec: 300,
 };
 
 export function faultProfile(): FaultProfile {

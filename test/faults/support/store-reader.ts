@@ -42,6 +42,13 @@ async function pull(client: RemotingClient, addr: string, topic: string, queueId
   return client.invoke(addr, pullMessageRequest(VERIFIER_GROUP, topic, queueId, offset), 15_000);
 }
 
+/** The max offset of queues 0..queues-1 of `topic` on one broker. */
+export async function readTopicMaxOffsets(client: RemotingClient, addr: string, topic: string, queues: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let queueId = 0; queueId < queues; queueId++) out.push(await getMaxOffset(client, addr, topic, queueId));
+  return out;
+}
+
 /** Everything stored in `topic` on `brokers` (name -> address), queues 0..queues-1. */
 export async function readTopic(
   client: RemotingClient,

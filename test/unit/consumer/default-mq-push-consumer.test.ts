@@ -40,6 +40,14 @@ describe('DefaultMQPushConsumer with an in-process broker', () => {
     };
     await consumer.start();
     await until(() => got.length === 12, 'twelve messages');
+    // stats(): nothing held, each queue's next commit is past its three messages.
+    await until(() => consumer!.stats().queues.filter((q) => q.topic === 'T').every((q) => q.consumeOffset === 3), 'offsets at 3');
+    expect(consumer.stats().queues.filter((q) => q.topic === 'T').map((q) => [q.queueId, q.cachedMsgCount, q.cachedMinOffset])).toEqual([
+      [0, 0, undefined],
+      [1, 0, undefined],
+      [2, 0, undefined],
+      [3, 0, undefined],
+    ]);
     const hb = JSON.parse(broker.requests(RequestCode.HEART_BEAT).at(-1)!.body!.toString());
     expect(hb.consumerDataSet).toHaveLength(1);
     const cd = hb.consumerDataSet[0];
@@ -81,6 +89,14 @@ describe('DefaultMQPushConsumer with an in-process broker', () => {
     void broker.server.sendRequest(notify);
     await until(() => owned() === 2, 'two queues after the notification', 3000);
     expect(broker.requests(RequestCode.GET_CONSUMER_LIST_BY_GROUP).length).toBeGreaterThan(listRequests);
+    // stats(): T's two queues and the retry queue, one live pull loop each once the released queues' loops ended.
+    await until(() => consumer!.stats().pullRequestsInFlight === 3, 'one pull loop per owned queue', 5000);
+    const stats = consumer.stats();
+    expect(stats.ownedQueues).toBe(3);
+    expect(stats.queues.filter((q) => q.topic === 'T').map((q) => q.queueId).sort()).toEqual([0, 1]);
+    const props = new Map(consumer.impl.consumerRunningInfo().properties);
+    expect(props.get('pullRequestsInFlight')).toBe('3');
+    expect(props.get('ownedQueues')).toBe('3');
   });
 
   test('CONSUME_MESSAGE_DIRECTLY runs the listener on the message and answers its outcome; an unknown group gets SYSTEM_ERROR', async () => {

@@ -135,4 +135,60 @@ describe('PullMessageService', () => {
     expect(t.removed).toEqual([mq.toString()]);
     expect(t.specs).toHaveLength(1);
   });
+
+  test('pullRequestsInFlight: one per live loop, whether scheduled, pulling or flow-controlled; 0 once dropped or shut down', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    const settle = async (): Promise<void> => {
+      for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    };
+    // A: FOUND over the threshold (flow control, a timer), then a pull that never answers.
+    const a = setup([{ body: body(0, 1, 2), nextBeginOffset: 3n }], { threshold: 2 });
+    expect(a.service.pullRequestsInFlight).toBe(0);
+    a.service.executePullRequestImmediately(a.req);
+    expect(a.service.pullRequestsInFlight).toBe(1);
+    await settle();
+    expect(a.specs).toHaveLength(1);
+    expect(a.service.pullRequestsInFlight).toBe(1); // waiting 50 ms on flow control
+    a.req.processQueue.removeMessage(a.req.processQueue.heldMessages());
+    jest.advanceTimersByTime(50);
+    await settle();
+    expect(a.specs).toHaveLength(2);
+    expect(a.service.pullRequestsInFlight).toBe(1); // the second pull is awaiting its answer
+    // A second queue's loop counts separately; dropping it ends its loop at its next turn.
+    const req2: PullRequest = { consumerGroup: 'G', messageQueue: new MessageQueue('T', 'b', 1), processQueue: new ProcessQueue(), nextOffset: 0n };
+    req2.processQueue.dropped = true;
+    a.service.executePullRequestLater(req2, 1000);
+    expect(a.service.pullRequestsInFlight).toBe(2);
+    jest.advanceTimersByTime(1000);
+    await settle();
+    expect(a.service.pullRequestsInFlight).toBe(1);
+    // Shut down with a loop waiting on a timer: the timer's loop is no longer counted.
+    const b = setup([new BrokerResponseError(1, 'boom', 'x')]);
+    b.service.executePullRequestImmediately(b.req);
+    await settle();
+    expect(b.service.pullRequestsInFlight).toBe(1); // waiting 3 s after the error
+    b.service.shutdown();
+    expect(b.service.pullRequestsInFlight).toBe(0);
+    a.service.shutdown();
+  });
+
+  test('an unexpected throw inside a turn is logged and the loop pulls again later, not left dead', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
+    const t = setup([{ status: 'NO_NEW_MSG', nextBeginOffset: 0n }]);
+    const realSub = buildSubscriptionData('T', '*');
+    let calls = 0;
+    const host = (t.service as unknown as { host: PullLoopHost }).host;
+    host.subscriptionOf = () => {
+      if (calls++ === 0) throw new TypeError('unexpected');
+      return realSub;
+    };
+    t.service.executePullRequestImmediately(t.req);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(t.specs).toHaveLength(0);
+    expect(t.service.pullRequestsInFlight).toBe(1);
+    jest.advanceTimersByTime(3000);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(t.specs.length).toBeGreaterThanOrEqual(1);
+    t.service.shutdown();
+  });
 });
