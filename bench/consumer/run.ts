@@ -7,7 +7,7 @@
  * Clients run in their own processes (consumer-protocol.ts); one JSON line per (client, workload, round) on
  * stdout; bench/results/latest-consumer.md gets the medians. Never part of `npm test`.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { runBenchMain } from '../producer/bench-main';
@@ -18,6 +18,9 @@ import { WORKLOADS, type ConsumerWorkload, type DoneEvent } from './consumer-pro
 import { ConsumerWorker } from './consumer-worker';
 import { LoadProducer } from './load-producer';
 import { renderConsumerReport, type ConsumerRow } from './consumer-report';
+import { summarizeProfile } from '../producer/profile-summary';
+
+const PROFILE_DIR = join(ROOT, 'bench', 'results', 'profiles');
 
 interface Options {
   clients: ConsumerClient[];
@@ -29,6 +32,7 @@ interface Options {
   queues: number;
   out: string;
   write: boolean;
+  cpuProf: boolean;
 }
 
 function usage(): string {
@@ -42,6 +46,8 @@ function usage(): string {
   --rate N           messages a second of the steady stream (default 1000)
   --out FILE         markdown report (default bench/results/latest-consumer.md)
   --no-write         print the JSON lines only
+  --cpu-prof         the rocketmq-ts driver writes a V8 CPU profile per drain; each is summarised into
+                     bench/results/profile-consumer-<workload>.txt
 environment: NAMESRV_ADDR uses that cluster instead of starting one; BENCH_JAVA_OPTS adds JVM options.`;
 }
 
@@ -56,6 +62,7 @@ function parseOptions(argv: string[]): Options {
     queues: 8,
     out: join(ROOT, 'bench', 'results', 'latest-consumer.md'),
     write: true,
+    cpuProf: false,
   };
   const num = (name: string, v: string | undefined): number => {
     const n = Number(v);
@@ -83,6 +90,7 @@ function parseOptions(argv: string[]): Options {
       case '--rate': o.rate = num(a, v); i++; break;
       case '--out': o.out = v ?? o.out; i++; break;
       case '--no-write': o.write = false; break;
+      case '--cpu-prof': o.cpuProf = true; break;
       case '--help': process.stdout.write(`${usage()}\n`); process.exit(0); break;
       default: throw new BenchError(`unknown option ${a}\n${usage()}`);
     }
@@ -103,6 +111,7 @@ class ConsumerBench {
   constructor(private readonly o: Options) {}
 
   async setUp(): Promise<void> {
+    if (this.o.cpuProf) mkdirSync(PROFILE_DIR, { recursive: true });
     if (!this.broker.external) await this.broker.install();
     const namesrv = await this.broker.start();
     log(`broker: ${this.broker.describe()}, NAMESRV_ADDR=${namesrv}`);
@@ -136,7 +145,9 @@ class ConsumerBench {
     const [topic, group] = await this.topicAndGroup(client, w, phase);
     const expect = phase === 'drain' ? this.o.backlog : this.o.rate * this.o.steadyS;
     if (phase === 'drain') await this.producer!.backlog(topic, expect);
-    const worker = new ConsumerWorker(launch, [`namesrv=${this.broker.namesrvAddr}`, `topic=${topic}`, `group=${group}`, `workload=${w}`, `expect=${expect}`]);
+    const profile = this.o.cpuProf && client === 'rocketmq-ts' && phase === 'drain' ? `consumer-${w}-${this.seq}.cpuprofile` : undefined;
+    const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${profile}`] : [];
+    const worker = new ConsumerWorker({ ...launch, args: [...flags, ...launch.args] }, [`namesrv=${this.broker.namesrvAddr}`, `topic=${topic}`, `group=${group}`, `workload=${w}`, `expect=${expect}`]);
     this.workers.add(worker);
     try {
       const first = await worker.waitFor(['ready', 'unsupported'], 180_000);
@@ -154,7 +165,16 @@ class ConsumerBench {
     } finally {
       await worker.stop();
       this.workers.delete(worker);
+      if (profile) this.summarize(join(PROFILE_DIR, profile), w);
     }
+  }
+
+  /** The drain's profile of the rocketmq-ts driver, summarised (top self and inclusive time) for docs/benchmarks.md. */
+  private summarize(file: string, w: ConsumerWorkload): void {
+    if (!existsSync(file)) return log(`no CPU profile at ${file}`);
+    const text = summarizeProfile(file, 30);
+    writeFileSync(join(ROOT, 'bench', 'results', `profile-consumer-${w}.txt`), `${text}\n`);
+    log(`CPU profile of rocketmq-ts ${w}: ${file}`);
   }
 
   async measure(): Promise<ConsumerRow[]> {
