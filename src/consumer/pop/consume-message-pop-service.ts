@@ -42,6 +42,8 @@ export interface PopConsumeHost {
  */
 export class ConsumeMessagePopService {
   private readonly limiter: ConsumeLimiter;
+  /** Acks and invisible-time changes on their way: as in Java they do not hold a handler slot. */
+  private readonly answering = new Set<Promise<void>>();
 
   constructor(
     private readonly host: PopConsumeHost,
@@ -107,7 +109,9 @@ export class ConsumeMessagePopService {
       pq.release(msgs.length);
       return;
     }
-    await this.processConsumeResult(status, context, msgs, pq, mq);
+    const answer = this.processConsumeResult(status, context, msgs, pq, mq);
+    this.answering.add(answer);
+    void answer.finally(() => this.answering.delete(answer));
   }
 
   /** Java `processConsumeResult`: ack up to `ackIndex`, delay the rest (ack when retried long enough). */
@@ -166,7 +170,17 @@ export class ConsumeMessagePopService {
   /** Stops starting handlers and waits up to `awaitMs` for the running ones. */
   async shutdown(awaitMs: number): Promise<boolean> {
     this.limiter.close();
-    return this.limiter.idle(awaitMs);
+    const started = Date.now();
+    const idle = await this.limiter.idle(awaitMs);
+    // The answers of the last handlers go out before the connection closes (bounded by what is left of awaitMs).
+    const left = Math.max(0, awaitMs - (Date.now() - started));
+    let timer: NodeJS.Timeout | undefined;
+    const answered = await Promise.race([
+      Promise.allSettled([...this.answering]).then(() => true),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), left).unref())),
+    ]);
+    clearTimeout(timer);
+    return idle && answered;
   }
 }
 
