@@ -4,7 +4,8 @@
  * a rocketmq-ts producer sent reaches a rocketmq-ts push consumer; tag filtering (the broker by hash code, the
  * client by the tag itself); two members of one group split the queues; RECONSUME_LATER with growing
  * reconsumeTimes, then %DLQ%<group>; shutdown commits offsets and a new member resumes there; BROADCASTING
- * members each see everything and a restarted one resumes from its local offsets file. The broker's requests to
+ * members each see everything and a restarted one resumes from its local offsets file; QueueReader (lite-pull
+ * style, nothing committed) from the first offset with a tag expression and from a point in time. The broker's requests to
  * a running consumer (mqadmin consumerStatus, queryMsgById -d, resetOffsetByTime) are checked on the real broker
  * only: the fake does not send them.
  */
@@ -15,6 +16,7 @@ import { DefaultMQProducer, DefaultMQPushConsumer, Message, type MessageExt, typ
 import { silentLogger } from '../../src/logger';
 import { MQClientAPI } from '../../src/client/mq-client-api';
 import { MessageQueue } from '../../src/client/message-queue';
+import { QueueReader, type ReadFrom } from '../../src/consumer/queue-reader';
 import { parseOffsetSerializeWrapper } from '../../src/consumer/store/offset-serialize-wrapper';
 import { RemotingClient } from '../../src/remoting/remoting-client';
 import { admin, uniqueName } from './helpers/broker';
@@ -217,6 +219,40 @@ for (const target of e2eTargets()) {
       expect(again.sort()).toEqual(second.map((r) => r.msgId).sort());
     });
 
+
+    test("QueueReader (the tail command's reader): from the first offset with a tag expression, and from a point in time", async () => {
+      const topic = await newTopic('rmqts_qreader');
+      const early = await sendAll(Array.from({ length: 8 }, (_, i) => new Message(topic, `early ${i}`, { tags: i % 2 ? 'A' : 'B' })));
+      // Every early message is stored (acknowledged) before the mark, every late one after it.
+      const mark = Date.now() + 50;
+      await eventually(async () => (Date.now() > mark ? true : undefined), 'the clock past the mark', 10_000, 20);
+      const late = await sendAll(Array.from({ length: 6 }, (_, i) => new Message(topic, `late ${i}`, { tags: 'A' })));
+      const remoting = new RemotingClient({ namesrvAddrs: [namesrvAddr()], logger: silentLogger });
+      const api = new MQClientAPI(remoting, { language: 'JAVA', namespace: undefined, vipChannelEnabled: false });
+      const read = async (from: ReadFrom, subExpression: string, count: number): Promise<string[]> => {
+        const r = new QueueReader(api, { topic, consumerGroup: uniqueName('rmqts_qreader_g'), subExpression, from, brokerSuspendMaxTimeMs: 2000 });
+        await r.start();
+        const got: MessageExt[] = [];
+        try {
+          await eventually(async () => {
+            got.push(...(await r.poll(500)));
+            return got.length >= count ? true : undefined;
+          }, `${count} messages (got ${got.length})`, 60_000);
+          // A few more long-polling rounds: nothing else arrives.
+          got.push(...(await r.poll(3000)));
+        } finally {
+          r.close();
+        }
+        return got.map((m) => m.msgId).sort();
+      };
+      try {
+        const tagged = early.filter((_, i) => i % 2).concat(late);
+        expect(await read('first', 'A', tagged.length)).toEqual(tagged.map((x) => x.msgId).sort());
+        expect(await read({ timestamp: mark }, '*', late.length)).toEqual(late.map((x) => x.msgId).sort());
+      } finally {
+        await remoting.shutdown();
+      }
+    });
 
     brokerOnly(target).test('mqadmin consumerStatus shows the running consumer; queryMsgById -g -d has it consume one message directly', async () => {
       const topic = await newTopic('rmqts_push_admin');
