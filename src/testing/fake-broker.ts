@@ -29,6 +29,7 @@ export interface FakeBrokerOptions {
   transactionCheckIntervalMs: number;
   transactionCheckMax: number;
   delayLevelsMs: readonly number[];
+  timerPrecisionMs: number;
   script: FakeScript;
   record: (target: string, request: RemotingCommand) => void;
 }
@@ -85,6 +86,9 @@ export class FakeBroker implements SendContext, PullContext {
   }
   get delayLevelsMs(): readonly number[] {
     return this.options.delayLevelsMs;
+  }
+  get timerPrecisionMs(): number {
+    return this.options.timerPrecisionMs;
   }
   get longPollingEnable(): boolean {
     return this.options.longPollingEnable;

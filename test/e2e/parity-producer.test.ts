@@ -2,7 +2,7 @@
  * Producer scenarios that run unchanged, test body for test body, on the real broker and on FakeRocketMQ
  * (rocketmq-ts/testing), each target with its own topics and groups: the life cycle and its refusals; sync,
  * async and oneway sends with their SendResult; a batch; a delay-level message; each read back by our own push
- * consumer; request/reply; a topic created on first send, and refused where auto-create is off (a private real
+ * consumer; delay levels and timer messages seen in their topic; request/reply; transactions (commit, rollback, check-back); a topic created on first send, and refused where auto-create is off (a private real
  * broker, a fake started with `autoCreateTopic: false`). What only mqadmin or the Java client can check stays in
  * producer-send.test.ts (real broker only).
  */
@@ -17,6 +17,8 @@ import {
   Message,
   RequestTimeoutError,
   TopicRouteNotFoundError,
+  TransactionMQProducer,
+  type LocalTransactionState,
   type MessageExt,
   type SendResult,
 } from '../../src/index';
@@ -26,9 +28,11 @@ import { uniqueName } from './helpers/broker';
 import { createTopicAndWait, eventually, TopicReader } from './helpers/feature-support';
 import { e2eTargets } from './helpers/targets';
 
-jest.setTimeout(180_000);
+jest.setTimeout(240_000);
 
 const QUEUES = 4;
+/** The broker's timerPrecisionMs (the fake's default too): a timer message is due at a slot of the wheel. */
+const TIMER_PRECISION_MS = 1000;
 /** A client id (UNIQ_KEY) or an offset id: 16 bytes, 28 with an IPv6 host. */
 const ID = /^[0-9A-F]{32}([0-9A-F]{24})?$/;
 
@@ -69,14 +73,18 @@ for (const target of e2eTargets()) {
       producers.push(p);
       return p;
     }
+    /** Reads topics back through the broker (PULL_MESSAGE), shared by the blocks below. */
+    let reader: TopicReader;
 
     beforeAll(async () => {
       await target.start();
+      reader = new TopicReader(namesrvAddr());
     });
 
     afterAll(async () => {
       await Promise.allSettled(consumers.map((c) => c.shutdown()));
       await Promise.allSettled(producers.map((p) => p.shutdown()));
+      await reader?.close();
       await target.stop();
     });
 
@@ -310,6 +318,19 @@ for (const target of e2eTargets()) {
         // Level 1 is 1 s on both: stored in the topic no sooner than that after it was born.
         expect(m.storeTimestamp - m.bornTimestamp).toBeGreaterThanOrEqual(900);
       });
+      test("a timer message's SendResult carries a recall handle: topic, broker, its slot + 1 and its id; a level's does not", async () => {
+        const topic = await newTopic('rmqts_par_recall');
+        const timer = await producer.send(new Message(topic, 'timer: ünïcødé ✓', { delayTimeMs: 2000 }));
+        const level = await producer.send(new Message(topic, 'level', { delayTimeLevel: 1 }));
+        expect(level.recallHandle).toBeUndefined();
+        // RecallMessageHandle.HandleV1: URL-safe base64 of space-separated fields.
+        const fields = Buffer.from(timer.recallHandle!.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8').split(' ');
+        expect([fields[0], fields[1], fields[2], fields[4]]).toEqual(['v1', topic, timer.messageQueue.brokerName, timer.msgId]);
+        const got = await readBack(topic, 2, (m) => m.msgId);
+        const m = got.get(timer.msgId)!;
+        expect(m.body.toString('utf8')).toBe('timer: ünïcødé ✓');
+        expect(Number(fields[3])).toBe(Number(m.getProperty('TIMER_OUT_MS')) + 1);
+      });
     });
 
     describe('request/reply', () => {
@@ -396,6 +417,153 @@ for (const target of e2eTargets()) {
         const err = await requester.request(new Message(silentTopic, 'anyone?'), 2000).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(RequestTimeoutError);
         expect((err as RequestTimeoutError).clientCode).toBe(10006);
+      });
+    });
+
+    describe('transactions', () => {
+      const topic = uniqueName('rmqts_tx');
+      const group = uniqueName('rmqts_txg');
+      /** What the check-back answers, by message key. */
+      const decisions = new Map<string, LocalTransactionState>();
+      const checked: MessageExt[] = [];
+      let producer: TransactionMQProducer;
+
+      beforeAll(async () => {
+        producer = new TransactionMQProducer({
+          producerGroup: group,
+          namesrvAddr: namesrvAddr(),
+          transactionListener: {
+            executeLocalTransaction: (_msg, arg) => arg as LocalTransactionState,
+            checkLocalTransaction: (msg) => {
+              checked.push(msg);
+              return decisions.get(msg.keys ?? '') ?? 'UNKNOW';
+            },
+          },
+        });
+        producers.push(producer);
+        await producer.start();
+        await createTopicAndWait(producer, topic, 4);
+      });
+
+      async function stored(): Promise<Map<string, MessageExt>> {
+        const byId = new Map<string, MessageExt>();
+        for (const m of await reader.readAll(topic)) byId.set(m.getProperty('UNIQ_KEY') ?? m.offsetMsgId, m);
+        return byId;
+      }
+
+      test('commit is delivered, rollback never is, unknown is checked back and resolved as the checker says', async () => {
+        decisions.set('unknown-then-commit', 'COMMIT_MESSAGE');
+        decisions.set('unknown-then-rollback', 'ROLLBACK_MESSAGE');
+        const send = (keys: string, local: LocalTransactionState) =>
+          producer.sendMessageInTransaction(new Message(topic, `body of ${keys}`, { keys, tags: 'tx' }), local);
+
+        const commit = await send('commit', 'COMMIT_MESSAGE');
+        const rollback = await send('rollback', 'ROLLBACK_MESSAGE');
+        const laterCommit = await send('unknown-then-commit', 'UNKNOW');
+        const laterRollback = await send('unknown-then-rollback', 'UNKNOW');
+        for (const r of [commit, rollback, laterCommit, laterRollback]) expect(r.sendStatus).toBe('SEND_OK');
+        expect([commit, rollback, laterCommit, laterRollback].map((r) => r.localTransactionState)).toEqual([
+          'COMMIT_MESSAGE',
+          'ROLLBACK_MESSAGE',
+          'UNKNOW',
+          'UNKNOW',
+        ]);
+
+        // The committed message reaches the topic, with its id, body and keys.
+        const delivered = await eventually(async () => (await stored()).get(commit.msgId), 'the committed message', 60_000);
+        expect(delivered.body.toString()).toBe('body of commit');
+        expect(delivered.keys).toBe('commit');
+
+        // Both undecided ones are checked back; the stored half message is what the checker sees.
+        await eventually(
+          async () => (['unknown-then-commit', 'unknown-then-rollback'].every((k) => checked.some((m) => m.keys === k)) ? true : undefined),
+          'check-backs for both undecided messages',
+          120_000,
+        );
+        const seen = checked.find((m) => m.keys === 'unknown-then-commit')!;
+        expect(seen.topic).toBe(topic);
+        expect(seen.transactionId).toBe(laterCommit.msgId);
+        expect(seen.body.toString()).toBe('body of unknown-then-commit');
+        expect(checked.some((m) => m.keys === 'commit' || m.keys === 'rollback')).toBe(false);
+
+        // The check said commit: delivered.
+        await eventually(async () => (await stored()).get(laterCommit.msgId), 'the message committed by the check-back', 60_000);
+
+        // Rolled back ones never show up, even after another check interval.
+        await new Promise((r) => setTimeout(r, 7000));
+        const final = await stored();
+        expect(final.has(rollback.msgId)).toBe(false);
+        expect(final.has(laterRollback.msgId)).toBe(false);
+        expect([...final.keys()].sort()).toEqual([commit.msgId, laterCommit.msgId].sort());
+      });
+    });
+
+    describe('delay levels and timer messages', () => {
+      const topic = uniqueName('rmqts_delay');
+      let producer: DefaultMQProducer;
+
+      beforeAll(async () => {
+        producer = newProducer(uniqueName('rmqts_delayg'));
+        await producer.start();
+        await createTopicAndWait(producer, topic, 2);
+      });
+
+      test('each message becomes visible in its topic no earlier than due, and within the run', async () => {
+        const deliverAt = Date.now() + 3000;
+        const cases: Array<{ name: string; msg: Message; delayMs: number; timer: boolean }> = [
+          { name: 'now', msg: new Message(topic, 'now'), delayMs: 0, timer: false },
+          { name: 'level1', msg: new Message(topic, 'level1', { delayTimeLevel: 1 }), delayMs: 1000, timer: false },
+          { name: 'level2', msg: new Message(topic, 'level2', { delayTimeLevel: 2 }), delayMs: 5000, timer: false },
+          { name: 'timerMs', msg: new Message(topic, 'timerMs', { delayTimeMs: 3000 }), delayMs: 3000, timer: true },
+          { name: 'timerSec', msg: new Message(topic, 'timerSec', { delayTimeSec: 2 }), delayMs: 2000, timer: true },
+          { name: 'deliverAt', msg: new Message(topic, 'deliverAt', { deliverTimeMs: deliverAt }), delayMs: deliverAt - Date.now(), timer: true },
+        ];
+        const sent: Array<{ c: (typeof cases)[number]; result: SendResult; sentAt: number }> = [];
+        for (const c of cases) {
+          const sentAt = Date.now();
+          sent.push({ c, result: await producer.send(c.msg), sentAt });
+        }
+
+        // Watch the topic: when did each message first show up, and when was it last seen absent?
+        const firstSeen = new Map<string, { at: number; msg: MessageExt }>();
+        const lastAbsent = new Map<string, number>();
+        await eventually(async () => {
+          const polledAt = Date.now();
+          const present = new Map((await reader.readAll(topic)).map((m) => [m.getProperty('UNIQ_KEY')!, m]));
+          for (const { result } of sent) {
+            const m = present.get(result.msgId);
+            if (m && !firstSeen.has(result.msgId)) firstSeen.set(result.msgId, { at: polledAt, msg: m });
+            if (!m) lastAbsent.set(result.msgId, polledAt);
+          }
+          return firstSeen.size === sent.length ? true : undefined;
+        }, 'every message delivered to the topic', 60_000, 200);
+
+        for (const { c, result, sentAt } of sent) {
+          const { msg } = firstSeen.get(result.msgId)!;
+          expect(msg.body.toString()).toBe(c.name);
+          // The copy in the topic was put there when due: never before born + delay (minus the wheel's rounding).
+          const earliest = msg.bornTimestamp + c.delayMs - (c.timer ? TIMER_PRECISION_MS : 0);
+          expect(msg.storeTimestamp).toBeGreaterThanOrEqual(earliest);
+          // And it did come: within a generous bound for a loaded CI machine.
+          expect(msg.storeTimestamp - msg.bornTimestamp).toBeLessThan(c.delayMs + 20_000);
+          // Nothing was visible before it was stored.
+          const absent = lastAbsent.get(result.msgId);
+          if (absent !== undefined && c.delayMs > 0) expect(absent).toBeLessThanOrEqual(msg.storeTimestamp + 1000);
+          expect(sentAt).toBeLessThanOrEqual(msg.storeTimestamp + 50);
+          if (c.timer) {
+            const out = Number(msg.getProperty('TIMER_OUT_MS'));
+            expect(out % TIMER_PRECISION_MS).toBe(0);
+            expect(msg.storeTimestamp).toBeGreaterThanOrEqual(out);
+            if (c.name === 'deliverAt') {
+              expect(out).toBeLessThanOrEqual(deliverAt);
+              expect(out).toBeGreaterThan(deliverAt - TIMER_PRECISION_MS - 1);
+            }
+          }
+        }
+        // A delayed copy keeps the producer's id; the immediate one was not delayed at all.
+        const now = firstSeen.get(sent[0]!.result.msgId)!.msg;
+        expect(now.getProperty('DELAY')).toBeUndefined();
+        expect(firstSeen.get(sent[1]!.result.msgId)!.msg.getProperty('DELAY')).toBe('1');
       });
     });
   });

@@ -55,7 +55,10 @@ export function realBrokerTarget(options: TargetOptions = {}): E2ETarget {
   };
 }
 
-/** A FakeRocketMQ per suite; it needs only the Java client (for the readers), so it skips when the broker does. */
+/**
+ * A FakeRocketMQ per suite, configured as the harness configures the real broker. It skips when the broker does,
+ * so both halves of a parity suite run or skip together.
+ */
 export function fakeTarget(options: TargetOptions = {}): E2ETarget {
   let fake: FakeRocketMQ | undefined;
   return {
@@ -63,7 +66,12 @@ export function fakeTarget(options: TargetOptions = {}): E2ETarget {
     real: false,
     describe: describeBroker,
     start: async () => {
-      fake = await FakeRocketMQ.start({ autoCreateTopic: options.autoCreateTopic ?? true });
+      fake = await FakeRocketMQ.start({
+        autoCreateTopic: options.autoCreateTopic ?? true,
+        // As the harness configures the real broker (scripts/rocketmq.d/broker.conf.tmpl): a fast check-back.
+        transactionCheckIntervalMs: 5000,
+        transactionTimeoutMs: 3000,
+      });
     },
     stop: async () => {
       await fake?.close();
