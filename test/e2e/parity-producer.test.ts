@@ -536,7 +536,7 @@ for (const target of e2eTargets()) {
             if (!m) lastAbsent.set(result.msgId, polledAt);
           }
           return firstSeen.size === sent.length ? true : undefined;
-        }, 'every message delivered to the topic', 60_000, 200);
+        }, 'every message delivered to the topic', 120_000, 200);
 
         for (const { c, result, sentAt } of sent) {
           const { msg } = firstSeen.get(result.msgId)!;
@@ -544,8 +544,9 @@ for (const target of e2eTargets()) {
           // The copy in the topic was put there when due: never before born + delay (minus the wheel's rounding).
           const earliest = msg.bornTimestamp + c.delayMs - (c.timer ? TIMER_PRECISION_MS : 0);
           expect(msg.storeTimestamp).toBeGreaterThanOrEqual(earliest);
-          // And it did come: within a generous bound for a loaded CI machine.
-          expect(msg.storeTimestamp - msg.bornTimestamp).toBeLessThan(c.delayMs + 20_000);
+          // And it did come within the wait: a loaded broker retries a delivery it could not write after 10 s
+          // (ScheduleMessageService), so 20 s proved too tight once.
+          expect(msg.storeTimestamp - msg.bornTimestamp).toBeLessThan(c.delayMs + 120_000);
           // Nothing was visible before it was stored.
           const absent = lastAbsent.get(result.msgId);
           if (absent !== undefined && c.delayMs > 0) expect(absent).toBeLessThanOrEqual(msg.storeTimestamp + 1000);
