@@ -2,7 +2,7 @@
  * Producer scenarios that run unchanged, test body for test body, on the real broker and on FakeRocketMQ
  * (rocketmq-ts/testing), each target with its own topics and groups: the life cycle and its refusals; sync,
  * async and oneway sends with their SendResult; a batch; a delay-level message; each read back by our own push
- * consumer; delay levels and timer messages seen in their topic; request/reply; transactions (commit, rollback, check-back); a topic created on first send, and refused where auto-create is off (a private real
+ * consumer; delay levels and timer messages seen in their topic; request/reply; a topic created on first send, and refused where auto-create is off (a private real
  * broker, a fake started with `autoCreateTopic: false`). What only mqadmin or the Java client can check stays in
  * producer-send.test.ts (real broker only).
  */
@@ -17,8 +17,6 @@ import {
   Message,
   RequestTimeoutError,
   TopicRouteNotFoundError,
-  TransactionMQProducer,
-  type LocalTransactionState,
   type MessageExt,
   type SendResult,
 } from '../../src/index';
@@ -417,84 +415,6 @@ for (const target of e2eTargets()) {
         const err = await requester.request(new Message(silentTopic, 'anyone?'), 2000).catch((e: unknown) => e);
         expect(err).toBeInstanceOf(RequestTimeoutError);
         expect((err as RequestTimeoutError).clientCode).toBe(10006);
-      });
-    });
-
-    describe('transactions', () => {
-      const topic = uniqueName('rmqts_tx');
-      const group = uniqueName('rmqts_txg');
-      /** What the check-back answers, by message key. */
-      const decisions = new Map<string, LocalTransactionState>();
-      const checked: MessageExt[] = [];
-      let producer: TransactionMQProducer;
-
-      beforeAll(async () => {
-        producer = new TransactionMQProducer({
-          producerGroup: group,
-          namesrvAddr: namesrvAddr(),
-          transactionListener: {
-            executeLocalTransaction: (_msg, arg) => arg as LocalTransactionState,
-            checkLocalTransaction: (msg) => {
-              checked.push(msg);
-              return decisions.get(msg.keys ?? '') ?? 'UNKNOW';
-            },
-          },
-        });
-        producers.push(producer);
-        await producer.start();
-        await createTopicAndWait(producer, topic, 4);
-      });
-
-      async function stored(): Promise<Map<string, MessageExt>> {
-        const byId = new Map<string, MessageExt>();
-        for (const m of await reader.readAll(topic)) byId.set(m.getProperty('UNIQ_KEY') ?? m.offsetMsgId, m);
-        return byId;
-      }
-
-      test('commit is delivered, rollback never is, unknown is checked back and resolved as the checker says', async () => {
-        decisions.set('unknown-then-commit', 'COMMIT_MESSAGE');
-        decisions.set('unknown-then-rollback', 'ROLLBACK_MESSAGE');
-        const send = (keys: string, local: LocalTransactionState) =>
-          producer.sendMessageInTransaction(new Message(topic, `body of ${keys}`, { keys, tags: 'tx' }), local);
-
-        const commit = await send('commit', 'COMMIT_MESSAGE');
-        const rollback = await send('rollback', 'ROLLBACK_MESSAGE');
-        const laterCommit = await send('unknown-then-commit', 'UNKNOW');
-        const laterRollback = await send('unknown-then-rollback', 'UNKNOW');
-        for (const r of [commit, rollback, laterCommit, laterRollback]) expect(r.sendStatus).toBe('SEND_OK');
-        expect([commit, rollback, laterCommit, laterRollback].map((r) => r.localTransactionState)).toEqual([
-          'COMMIT_MESSAGE',
-          'ROLLBACK_MESSAGE',
-          'UNKNOW',
-          'UNKNOW',
-        ]);
-
-        // The committed message reaches the topic, with its id, body and keys.
-        const delivered = await eventually(async () => (await stored()).get(commit.msgId), 'the committed message', 60_000);
-        expect(delivered.body.toString()).toBe('body of commit');
-        expect(delivered.keys).toBe('commit');
-
-        // Both undecided ones are checked back; the stored half message is what the checker sees.
-        await eventually(
-          async () => (['unknown-then-commit', 'unknown-then-rollback'].every((k) => checked.some((m) => m.keys === k)) ? true : undefined),
-          'check-backs for both undecided messages',
-          120_000,
-        );
-        const seen = checked.find((m) => m.keys === 'unknown-then-commit')!;
-        expect(seen.topic).toBe(topic);
-        expect(seen.transactionId).toBe(laterCommit.msgId);
-        expect(seen.body.toString()).toBe('body of unknown-then-commit');
-        expect(checked.some((m) => m.keys === 'commit' || m.keys === 'rollback')).toBe(false);
-
-        // The check said commit: delivered.
-        await eventually(async () => (await stored()).get(laterCommit.msgId), 'the message committed by the check-back', 60_000);
-
-        // Rolled back ones never show up, even after another check interval.
-        await new Promise((r) => setTimeout(r, 7000));
-        const final = await stored();
-        expect(final.has(rollback.msgId)).toBe(false);
-        expect(final.has(laterRollback.msgId)).toBe(false);
-        expect([...final.keys()].sort()).toEqual([commit.msgId, laterCommit.msgId].sort());
       });
     });
 
