@@ -8,7 +8,8 @@ import type { ExtFields } from '../remoting/protocol/remoting-command';
 import { ResponseCode } from '../remoting/protocol/response-code';
 import { MessageConst } from '../message/message-const';
 import type { FakeResponse } from './fake-listener';
-import { storeOrSchedule, type SendContext } from './fake-broker-send';
+import type { SendContext } from './fake-broker-send';
+import { storeOrSchedule } from './fake-schedule';
 
 /** The subscription group's default `retryMaxTimes`. */
 const DEFAULT_MAX_RECONSUME_TIMES = 16;

@@ -2,8 +2,9 @@
  * The fake broker's send path (SendMessageProcessor facts): SEND_MESSAGE (V1 header), SEND_MESSAGE_V2
  * (letter keys) and SEND_BATCH_MESSAGE; topics created from TBW102 when auto-create is on, refused
  * otherwise; the response header the broker writes (msgId = offset id, queueId, queueOffset,
- * transactionId = UNIQ_KEY) plus MSG_REGION and TRACE_ON; prepared messages kept aside as half
- * messages until END_TRANSACTION, and delayed ones held until due.
+ * transactionId = UNIQ_KEY, a timer message's recallHandle) plus MSG_REGION and TRACE_ON; prepared
+ * messages kept aside as half messages until END_TRANSACTION, and delayed ones held until due
+ * (fake-schedule.ts).
  */
 import { newExtFields, type ExtFields } from '../remoting/protocol/remoting-command';
 import { RequestCode } from '../remoting/protocol/request-code';
@@ -14,31 +15,21 @@ import { MessageConst } from '../message/message-const';
 import { messageProperties2String, string2messageProperties } from '../message/message-properties';
 import { MessageSysFlag, getTransactionValue, resetTransactionValue } from '../message/message-sys-flag';
 import type { FakeResponse } from './fake-listener';
-import { PERM_INHERIT, PERM_WRITE, offsetMsgIds, type FakeStore, type MessageToStore, type StoredMessage, type TopicConfig } from './fake-store';
+import { PERM_INHERIT, PERM_WRITE, offsetMsgIds, type MessageToStore, type StoredMessage, type TopicConfig } from './fake-store';
+import { recallHandleOf, storeOrSchedule, type ScheduleContext } from './fake-schedule';
 
 /** The template topic new topics are created from. */
 export const AUTO_CREATE_TOPIC_KEY = 'TBW102';
 /** Where the broker keeps half messages. */
 export const TRANS_HALF_TOPIC = 'RMQ_SYS_TRANS_HALF_TOPIC';
-/** Where the broker holds delayed messages until due. */
-const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
-/** The broker's default `messageDelayLevel` (1s 5s 10s 30s 1m ... 2h). */
-export const DEFAULT_DELAY_LEVELS_MS: readonly number[] = [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200].map((s) => s * 1000);
 const MAX_MESSAGE_SIZE = 4 * 1024 * 1024;
 const FAQ_APPLY_TOPIC = '\nSee http://rocketmq.apache.org/docs/faq/ for further details.';
 
 /** What the send path needs from its broker. */
-export interface SendContext {
-  readonly store: FakeStore;
+export interface SendContext extends ScheduleContext {
   readonly brokerName: string;
   readonly clusterName: string;
   readonly autoCreateTopic: boolean;
-  /** Stores a visible message and wakes pulls waiting on its queue. */
-  putVisible(m: MessageToStore): StoredMessage;
-  /** Delay of each `DELAY` level, the broker's `messageDelayLevel`. */
-  readonly delayLevelsMs: readonly number[];
-  /** Runs `fn` after `ms` (cleared on close). */
-  later(ms: number, fn: () => void): void;
   /** Pushes a reply message to the client named by its REPLY_TO_CLIENT; an error remark when it cannot. */
   pushReply(header: ExtFields, body: Buffer, clientId: string | undefined): string | undefined;
 }
@@ -129,19 +120,6 @@ function sendError(code: number, remark: string): FakeResponse {
   return { code, remark, extFields: withSendExt(newExtFields()) };
 }
 
-/** When a delayed message is due, or undefined to store it now. */
-function deliverAt(props: Map<string, string>, now: number, levels: readonly number[]): number | undefined {
-  const level = Number(props.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? 0);
-  if (level > 0 && levels.length > 0) return now + levels[Math.min(level, levels.length) - 1]!;
-  const at = props.get(MessageConst.PROPERTY_TIMER_DELIVER_MS);
-  if (at !== undefined) return Number(at);
-  const sec = props.get(MessageConst.PROPERTY_TIMER_DELAY_SEC);
-  if (sec !== undefined) return now + Number(sec) * 1000;
-  const ms = props.get(MessageConst.PROPERTY_TIMER_DELAY_MS);
-  if (ms !== undefined) return now + Number(ms);
-  return undefined;
-}
-
 export function handleSend(ctx: SendContext, code: number, ext: ExtFields | undefined, body: Buffer, bornHost: HostAddress): FakeResponse {
   const h = readSendHeader(ext, !V1_CODES.has(code));
   if (!h.topic) return sendError(ResponseCode.SYSTEM_ERROR, 'the topic is missing from the send header');
@@ -200,23 +178,9 @@ export function handleSend(ctx: SendContext, code: number, ext: ExtFields | unde
   out.queueId = String(queueId);
   out.queueOffset = String(stored.ext.queueOffset);
   out.transactionId = props.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX) ?? '';
+  const recallHandle = recallHandleOf(stored, ctx.brokerName);
+  if (recallHandle !== undefined) out.recallHandle = recallHandle;
   return { code: ResponseCode.SUCCESS, extFields: out };
-}
-
-/**
- * Stores a message now, or holds a delayed one (DELAY level, TIMER_* properties) as the schedule topic
- * does: the real topic and queue kept aside in properties, which the delivered message keeps; the
- * result describes the held record.
- */
-export function storeOrSchedule(ctx: SendContext, msg: MessageToStore): StoredMessage {
-  const now = Date.now();
-  const due = deliverAt(msg.properties, now, ctx.delayLevelsMs);
-  if (due === undefined || due <= now) return ctx.putVisible(msg);
-  msg.properties.set(MessageConst.PROPERTY_REAL_TOPIC, msg.topic);
-  msg.properties.set(MessageConst.PROPERTY_REAL_QUEUE_ID, String(msg.queueId));
-  const held = ctx.store.append({ ...msg, topic: SCHEDULE_TOPIC }, 0n);
-  ctx.later(due - now, () => void ctx.putVisible(msg));
-  return held;
 }
 
 /** The ReplyMessageRequestHeader of PUSH_REPLY_MESSAGE_TO_CLIENT (hosts as Java's InetSocketAddress prints them). */

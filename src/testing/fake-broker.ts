@@ -31,6 +31,7 @@ export interface FakeBrokerOptions {
   delayLevelsMs: readonly number[];
   /** How long a queue lock lives unless renewed (the broker's `rebalance.lockMaxLiveTime`). */
   lockLiveMs: number;
+  timerPrecisionMs: number;
   script: FakeScript;
   record: (target: string, request: RemotingCommand) => void;
 }
@@ -88,6 +89,9 @@ export class FakeBroker implements SendContext, PullContext {
   }
   get delayLevelsMs(): readonly number[] {
     return this.options.delayLevelsMs;
+  }
+  get timerPrecisionMs(): number {
+    return this.options.timerPrecisionMs;
   }
   get longPollingEnable(): boolean {
     return this.options.longPollingEnable;

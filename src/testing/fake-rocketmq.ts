@@ -1,8 +1,8 @@
 /**
  * `FakeRocketMQ`: a name server and brokers in this process, on loopback, with an in-memory store,
  * for tests of code that uses RocketMQ (ours or the Java client's). It answers what a 5.3 broker
- * answers for routes, cluster info, heartbeats, sends, pulls (long polling), offsets, consumer lists
- * and transactions, and takes scripted faults per request code.
+ * answers for routes, cluster info, heartbeats, sends (delay levels and timer messages held until due),
+ * pulls (long polling), offsets, consumer lists and transactions, and takes scripted faults per request code.
  *
  *   const fake = await FakeRocketMQ.start();
  *   // point the client at fake.namesrvAddr ...
@@ -11,8 +11,8 @@
 import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { decodeMessageExt, type MessageExt } from '../message/message-decoder';
 import { FakeBroker } from './fake-broker';
-import { DEFAULT_DELAY_LEVELS_MS } from './fake-broker-send';
 import { DEFAULT_LOCK_LIVE_MS } from './fake-broker-consumer';
+import { DEFAULT_DELAY_LEVELS_MS, DEFAULT_TIMER_PRECISION_MS } from './fake-schedule';
 import { FakeNameServer } from './fake-name-server';
 import { FakeScript, type ScriptRule, type ScriptRuleOptions } from './fake-script';
 
@@ -44,6 +44,8 @@ export interface FakeRocketMQOptions {
    * broker's `rocketmq.broker.rebalance.lockMaxLiveTime`. Default 60000.
    */
   queueLockLiveMs?: number;
+  /** The timer wheel's slot, the broker's `timerPrecisionMs`: timer messages are due at a slot. Default 1000. */
+  timerPrecisionMs?: number;
   /** How many received requests `requests()` keeps (oldest dropped first). Default 10000. */
   recordLimit?: number;
 }
@@ -88,6 +90,7 @@ export class FakeRocketMQ {
           transactionCheckMax: options.transactionCheckMax ?? 15,
           delayLevelsMs: options.delayLevelsMs ?? DEFAULT_DELAY_LEVELS_MS,
           lockLiveMs: options.queueLockLiveMs ?? DEFAULT_LOCK_LIVE_MS,
+          timerPrecisionMs: options.timerPrecisionMs ?? DEFAULT_TIMER_PRECISION_MS,
           script: this.rules,
           record,
         }),
@@ -96,6 +99,10 @@ export class FakeRocketMQ {
   }
 
   static async start(options: FakeRocketMQOptions = {}): Promise<FakeRocketMQ> {
+    const precision = options.timerPrecisionMs;
+    if (precision !== undefined && !(Number.isInteger(precision) && precision > 0)) {
+      throw new RangeError(`timerPrecisionMs must be a positive integer, got ${precision}`);
+    }
     const fake = new FakeRocketMQ(options);
     try {
       await fake.nameServer.listener.listen(options.port ?? 0);
