@@ -1,12 +1,14 @@
 'use strict';
 // Runs the fault suite in a fixed order: helper self-tests (no broker) first, then scenario files by their
-// numeric prefix (s1-..., s2-...), so a failing early scenario is reported before the long soak.
+// numeric prefix (s1-..., s2-...), so a failing early scenario is reported before the long soak; the consumer
+// scenarios (c1-..., c2-...) after those.
 const Sequencer = require('@jest/test-sequencer').default;
 
 function rank(p) {
   const base = p.split(/[\\/]/).pop();
-  const m = /^s(\d+)-/.exec(base);
-  return m ? Number(m[1]) : 0;
+  const m = /^([sc])(\d+)-/.exec(base);
+  if (!m) return 0;
+  return (m[1] === 'c' ? 100 : 0) + Number(m[2]);
 }
 
 class FaultSequencer extends Sequencer {
