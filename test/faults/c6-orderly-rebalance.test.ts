@@ -1,4 +1,5 @@
 import * as os from 'node:os';
+import type { PushConsumerOptions } from '../../src/consumer/consumer-config';
 import type { DefaultMQPushConsumer } from '../../src/consumer/default-mq-push-consumer';
 import { Message } from '../../src/message/message';
 import { DefaultMQProducer } from '../../src/producer/default-mq-producer';
@@ -7,7 +8,7 @@ import { createTopic, ensureBrokerPair, healPair, pair } from './support/broker-
 import { CountingLogger } from './support/counting-logger';
 import { recordFigures } from './support/figures';
 import { LineChild } from './support/line-child';
-import { checkOrder } from './support/order-check';
+import { checkOrder, findOverlaps } from './support/order-check';
 import { createOrderlyMember, nowPrecise, type BatchBegin, type BatchRecord } from './support/orderly-member';
 import { eventually, ProcessWatch } from './support/process-watch';
 import { faultProfile } from './support/profile';
@@ -34,9 +35,13 @@ const SIZE =
 const QUEUES_PER_BROKER = 4;
 const HANDLER_MS = 15;
 const BATCH_MAX = 4;
+/** The batch the leaving member is inside when its shutdown starts is held this long. */
+const LEAVE_HOLD_MS = 8_000;
+const LEAVE_AWAIT_MS = 1_000;
 /** From the end of sending until every acknowledged message was handled: the broker lock of the killed member (60 s) plus slack for a loaded machine. */
 const DRAIN_BOUND_MS = 180_000;
 const VICTIM = 'c6-child-victim';
+const LEAVER = 'c6-inproc-2';
 
 const watch = new ProcessWatch();
 const logger = new CountingLogger();
@@ -78,8 +83,15 @@ function childMember(name: string, onBegin?: (child: LineChild) => void): LineCh
   return child;
 }
 
-function inProcessMember(name: string): DefaultMQPushConsumer {
-  const c = createOrderlyMember({ member: name, namesrvAddr: pair.namesrvAddr, topic, group, handlerMs: HANDLER_MS, batchMax: BATCH_MAX, logger, emit: collect });
+/** `onBegin` may answer how long to hold the batch just begun instead of HANDLER_MS. */
+function inProcessMember(name: string, onBegin?: () => number | undefined, extra?: Partial<PushConsumerOptions>): DefaultMQPushConsumer {
+  let holdMs: number | undefined;
+  const emit = (r: BatchRecord): void => {
+    collect(r);
+    if (r.kind === 'begin') holdMs = onBegin?.();
+  };
+  const handlerMs = (): number => holdMs ?? HANDLER_MS;
+  const c = createOrderlyMember({ member: name, namesrvAddr: pair.namesrvAddr, topic, group, handlerMs, batchMax: BATCH_MAX, logger, emit, extra });
   inProcess.push(c);
   return c;
 }
@@ -156,11 +168,21 @@ describe('scenario c6: orderly consumption across a rebalance', () => {
     })();
 
     let joiner: DefaultMQPushConsumer | undefined;
+    let leaveArmed = false;
+    let leaving: Promise<void> | undefined;
+    let leftMidBatch: boolean | undefined;
     const at = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, t0 + timeline.firstMembersUp! + ms - Date.now())));
     const events = (async () => {
       await at(SIZE.joinAtMs);
       childMember('c6-child-2');
-      joiner = inProcessMember('c6-inproc-2');
+      joiner = inProcessMember(LEAVER, () => {
+        if (!leaveArmed || leaving) return undefined;
+        // Inside the listener of a batch it then holds LEAVE_HOLD_MS, longer than its shutdown waits for
+        // handlers: the queue of that batch must not go to another member while the batch is handled.
+        leaving = joiner!.shutdown();
+        leftMidBatch = true;
+        return LEAVE_HOLD_MS;
+      }, { awaitTerminationMsWhenShutdown: LEAVE_AWAIT_MS });
       await joiner.start();
       mark('joined');
       await at(SIZE.killAtMs);
@@ -174,7 +196,12 @@ describe('scenario c6: orderly consumption across a rebalance', () => {
       }
       mark('killed');
       await at(SIZE.leaveAtMs);
-      await joiner.shutdown();
+      leaveArmed = true;
+      if (!(await eventually(() => leaving !== undefined, 30_000))) {
+        leaving = joiner.shutdown();
+        leftMidBatch = false;
+      }
+      await leaving;
       inProcess.splice(inProcess.indexOf(joiner), 1);
       mark('left');
     })();
@@ -194,8 +221,20 @@ describe('scenario c6: orderly consumption across a rebalance', () => {
     const lastBefore = new Map<string, string>();
     for (const b of [...begins].sort((x, y) => x.at - y.at)) if (b.at <= killedAt) lastBefore.set(b.queue, b.member);
     const victimQueues = new Set([...lastBefore].filter(([, m]) => m === VICTIM).map(([q]) => q));
-    const takeover = begins.find((b) => b.member !== VICTIM && b.at > killedAt && victimQueues.has(b.queue));
+    // Per such queue, when another member first handled it after the kill (a queue the victim had released
+    // but not yet seen handled since counts too, so the slowest one is the takeover of a locked queue).
+    const resumedAt = new Map<string, number>();
+    for (const b of begins) {
+      if (b.member === VICTIM || b.at <= killedAt || !victimQueues.has(b.queue)) continue;
+      resumedAt.set(b.queue, Math.min(resumedAt.get(b.queue) ?? Infinity, b.at - killedAt));
+    }
+    const takeover = resumedAt.size === victimQueues.size && victimQueues.size > 0 ? Math.round(Math.max(...resumedAt.values())) : undefined;
+    // From the begin of the batch the leaver was inside at its shutdown to the next begin on that queue.
+    const held = begins.filter((b) => b.member === LEAVER).at(-1);
+    const next = held && begins.find((b) => b.member !== LEAVER && b.queue === held.queue && b.at > held.at);
+    const leaveHandoverMs = held && next ? Math.round(next.at - held.at) : null;
     const verdict = checkOrder(begins, acked, killedAt);
+    const overlaps = findOverlaps(records, { [VICTIM]: killedAt });
     const summary = {
       scenario: 'c6-orderly-rebalance',
       profile: profile.name,
@@ -212,9 +251,12 @@ describe('scenario c6: orderly consumption across a rebalance', () => {
       overtakes: verdict.overtakes.length,
       epochViolations: verdict.epochViolations.length,
       ownerships: verdict.ownerships,
+      overlaps: overlaps.length,
       killedMidBatch,
+      leftMidBatch,
+      leaveHandoverMs,
       victimBatchesHandled: victimRecords.filter((r) => r.kind === 'end').length,
-      takeoverMs: takeover ? Math.round(takeover.at - killedAt) : null,
+      takeoverMs: takeover ?? null,
       drainMs,
       timeline,
       victimQueues: victimQueues.size,
@@ -231,13 +273,18 @@ describe('scenario c6: orderly consumption across a rebalance', () => {
     expect(verdict.overtakes.slice(0, 20)).toEqual([]);
     expect(verdict.epochViolations.slice(0, 20)).toEqual([]);
     expect(verdict.keysOnManyQueues).toEqual([]);
+    // A queue is never inside two members' handlers at once, across the leave and the kill included.
+    expect(overlaps.slice(0, 10)).toEqual([]);
     expect(acked.size).toBeGreaterThan(0);
     expect(victimExit.signal).toBe('SIGKILL');
     expect(killedMidBatch).toBe(true);
+    expect(leftMidBatch).toBe(true);
     expect(lastOfVictim?.kind).toBe('begin');
-    // Clean leaves and rebalances hand over committed offsets: only the killed member's batches come again.
-    expect(Object.keys(verdict.duplicatesByFirstMember).filter((m) => m !== VICTIM)).toEqual([]);
-    // The killed member's queues were taken over by the others.
+    // Rebalances hand over committed offsets: only the killed member's batches come again, and the one batch
+    // the leaving member was still inside when its shutdown stopped waiting.
+    expect(Object.keys(verdict.duplicatesByFirstMember).filter((m) => m !== VICTIM && m !== LEAVER)).toEqual([]);
+    expect(verdict.duplicatesByFirstMember[LEAVER] ?? 0).toBeLessThanOrEqual(BATCH_MAX);
+    // Every queue the killed member held was taken over by the others.
     expect(takeover).toBeDefined();
     expect(watch.unhandled).toEqual([]);
     expect(watch.uncaught).toEqual([]);

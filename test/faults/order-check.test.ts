@@ -1,5 +1,5 @@
-import { checkOrder } from './support/order-check';
-import type { BatchBegin } from './support/orderly-member';
+import { checkOrder, findOverlaps } from './support/order-check';
+import type { BatchBegin, BatchEnd } from './support/orderly-member';
 
 /** Self-test of scenario c6's verdict: it must catch what it is there to catch. */
 
@@ -31,5 +31,14 @@ describe('c6 order check', () => {
     const v = checkOrder([begin('A', 1, 1, ['k:0']), begin('A', 1, 2, ['k:1'], 'T@b@1')], new Set(['k:0', 'k:1', 'k:2']));
     expect(v.missing).toEqual(['k:2']);
     expect(v.keysOnManyQueues).toEqual(['k']);
+  });
+
+  test('a batch of a queue begun by one member while another is still inside one of that queue is an overlap', () => {
+    const end = (member: string, epoch: number, at: number, queue = 'T@b@0'): BatchEnd => ({ kind: 'end', member, queue, epoch, at });
+    expect(findOverlaps([begin('A', 1, 1, ['k:0']), end('A', 1, 2), begin('B', 1, 3, ['k:1']), end('B', 1, 4)])).toEqual([]);
+    expect(findOverlaps([begin('A', 1, 1, ['k:0']), begin('B', 1, 3, ['k:0']), end('B', 1, 4), end('A', 1, 5)])).toEqual(['T@b@0: A until 5, B from 3']);
+    // A member killed inside a batch holds it until its death only.
+    expect(findOverlaps([begin('A', 1, 1, ['k:0']), begin('B', 1, 3, ['k:0'])], { A: 2 })).toEqual([]);
+    expect(findOverlaps([begin('A', 1, 1, ['k:0']), begin('B', 1, 3, ['k:0'])])).toHaveLength(1);
   });
 });

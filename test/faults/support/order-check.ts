@@ -1,4 +1,4 @@
-import type { BatchBegin } from './orderly-member';
+import type { BatchBegin, BatchRecord } from './orderly-member';
 
 /**
  * The verdict of scenario c6 on what the orderly members handled, from their `begin` records (one per
@@ -104,4 +104,38 @@ export function checkOrder(begins: readonly BatchBegin[], acked: ReadonlySet<str
     keysOnManyQueues,
     ownerships: ownerships.size,
   };
+}
+
+/**
+ * Two members inside a batch of the same queue at once (the broker lock handed over while a handler still
+ * ran): `queue: A until t, B from t'`. A member that never ended its batch is taken to hold it until `deadAt`
+ * (its kill) or forever.
+ */
+export function findOverlaps(records: readonly BatchRecord[], deadAt: Record<string, number> = {}): string[] {
+  const open = new Map<string, { member: string; from: number; until: number }[]>();
+  const spans: { queue: string; member: string; from: number; until: number }[] = [];
+  for (const r of records) {
+    const key = `${r.member} ${r.queue}`;
+    if (r.kind === 'begin') {
+      const span = { queue: r.queue, member: r.member, from: r.at, until: deadAt[r.member] ?? Infinity };
+      (open.get(key) ?? open.set(key, []).get(key)!).push(span);
+      spans.push(span);
+    } else {
+      const span = open.get(key)?.shift();
+      if (span) span.until = r.at;
+    }
+  }
+  const found: string[] = [];
+  const byQueue = new Map<string, typeof spans>();
+  for (const s of spans) (byQueue.get(s.queue) ?? byQueue.set(s.queue, []).get(s.queue)!).push(s);
+  for (const [queue, list] of byQueue) {
+    list.sort((x, y) => x.from - y.from);
+    for (let i = 1; i < list.length; i++) {
+      for (let j = i - 1; j >= 0 && j >= i - 8; j--) {
+        const prev = list[j]!;
+        if (prev.member !== list[i]!.member && prev.until > list[i]!.from) found.push(`${queue}: ${prev.member} until ${prev.until}, ${list[i]!.member} from ${list[i]!.from}`);
+      }
+    }
+  }
+  return found;
 }

@@ -2,6 +2,7 @@ import { DefaultMQPushConsumer } from '../../../src/consumer/default-mq-push-con
 import type { ProcessQueue } from '../../../src/consumer/process-queue';
 import type { MessageExt } from '../../../src/message/message-decoder';
 import type { Logger } from '../../../src/logger';
+import type { PushConsumerOptions } from '../../../src/consumer/consumer-config';
 
 /**
  * One orderly member of scenario c6, the same code in Jest's process and in a child process. Its
@@ -29,6 +30,7 @@ export interface BatchEnd {
   member: string;
   queue: string;
   epoch: number;
+  at: number;
 }
 
 export type BatchRecord = BatchBegin | BatchEnd;
@@ -38,10 +40,12 @@ export interface OrderlyMemberOptions {
   namesrvAddr: string;
   topic: string;
   group: string;
-  /** How long the handler holds each batch (so that a SIGKILL lands inside one). */
-  handlerMs: number;
+  /** How long the handler holds each batch (so that a SIGKILL lands inside one); a function is asked per batch, after `begin` was emitted. */
+  handlerMs: number | (() => number);
   batchMax: number;
   logger?: Logger;
+  /** Further consumer settings (e.g. a short `awaitTerminationMsWhenShutdown`). */
+  extra?: Partial<PushConsumerOptions>;
   emit(record: BatchRecord): void;
 }
 
@@ -56,6 +60,7 @@ export function createOrderlyMember(o: OrderlyMemberOptions): DefaultMQPushConsu
     consumeMessageBatchMaxSize: o.batchMax,
     pollNameServerIntervalMs: 1000,
     ...(o.logger ? { logger: o.logger } : {}),
+    ...o.extra,
   });
   const epochs = new WeakMap<ProcessQueue, number>();
   let nextEpoch = 1;
@@ -72,8 +77,9 @@ export function createOrderlyMember(o: OrderlyMemberOptions): DefaultMQPushConsu
       const queue = ctx.messageQueue.key();
       const epoch = epochOf(queue);
       o.emit({ kind: 'begin', member: o.member, queue, epoch, at: nowPrecise(), bodies: msgs.map((m) => m.body.toString()) });
-      await new Promise((r) => setTimeout(r, o.handlerMs));
-      o.emit({ kind: 'end', member: o.member, queue, epoch });
+      const holdMs = typeof o.handlerMs === 'number' ? o.handlerMs : o.handlerMs();
+      await new Promise((r) => setTimeout(r, holdMs));
+      o.emit({ kind: 'end', member: o.member, queue, epoch, at: nowPrecise() });
       return 'SUCCESS';
     },
   });
