@@ -130,7 +130,8 @@ export interface PushConsumerOptions extends ClientOptions {
   consumeTimeoutMs?: number;
   /**
    * How long `shutdown()` waits for running handlers (and the batch a `messages()` loop holds) before it
-   * commits offsets; what is still running then is delivered again later. In milliseconds.
+   * commits offsets; what is still running then is delivered again later. Orderly: the queue of a handler
+   * still running keeps its broker lock until it expires, so no other member consumes it meanwhile. In milliseconds.
    * @defaultValue `30000`
    * @java `DefaultMQPushConsumer.awaitTerminationMillisWhenShutdown` (Java's default is 0)
    */

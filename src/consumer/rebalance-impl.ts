@@ -250,9 +250,17 @@ export class RebalanceImpl {
     if (held) held.pq.locked = false;
   }
 
-  /** Java `RebalanceImpl.unlockAll` (shutdown): every held queue, broker by broker; errors are logged. */
+  /**
+   * Java `RebalanceImpl.unlockAll` (shutdown): every held queue, broker by broker; errors are logged.
+   * Unlike Java, a queue whose orderly handler is still running (it outlived the shutdown's wait) keeps
+   * its broker lock until that expires: released now, another member would consume the queue beside the
+   * handler, the next messages before the running one is done.
+   */
   async unlockAll(oneway: boolean): Promise<void> {
-    for (const [brokerName, entries] of this.byBroker(() => true)) {
+    for (const { mq, pq } of this.processQueueTable.values()) {
+      if (pq.consumeLock.locked) this.log.warn('a handler still runs on the queue at shutdown; its broker lock is left to expire', { mq: mq.toString() });
+    }
+    for (const [brokerName, entries] of this.byBroker((pq) => !pq.consumeLock.locked)) {
       try {
         await this.host.unlockBatchMQ(brokerName, entries.map((e) => e.mq), oneway);
       } catch (err) {

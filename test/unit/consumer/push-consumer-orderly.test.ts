@@ -327,6 +327,44 @@ describe('orderly push consumer: locks and scheduling', () => {
     expect(seenB).toEqual(['a4']);
   });
 
+  test('shutdown while a handler outlives awaitTerminationMsWhenShutdown: that queue stays locked at the broker, so no other member consumes it beside the handler', async () => {
+    await start({ queues: 2, queueLockLiveMs: 1500 });
+    await send(bodies(3, 'a'), 0);
+    await send(bodies(2, 'b'), 1);
+    const seen: Array<[string, string]> = [];
+    // A's listener records what it gets and stays inside the batch that starts with a0 until released.
+    const release = deferred();
+    const entered = new Set<string>();
+    const a = consumer('A', async (msgs) => {
+      const first = msgs[0]!.body.toString();
+      seen.push(...msgs.map((m): [string, string] => ['A', m.body.toString()]));
+      entered.add(first);
+      if (first === 'a0') await release.gate;
+      return 'SUCCESS';
+    }, { awaitTerminationMsWhenShutdown: 100 });
+    await a.start();
+    await until(() => entered.has('a0') && seen.some(([, m]) => m === 'b1'), 'A is in the handler of a0 and consumed queue 1');
+    await a.shutdown();
+    consumers.splice(consumers.indexOf(a), 1);
+    // The idle queue is handed back at once; the busy one is left to expire at the broker.
+    expect(fake.queueLockOwner(GROUP, 'T', 1)).toBeUndefined();
+    expect(fake.queueLockOwner(GROUP, 'T', 0)).toBe(a.impl.clientId());
+
+    const b = consumer('B', async (msgs) => {
+      for (const m of msgs) seen.push(['B', m.body.toString()]);
+      return 'SUCCESS';
+    });
+    await b.start();
+    await send(['b2'], 1);
+    await until(() => seen.some(([w, m]) => w === 'B' && m === 'b2'), 'B consumes queue 1');
+    // A's handler still holds a0: B got nothing of queue 0.
+    expect(seen.filter(([w, m]) => w === 'B' && m.startsWith('a'))).toEqual([]);
+    release.open();
+    // Once the lock expired B takes queue 0 from the last commit: a0 again (A's result came after shutdown), then the rest in order.
+    await until(() => seen.some(([w, m]) => w === 'B' && m === 'a2'), 'B consumes queue 0 after the lock expired');
+    expect(seen.filter(([w, m]) => w === 'B' && m.startsWith('a')).map(([, m]) => m)).toEqual(bodies(3, 'a'));
+  });
+
   test('broadcasting: orderly per queue without any broker lock', async () => {
     await start();
     const dir = await mkdtemp(join(tmpdir(), 'rmq-orderly-'));
