@@ -31,7 +31,7 @@ export async function shutdownPushConsumer(core: PushConsumerCore, parts: PushCo
   if (!drained) log.warn('handlers still running at shutdown; their messages will be delivered again', { group: consumerGroup });
   const owned = [...rebalanceImpl.processQueueTable.values()].map((e) => e.mq);
   rebalanceImpl.dropAll();
-  await core.offsetStore.persistAll(owned);
+  await core.offsetStore.persistAll(owned, { final: true });
   if (services.orderly && config.messageModel === 'CLUSTERING') await rebalanceImpl.unlockAll(false);
   await factory.unregisterConsumer(consumerGroup);
   await factory.shutdown();
