@@ -100,9 +100,9 @@ export class PullMessageService {
     let commitOffset = 0n;
     if (h.messageModel === 'CLUSTERING') commitOffset = await h.offsetStore.readOffset(mq, 'READ_FROM_MEMORY');
     // Checked again after the await: the final commit of a dropped queue may be on its way, and no pull
-    // may carry an older offset after it.
+    // may carry another offset after it.
     if (pq.dropped || this.stopped) return;
-    // The final commit waits for this pull's answer when it carries an older offset (bounded).
+    // The final commit waits for this pull's answer when it carries another offset (bounded).
     const answered = commitOffset > 0n ? h.offsetStore.trackPullCommit?.(mq, commitOffset) : undefined;
     const subExpression = h.settings.postSubscriptionWhenPull && !sub.classFilterMode ? sub.subString : undefined;
     const sysFlag = buildPullSysFlag({ commitOffset: commitOffset > 0n, suspend: true, subscription: subExpression !== undefined });

@@ -1,6 +1,6 @@
 import type { MessageQueue } from '../../client/message-queue';
 
-/** How long the final commit of a queue waits for the answers of its pulls still carrying an older commit offset. */
+/** How long the final commit of a queue waits for the answers of its pulls still carrying another commit offset. */
 export const FINAL_COMMIT_PULL_WAIT_MS = 2000;
 
 /** A pull in flight that carries a commit offset (PullSysFlag COMMIT_OFFSET): the broker stores it when it takes the pull. */
@@ -23,8 +23,9 @@ interface QueueCommits {
  *   a commit that finds one in flight waits for it, then reads the value again (the last requested value
  *   wins) and sends it only if the one it waited for did not already take it;
  * - the final commit of a released queue first waits (bounded) for the answers of the queue's pulls that
- *   carry an older offset: the broker stores a pull's offset when it first takes the pull, before a long
- *   poll, so an answered or long-suspended pull cannot land after the final commit.
+ *   carry another offset (older; or newer, when a reset moves the offset back): the broker stores a pull's
+ *   offset when it first takes the pull, before a long poll, so an answered or long-suspended pull cannot
+ *   land after the final commit.
  *
  * @internal
  */
@@ -81,18 +82,18 @@ export class OffsetCommitSequencer {
     }
   }
 
-  /** Waits, at most `pullWaitMs`, for the answers of the pulls of the queue carrying an offset below `offset`. */
+  /** Waits, at most `pullWaitMs`, for the answers of the pulls of the queue carrying an offset other than `offset`. */
   private async pullsAnswered(key: string, offset: bigint | undefined): Promise<void> {
     const pulls = this.queues.get(key)?.pulls;
     if (offset === undefined || !pulls) return;
-    const older = [...pulls].filter((p) => p.commitOffset < offset);
-    if (older.length === 0) return;
+    const other = [...pulls].filter((p) => p.commitOffset !== offset);
+    if (other.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((r) => {
       timer = setTimeout(r, this.pullWaitMs);
       timer.unref?.();
     });
-    await Promise.race([Promise.all(older.map((p) => p.answered)), bound]);
+    await Promise.race([Promise.all(other.map((p) => p.answered)), bound]);
     clearTimeout(timer);
   }
 

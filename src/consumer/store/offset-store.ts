@@ -34,7 +34,7 @@ export interface OffsetStore {
 export interface PersistOptions {
   /**
    * The last commits of queues about to be released (shutdown): each first waits, bounded, for the answers
-   * of the queue's pulls still carrying an older offset, so that none of them lands after it.
+   * of the queue's pulls still carrying another offset, so that none of them lands after it.
    */
   final?: boolean;
 }

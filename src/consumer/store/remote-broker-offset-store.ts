@@ -11,7 +11,7 @@ import type { OffsetStore, PersistOptions, ReadOffsetType } from './offset-store
  * Java `RemoteBrokerOffsetStore`: a clustering group's offsets live on the master of each queue's broker.
  * The in-memory table only grows when asked to (`increaseOnly`); persisting is a checked request
  * (Java's periodic persist is oneway: a lost update there means duplicates after a restart). The updates
- * of one queue go one after another, and a final commit waits for the older offsets its pulls carry
+ * of one queue go one after another, and a final commit waits for the other offsets its pulls carry
  * (OffsetCommitSequencer), so that the group's offset never moves back behind the last commit.
  */
 export class RemoteBrokerOffsetStore implements OffsetStore {

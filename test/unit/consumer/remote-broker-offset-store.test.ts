@@ -177,6 +177,20 @@ describe('RemoteBrokerOffsetStore: the order of one queue commits', () => {
     expect(state.stored).toBe(8n);
   });
 
+  test('a reset to an earlier offset waits for the pull carrying the newer one', async () => {
+    const { client, state } = reorderingBroker([]);
+    const store = new RemoteBrokerOffsetStore(client, 'G', silentLogger, 5000, 60_000);
+    const pullAnswered = store.trackPullCommit(q1, 40n);
+    store.updateOffset(q1, 10n, false);
+    const reset = store.persist(q1);
+    await ticks(20);
+    expect(state.sent).toEqual([]);
+    state.stored = 40n;
+    pullAnswered();
+    await reset;
+    expect(state.stored).toBe(10n);
+  });
+
   test('the final commit waits for pulls a bounded time only, and not for pulls carrying its own offset', async () => {
     const { client, state } = reorderingBroker([]);
     const store = new RemoteBrokerOffsetStore(client, 'G', silentLogger, 5000, 50);
