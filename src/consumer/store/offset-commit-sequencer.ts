@@ -1,11 +1,16 @@
 import type { MessageQueue } from '../../client/message-queue';
 
-/** How long the final commit of a queue waits for the answers of its pulls still carrying another commit offset. */
+/**
+ * How long after it was sent a pull still carrying another commit offset is waited for by the final commit
+ * of its queue; older, it is taken as processed (suspended in a long poll). Counted from the send, so that
+ * releases of many queues one after another do not add up their waits.
+ */
 export const FINAL_COMMIT_PULL_WAIT_MS = 2000;
 
 /** A pull in flight that carries a commit offset (PullSysFlag COMMIT_OFFSET): the broker stores it when it takes the pull. */
 interface PullCommit {
   readonly commitOffset: bigint;
+  readonly sentAt: number;
   readonly answered: Promise<void>;
 }
 
@@ -39,7 +44,7 @@ export class OffsetCommitSequencer {
     const key = mq.key();
     const q = this.of(key);
     let answer!: () => void;
-    const entry: PullCommit = { commitOffset, answered: new Promise<void>((r) => (answer = r)) };
+    const entry: PullCommit = { commitOffset, sentAt: Date.now(), answered: new Promise<void>((r) => (answer = r)) };
     q.pulls.add(entry);
     return () => {
       q.pulls.delete(entry);
@@ -82,15 +87,16 @@ export class OffsetCommitSequencer {
     }
   }
 
-  /** Waits, at most `pullWaitMs`, for the answers of the pulls of the queue carrying an offset other than `offset`. */
+  /** Waits for the answers of the pulls of the queue carrying an offset other than `offset`, each until `pullWaitMs` after its send. */
   private async pullsAnswered(key: string, offset: bigint | undefined): Promise<void> {
     const pulls = this.queues.get(key)?.pulls;
     if (offset === undefined || !pulls) return;
     const other = [...pulls].filter((p) => p.commitOffset !== offset);
-    if (other.length === 0) return;
+    const waitMs = Math.max(0, ...other.map((p) => p.sentAt)) + this.pullWaitMs - Date.now();
+    if (other.length === 0 || waitMs <= 0) return;
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((r) => {
-      timer = setTimeout(r, this.pullWaitMs);
+      timer = setTimeout(r, waitMs);
       timer.unref?.();
     });
     await Promise.race([Promise.all(other.map((p) => p.answered)), bound]);

@@ -203,5 +203,12 @@ describe('RemoteBrokerOffsetStore: the order of one queue commits', () => {
     // Never answered (a long poll): the bound lets the shutdown go on.
     await store.persistAll([q2], { final: true });
     expect(state.sent).toEqual([6n, 2n]);
+    // The bound counts from the pull's send: a pull in flight longer than it is not waited for again.
+    store.updateOffset(q2, 3n, false);
+    await new Promise((r) => setTimeout(r, 80));
+    const again = store.persist(q2);
+    await ticks(5);
+    expect(state.sent).toEqual([6n, 2n, 3n]);
+    await again;
   });
 });
