@@ -1,37 +1,20 @@
-import type { Logger } from '../logger';
 import type { ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
-import type { MessageModel } from '../client/heartbeat-data';
 import type { MessageQueue } from '../client/message-queue';
 import { ScheduledTask } from '../client/scheduled-task';
-import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
-import { wrapNamespace } from '../message/namespace';
 import { ConsumeLimiter } from './consume-limiter';
-import type { ConsumeHookRunner } from './consume-message-hook';
-import { consumeDirectly, markConsumeStart, resetRetryAndNamespace, runListener, type ConsumeCommonHost } from './consume-message-common';
+import { consumeDirectly } from './consume-message-common';
+import {
+  callOrderlyListener,
+  processOrderlyConsumeResult,
+  type ConsumeOrderlyContext,
+  type MessageListenerOrderly,
+  type OrderlyBatchHost,
+} from './consume-orderly-batch';
 import type { ProcessQueue } from './process-queue';
-import type { OffsetStore } from './store/offset-store';
 
-/** Java `ConsumeOrderlyStatus` (the deprecated COMMIT / ROLLBACK of manual commit are not offered). */
-export const ConsumeOrderlyStatus = { SUCCESS: 'SUCCESS', SUSPEND_CURRENT_QUEUE_A_MOMENT: 'SUSPEND_CURRENT_QUEUE_A_MOMENT' } as const;
-export type ConsumeOrderlyStatus = (typeof ConsumeOrderlyStatus)[keyof typeof ConsumeOrderlyStatus];
+export { ConsumeOrderlyStatus, type ConsumeOrderlyContext, type MessageListenerOrderly } from './consume-orderly-batch';
 
-/** Java `ConsumeOrderlyContext`. */
-export interface ConsumeOrderlyContext {
-  readonly messageQueue: MessageQueue;
-  /** How long this queue waits before the suspended batch comes again, ms; -1: the consumer's `suspendCurrentQueueTimeMs`. */
-  suspendCurrentQueueTimeMs: number;
-}
-
-/**
- * Java `MessageListenerOrderly`, as an async function: the messages of one queue, in queue order, one
- * batch at a time per queue. A throw or a rejection counts as SUSPEND_CURRENT_QUEUE_A_MOMENT.
- */
-export type MessageListenerOrderly = (msgs: MessageExt[], context: ConsumeOrderlyContext) => Promise<ConsumeOrderlyStatus>;
-
-/** Java's clamp of a suspend (`submitConsumeRequestLater`). */
-const MIN_SUSPEND_MS = 10;
-const MAX_SUSPEND_MS = 30_000;
 /** Java: delay before a queue whose lock is missing is tried again, and after a failed lock. */
 const RELOCK_DELAY_MS = 10;
 const RELOCK_FAILED_DELAY_MS = 3000;
@@ -41,15 +24,8 @@ const YIELD_DELAY_MS = 10;
 const CONSUME_LOCK_WAIT_MS = 0x7fffffff;
 
 /** What the orderly service needs of the push consumer. */
-export interface OrderlyConsumeHost extends ConsumeCommonHost {
-  readonly messageModel: MessageModel;
+export interface OrderlyConsumeHost extends OrderlyBatchHost {
   readonly consumeMessageBatchMaxSize: number;
-  readonly offsetStore: OffsetStore;
-  readonly log: Logger;
-  /** For the return type of the trace (TIME_OUT). */
-  readonly consumeTimeoutMs: number;
-  /** Consume hooks (message trace), run around each listener call. */
-  readonly hooks?: ConsumeHookRunner;
   readonly settings: {
     suspendCurrentQueueTimeMs: number;
     maxTimeConsumeContinuouslyMs: number;
@@ -62,8 +38,6 @@ export interface OrderlyConsumeHost extends ConsumeCommonHost {
   lock(mq: MessageQueue): Promise<boolean>;
   /** Renews every held queue's lock (Java `RebalanceImpl.lockAll`). */
   lockAll(): Promise<void>;
-  /** CONSUMER_SEND_MSG_BACK (here: to the DLQ), else the fallback produce; false when both failed. */
-  sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean>;
   /** A handler finished on a queue dropped meanwhile: its release can proceed now. */
   onDroppedQueueIdle(mq: MessageQueue): void;
 }
@@ -221,10 +195,10 @@ export class ConsumeMessageOrderlyService {
         const msgs = pq.takeMessages(this.host.consumeMessageBatchMaxSize);
         if (msgs.length === 0) return undefined;
         const context: ConsumeOrderlyContext = { messageQueue: mq, suspendCurrentQueueTimeMs: -1 };
-        const status = await this.callListener(msgs, context);
+        const status = await callOrderlyListener(this.host, this.listener, msgs, context);
         let suspendMs: number | undefined;
         try {
-          suspendMs = await this.processConsumeResult(msgs, status, context, pq, mq);
+          suspendMs = await processOrderlyConsumeResult(this.host, msgs, status, context, pq, mq);
         } catch (err) {
           // Taken and not committed: back in front, or a later commit would count them as consumed.
           pq.makeMessageToConsumeAgain(msgs);
@@ -235,85 +209,6 @@ export class ConsumeMessageOrderlyService {
         pq.consumeLock.unlock();
       }
     }
-  }
-
-  private async callListener(msgs: MessageExt[], context: ConsumeOrderlyContext): Promise<ConsumeOrderlyStatus> {
-    resetRetryAndNamespace(this.host, msgs);
-    markConsumeStart(msgs);
-    const hookContext = this.host.hooks?.beforeCall(this.host.consumerGroup, this.host.namespace, context.messageQueue, msgs);
-    const begin = Date.now();
-    let result: unknown;
-    let threw = false;
-    let status: ConsumeOrderlyStatus = 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
-    try {
-      result = await runListener(this.host, msgs, () => this.listener(msgs, context), (s) => s === 'SUCCESS');
-      if (result === 'SUCCESS') status = 'SUCCESS';
-      else this.host.log.warn('consumeMessage orderly returned not OK', { group: this.host.consumerGroup, mq: context.messageQueue.toString(), status: result });
-    } catch (err) {
-      threw = true;
-      this.host.log.warn('consumeMessage exception', { group: this.host.consumerGroup, mq: context.messageQueue.toString(), err });
-    }
-    if (hookContext) {
-      // The hooks speak the concurrent vocabulary: SUCCESS is a successful call, anything else a failed one.
-      const ok = status === 'SUCCESS';
-      const outcome = { threw, elapsedMs: Date.now() - begin, consumeTimeoutMs: this.host.consumeTimeoutMs, status: ok ? 'CONSUME_SUCCESS' : status };
-      this.host.hooks!.afterCall(hookContext, { ...outcome, result: threw ? undefined : ok ? 'CONSUME_SUCCESS' : result });
-    }
-    return status;
-  }
-
-  /**
-   * Java `processConsumeResult` (auto commit): SUCCESS commits the batch; SUSPEND puts it back in front and
-   * waits, unless every message is past the reconsume limit and was sent to the DLQ. Answers how long to
-   * suspend the queue, or undefined to go on.
-   * The commit of a batch handled under a lock still fresh counts even if the queue was dropped meanwhile:
-   * the release persists offsets only after the handler, and the lock is not yet given up.
-   */
-  private async processConsumeResult(msgs: MessageExt[], status: ConsumeOrderlyStatus, context: ConsumeOrderlyContext, pq: ProcessQueue, mq: MessageQueue): Promise<number | undefined> {
-    let commitOffset = -1n;
-    if (status === 'SUCCESS') {
-      commitOffset = pq.commit();
-    } else if (await this.checkReconsumeTimes(msgs, mq)) {
-      pq.makeMessageToConsumeAgain(msgs);
-      const wanted = context.suspendCurrentQueueTimeMs === -1 ? this.host.settings.suspendCurrentQueueTimeMs : context.suspendCurrentQueueTimeMs;
-      return Math.min(MAX_SUSPEND_MS, Math.max(MIN_SUSPEND_MS, wanted));
-    } else {
-      commitOffset = pq.commit();
-    }
-    const fresh = this.host.messageModel === 'BROADCASTING' || pq.isLockValid(this.host.settings.rebalanceLockMaxLiveTimeMs);
-    if (commitOffset >= 0n && (!pq.dropped || fresh)) this.host.offsetStore.updateOffset(mq, commitOffset, false);
-    return undefined;
-  }
-
-  /**
-   * Java `checkReconsumeTimes`: true when the batch must be consumed again. A message past the limit goes
-   * to the DLQ (it leaves the queue's order); if that fails, it stays and is counted once more.
-   */
-  private async checkReconsumeTimes(msgs: MessageExt[], mq: MessageQueue): Promise<boolean> {
-    let suspend = false;
-    for (const m of msgs) {
-      if (m.reconsumeTimes >= this.host.settings.maxReconsumeTimes && this.host.messageModel === 'CLUSTERING') {
-        m.putProperty(MessageConst.PROPERTY_RECONSUME_TIME, String(m.reconsumeTimes));
-        if (!(await this.sendToDlq(m, mq))) {
-          suspend = true;
-          m.reconsumeTimes++;
-        }
-      } else {
-        suspend = true;
-        m.reconsumeTimes++;
-      }
-    }
-    return suspend;
-  }
-
-  private sendToDlq(m: MessageExt, mq: MessageQueue): Promise<boolean> {
-    const topic = m.topic;
-    // The broker addresses the stored (namespaced) topic; delay level -1 sends straight to %DLQ%.
-    m.topic = wrapNamespace(this.host.namespace, m.topic);
-    return this.host
-      .sendMessageBack(m, -1, mq)
-      .catch(() => false)
-      .finally(() => (m.topic = topic));
   }
 
   /** Java `tryLockLaterAndReconsume`: ask for the lock, then consume soon, or later when refused. */

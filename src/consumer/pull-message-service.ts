@@ -132,6 +132,11 @@ export class PullMessageService {
 
     let commitOffset = 0n;
     if (h.messageModel === 'CLUSTERING') commitOffset = await h.offsetStore.readOffset(mq, 'READ_FROM_MEMORY');
+    // Checked again after the await: the final commit of a dropped queue may be on its way, and no pull
+    // may carry another offset after it.
+    if (pq.dropped || this.stopped) return;
+    // The final commit waits for this pull's answer when it carries another offset (bounded).
+    const answered = commitOffset > 0n ? h.offsetStore.trackPullCommit?.(mq, commitOffset) : undefined;
     const subExpression = h.settings.postSubscriptionWhenPull && !sub.classFilterMode ? sub.subString : undefined;
     const sysFlag = buildPullSysFlag({ commitOffset: commitOffset > 0n, suspend: true, subscription: subExpression !== undefined });
     try {
@@ -154,6 +159,8 @@ export class PullMessageService {
       const code = err instanceof BrokerResponseError ? err.responseCode : undefined;
       if (code !== ResponseCode.SUBSCRIPTION_NOT_LATEST) h.log.warn('execute the pull request exception', { mq: mq.toString(), err });
       this.executePullRequestLater(req, code === ResponseCode.FLOW_CONTROL ? DELAY_WHEN_BROKER_FLOW_CONTROL_MS : h.settings.pullTimeDelayMsWhenException);
+    } finally {
+      answered?.();
     }
   }
 

@@ -15,13 +15,26 @@ export interface OffsetStore {
   /** The offset of `mq`, or -1n when none is known (READ_FROM_STORE may also give -2n on a failed read, as Java). */
   readOffset(mq: MessageQueue, type: ReadOffsetType): Promise<bigint>;
   /** Persists the offsets of these queues (all held ones when omitted), checked (errors are logged, not thrown). */
-  persistAll(mqs?: Iterable<MessageQueue>): Promise<void>;
-  /** Persists one queue's offset; rejects when the store could not take it. */
+  persistAll(mqs?: Iterable<MessageQueue>, options?: PersistOptions): Promise<void>;
+  /** Persists one queue's offset as its final commit (the queue is released); rejects when the store could not take it. */
   persist(mq: MessageQueue): Promise<void>;
+  /**
+   * A pull of `mq` carrying `commitOffset` (clustering) is about to be sent: the answer to call when it is
+   * answered or failed. A final commit does not race it (remote store only).
+   */
+  trackPullCommit?(mq: MessageQueue, commitOffset: bigint): () => void;
   /** Forgets `mq` (after it was persisted and released). */
   removeOffset(mq: MessageQueue): void;
   /** A copy of the held offsets, by queue, optionally of one topic only. */
   cloneOffsetTable(topic?: string): Map<MessageQueue, bigint>;
   /** Writes `offset` to the broker that owns `mq` at once (remote store only; the local store just updates). */
   updateConsumeOffsetToBroker(mq: MessageQueue, offset: bigint, isOneway: boolean): Promise<void>;
+}
+
+export interface PersistOptions {
+  /**
+   * The last commits of queues about to be released (shutdown): each first waits, bounded, for the answers
+   * of the queue's pulls still carrying another offset, so that none of them lands after it.
+   */
+  final?: boolean;
 }

@@ -4,22 +4,29 @@ import type { MessageQueue } from '../../client/message-queue';
 import { ResponseCode } from '../../remoting/protocol/response-code';
 import { MASTER_ID } from '../../client/route/topic-route-data';
 import type { PullClient } from '../pull-api-wrapper';
-import type { OffsetStore, ReadOffsetType } from './offset-store';
+import { FINAL_COMMIT_PULL_WAIT_MS, OffsetCommitSequencer } from './offset-commit-sequencer';
+import type { OffsetStore, PersistOptions, ReadOffsetType } from './offset-store';
 
 /**
  * Java `RemoteBrokerOffsetStore`: a clustering group's offsets live on the master of each queue's broker.
  * The in-memory table only grows when asked to (`increaseOnly`); persisting is a checked request
- * (Java's periodic persist is oneway: a lost update there means duplicates after a restart).
+ * (Java's periodic persist is oneway: a lost update there means duplicates after a restart). The updates
+ * of one queue go one after another, and a final commit waits for the other offsets its pulls carry
+ * (OffsetCommitSequencer), so that the group's offset never moves back behind the last commit.
  */
 export class RemoteBrokerOffsetStore implements OffsetStore {
   private readonly offsetTable = new Map<string, { mq: MessageQueue; offset: bigint }>();
+  private readonly sequencer: OffsetCommitSequencer;
 
   constructor(
     private readonly client: PullClient,
     private readonly groupName: string,
     private readonly log: Logger,
     private readonly timeoutMs = 5000,
-  ) {}
+    pullWaitMs = FINAL_COMMIT_PULL_WAIT_MS,
+  ) {
+    this.sequencer = new OffsetCommitSequencer(pullWaitMs);
+  }
 
   async load(): Promise<void> {}
 
@@ -50,13 +57,13 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
     }
   }
 
-  async persistAll(mqs?: Iterable<MessageQueue>): Promise<void> {
+  async persistAll(mqs?: Iterable<MessageQueue>, options?: PersistOptions): Promise<void> {
     const wanted = mqs ? new Set([...mqs].map((q) => q.key())) : undefined;
     const work: Promise<void>[] = [];
-    for (const [key, { mq, offset }] of this.offsetTable) {
+    for (const [key, { mq }] of this.offsetTable) {
       if (wanted && !wanted.has(key)) continue;
       work.push(
-        this.updateConsumeOffsetToBroker(mq, offset, false).catch((err: unknown) => {
+        this.commit(mq, options?.final ?? false).catch((err: unknown) => {
           this.log.warn('updateConsumeOffsetToBroker failed', { mq: mq.toString(), err });
         }),
       );
@@ -65,8 +72,17 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
   }
 
   async persist(mq: MessageQueue): Promise<void> {
-    const held = this.offsetTable.get(mq.key());
-    if (held) await this.updateConsumeOffsetToBroker(mq, held.offset, false);
+    await this.commit(mq, true);
+  }
+
+  trackPullCommit(mq: MessageQueue, commitOffset: bigint): () => void {
+    return this.sequencer.pullStarted(mq, commitOffset);
+  }
+
+  /** The held offset of `mq` as it is when its turn comes (checked), in order with the queue's other commits. */
+  private commit(mq: MessageQueue, final: boolean): Promise<void> {
+    const key = mq.key();
+    return this.sequencer.commit(mq, () => this.offsetTable.get(key)?.offset, (offset) => this.updateConsumeOffsetToBroker(mq, offset, false), final);
   }
 
   removeOffset(mq: MessageQueue): void {
@@ -79,6 +95,7 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
     return out;
   }
 
+  /** One UPDATE_CONSUMER_OFFSET of `offset` as given, outside the ordering of persist/persistAll (Java's public method). */
   async updateConsumeOffsetToBroker(mq: MessageQueue, offset: bigint, isOneway: boolean): Promise<void> {
     const addr = await this.masterOf(mq, false);
     if (isOneway) await this.client.api.updateConsumerOffsetOneway(addr, mq, this.groupName, offset, this.timeoutMs);

@@ -30,6 +30,7 @@ function setup(answers: Array<Partial<PullResponse> | Error>, opts: { threshold?
   const offsets: Array<[bigint, boolean]> = [];
   const removed: string[] = [];
   let persisted = 0;
+  const tracked: string[] = [];
   const wrapper = new PullAPIWrapper({ api: {} as never, findBrokerAddressInSubscribe: () => undefined, updateTopicRouteInfoFromNameServer: async () => false }, 'G');
   wrapper.pullKernelImpl = async (spec) => {
     specs.push(spec);
@@ -42,6 +43,10 @@ function setup(answers: Array<Partial<PullResponse> | Error>, opts: { threshold?
     readOffset: async () => opts.memoryOffset ?? -1n,
     updateOffset: (_q: MessageQueue, o: bigint, inc: boolean) => offsets.push([o, inc]),
     persist: async () => void persisted++,
+    trackPullCommit: (_q: MessageQueue, commitOffset: bigint) => {
+      tracked.push(`start ${commitOffset}`);
+      return () => tracked.push(`answered ${commitOffset}`);
+    },
   } as unknown as OffsetStore;
   const host: PullLoopHost = {
     log: silentLogger,
@@ -60,7 +65,7 @@ function setup(answers: Array<Partial<PullResponse> | Error>, opts: { threshold?
   };
   const service = new PullMessageService(host);
   const req: PullRequest = { consumerGroup: 'G', messageQueue: mq, processQueue: new ProcessQueue(), nextOffset: 0n };
-  return { service, req, specs, submitted, offsets, removed, persisted: () => persisted };
+  return { service, req, specs, submitted, offsets, removed, tracked, store, persisted: () => persisted };
 }
 
 describe('PullMessageService', () => {
@@ -76,6 +81,26 @@ describe('PullMessageService', () => {
     // NO_NEW_MSG while messages are still held: the committed offset does not move (Java correctTagsOffset).
     expect(t.offsets).toEqual([]);
     t.service.shutdown();
+  });
+
+  test('a pull carrying a commit offset is known to the store until its answer; a queue dropped meanwhile sends no pull', async () => {
+    const t = setup([{ status: 'NO_NEW_MSG', nextBeginOffset: 0n }], { memoryOffset: 5n });
+    t.service.executePullRequestImmediately(t.req);
+    await until(() => t.specs.length === 2, 'two pulls');
+    // The first answered, the second is in flight (never answered here).
+    expect(t.tracked).toEqual(['start 5', 'answered 5', 'start 5']);
+    t.service.shutdown();
+
+    const d = setup([], { memoryOffset: 7n });
+    // The queue is dropped while its commit offset is read (a release began): no pull carries it after that.
+    d.store.readOffset = async () => {
+      d.req.processQueue.dropped = true;
+      return 7n;
+    };
+    d.service.executePullRequestImmediately(d.req);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(d.specs).toEqual([]);
+    expect(d.tracked).toEqual([]);
   });
 
   test('NO_MATCHED_MSG on an empty queue advances the offset; no commit bit without a committed offset', async () => {
