@@ -86,10 +86,12 @@ describeBroker('consumeFromWhere of the push consumer on the real broker', () =>
     brokerName = route.brokerDatas[0]!.brokerName;
 
     batchA = await send('A', BATCH);
-    // consumeTimestamp has second resolution: T is a whole second at least 1 s after the last of A was stored
-    // (same machine clock as the broker), and B is sent at least 1 s after T.
-    tMs = (Math.floor(Date.now() / 1000) + 2) * 1000;
-    while (Date.now() < tMs + 1000) await sleep(100);
+    // consumeTimestamp has second resolution: T is a whole second more than 3 s after the last of A was stored
+    // (same machine clock as the broker), and B is sent 300 ms after T. T is much nearer to B than to A because
+    // a 4.9 broker's SEARCH_OFFSET_BY_TIMESTAMP answers the queue offset of the message NEAREST to T (5.x: the
+    // first stored at or after T): with B nearer, both give the first offset of B.
+    tMs = (Math.floor(Date.now() / 1000) + 4) * 1000;
+    while (Date.now() < tMs + 300) await sleep(50);
     consumeTimestamp = formatConsumeTimestamp(tMs);
     batchB = await send('B', BATCH);
     expect(new Set([...batchA, ...batchB].map((r) => r.messageQueue.queueId)).size).toBe(QUEUES);
