@@ -97,9 +97,11 @@ describeBroker('producer shutdown drains sends in flight (real broker)', () => {
       return [...tally.ok].every((k) => keys.has(k)) ? keys : undefined;
     }, 'every SEND_OK message stored', 60_000);
     const storedUnknown = [...tally.unknown].filter((k) => stored.has(k)).length;
+    const why = new Map<string, number>();
+    for (const e of tally.failed.values()) why.set(`${e.name}: ${e.message.slice(0, 120)}`, (why.get(`${e.name}: ${e.message.slice(0, 120)}`) ?? 0) + 1);
     process.stdout.write(
       `drain ${label}: SEND_OK ${tally.ok.size}, outcome unknown ${tally.unknown.size} (stored ${storedUnknown}), ` +
-        `failed ${tally.failed.size}, stored ${stored.size}\n`,
+        `failed ${tally.failed.size}, stored ${stored.size}${why.size ? ` ${JSON.stringify([...why])}` : ''}\n`,
     );
     expect(tally.failed.size).toBe(0);
     expect(tally.ok.size + tally.unknown.size).toBe(N);
