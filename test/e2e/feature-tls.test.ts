@@ -5,14 +5,16 @@
  * - enforcing, with real certificates from a throw-away CA (made here with openssl): plaintext is refused; a
  *   client trusting the CA connects (the broker verifies client certificates when presented, so a CA-signed
  *   client certificate passes and one from another CA is refused); without the CA, verification fails.
- * Routes come from the NameServer over TLS and sends go to the Broker over TLS in every passing case.
+ * Routes come from the NameServer over TLS and sends go to the Broker over TLS in every passing case; a push
+ * consumer with the producer's TLS options consumes every message from the enforcing broker (so over TLS only).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DefaultMQProducer, Message, RocketMQError, type ProducerOptions } from '../../src/index';
+import { DefaultMQProducer, DefaultMQPushConsumer, Message, RocketMQError, type MessageExt, type ProducerOptions } from '../../src/index';
 import { describeBroker, startPrivateRocketMQ, uniqueName, type PrivateRocketMQ } from './helpers/broker';
+import { eventually } from './helpers/feature-support';
 
 jest.setTimeout(900_000);
 
@@ -171,5 +173,34 @@ describeBroker('feature: TLS to the NameServer and the Broker', () => {
     expect(chainText(unknownCa)).toMatch(/certificate/i);
     // A client certificate from another CA is refused by the server.
     await refused({ tls: { ca, cert: readFileSync(pki.rogueCert), key: readFileSync(pki.rogueKey) } });
+  });
+
+  test('enforcing: a push consumer with the CA-verified TLS options of the producer consumes every message sent over TLS', async () => {
+    // The broker of the previous test (enforcing, real certificates) is still up.
+    expect(rmq).toBeDefined();
+    const tlsOptions = { ca: readFileSync(pki!.ca), cert: readFileSync(pki!.clientCert), key: readFileSync(pki!.clientKey) };
+    const common = { namesrvAddr: rmq!.namesrvAddr, tls: tlsOptions, connectTimeoutMs: 15_000, mqClientApiTimeoutMs: 15_000 };
+    const topic = uniqueName('rmqts_tlsc');
+    const p = new DefaultMQProducer({ producerGroup: uniqueName('rmqts_tlscpg'), sendMsgTimeoutMs: 20_000, ...common });
+    producers.push(p);
+    await p.start();
+    const sent: string[] = [];
+    for (let i = 0; i < 8; i++) sent.push((await p.send(new Message(topic, `tls-${i}`))).msgId);
+
+    const got: MessageExt[] = [];
+    const c = new DefaultMQPushConsumer({ consumerGroup: uniqueName('rmqts_tlscg'), consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', pollNameServerIntervalMs: 1000, ...common });
+    try {
+      c.subscribe(topic, '*');
+      c.registerMessageListener(async (msgs) => {
+        got.push(...msgs);
+        return 'CONSUME_SUCCESS';
+      });
+      await c.start();
+      await eventually(async () => (sent.every((id) => got.some((m) => m.msgId === id)) ? true : undefined), 'every message at the TLS push consumer', 90_000);
+      expect(got.map((m) => m.msgId).sort()).toEqual([...sent].sort());
+      expect(got.map((m) => m.body.toString()).sort()).toEqual(sent.map((_id, i) => `tls-${i}`).sort());
+    } finally {
+      await c.shutdown();
+    }
   });
 });
