@@ -357,7 +357,10 @@ for (const target of e2eTargets()) {
       }
 
       beforeAll(async () => {
-        requester = new DefaultMQProducer({ producerGroup: uniqueName('rmqts_reqg'), namesrvAddr: namesrvAddr() });
+        // Its own client id: every e2e file runs in one jest worker, so instances with the default id (ip@pid) come
+        // and go all run long, and the broker, when it sees an old connection of that id close, forgets the id's
+        // current channel until its next heartbeat (30 s); a reply pushed in that window has nowhere to go.
+        requester = new DefaultMQProducer({ producerGroup: uniqueName('rmqts_reqg'), namesrvAddr: namesrvAddr(), instanceName: uniqueName('rmqts_req_client') });
         responder = new DefaultMQProducer({ producerGroup: uniqueName('rmqts_repg'), namesrvAddr: namesrvAddr() });
         await requester.start();
         await responder.start();
