@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { createConsoleLogger, silentLogger } from '../logger';
 import type { MessageExt } from '../message/message-decoder';
 import { SimpleConsumer } from '../consumer/pop/simple-consumer';
+import type { MessageView } from '../consumer/pop/message-view';
+import { RocketMQError } from '../errors';
 import { QueueReader, type ReadFrom } from '../consumer/queue-reader';
 import { EXIT_OK, parseIntOption, usageError } from './cli-error';
 import { NAMESRV_OPTION, nameServerAddrs, withNameServer } from './name-server-client';
@@ -115,8 +117,17 @@ async function run(topic: string, o: TailOptions): Promise<number> {
           poll: async (waitMs) => {
             pending ??= consumer.receive(32, 30_000);
             let timer: NodeJS.Timeout | undefined;
-            const got = await Promise.race([pending, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), waitMs)))]);
-            clearTimeout(timer);
+            let got: MessageView[] | undefined;
+            try {
+              got = await Promise.race([pending, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), waitMs)))]);
+            } catch (err) {
+              // A broker busy past the poll time (the pop timed out) or a flow-control answer: pop again.
+              if (!(err instanceof RocketMQError && err.retriable)) throw err;
+              pending = undefined;
+              return [];
+            } finally {
+              clearTimeout(timer);
+            }
             if (got === undefined) return [];
             pending = undefined;
             for (const v of got) views.set(v.messageExt, v);
