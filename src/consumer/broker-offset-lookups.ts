@@ -5,8 +5,8 @@ import type { MQClientInstance } from '../client/mq-client-instance';
 import type { OffsetLookups } from './compute-pull-from-where';
 import type { OffsetStore } from './store/offset-store';
 
-/** The master address of a queue's broker, the route looked up once more when it is not known yet. */
-export async function masterAddressOf(factory: MQClientInstance, mq: MessageQueue): Promise<string> {
+/** The master address of a queue's broker, the route of its topic looked up once more when it is not known yet. */
+export async function masterAddressOf(factory: MQClientInstance, mq: Pick<MessageQueue, 'topic' | 'brokerName'>): Promise<string> {
   let addr = factory.findBrokerAddressInPublish(mq.brokerName);
   if (addr === undefined) {
     await factory.updateTopicRouteInfoFromNameServer(mq.topic);

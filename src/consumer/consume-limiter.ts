@@ -26,6 +26,14 @@ export class ConsumeLimiter {
     this.pump();
   }
 
+  /** One task per batch of at most `size` messages (Java's `consumeMessageBatchMaxSize` split of a pull). */
+  submitInBatches<T>(items: readonly T[], size: number, task: (batch: T[]) => Promise<void>): void {
+    for (let i = 0; i < items.length; i += size) {
+      const batch = items.slice(i, i + size);
+      this.submit(() => task(batch));
+    }
+  }
+
   private pump(): void {
     while (this.running < this.max && this.waiting.length > 0 && !this.closed) {
       const task = this.waiting.shift()!;

@@ -3,6 +3,9 @@ import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
 import { RETRY_GROUP_TOPIC_PREFIX, withoutNamespace } from '../message/namespace';
 import type { ConsumeInstrument, MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
+import type { Logger } from '../logger';
+import type { MessageQueue } from '../client/message-queue';
+import type { ConsumeHookRunner } from './consume-message-hook';
 
 /** What both consume services share: the group, the namespace and the optional telemetry. */
 export interface ConsumeCommonHost {
@@ -46,6 +49,49 @@ export async function runListener<T>(host: ConsumeCommonHost, msgs: readonly Mes
     for (const sp of spans) sp.end({ error: err });
     throw err;
   }
+}
+
+/** What one listener call needs besides the group: where a throw is logged, the hooks and their TIME_OUT bound. */
+export interface ListenerCallHost extends ConsumeCommonHost {
+  readonly log: Logger;
+  readonly consumeTimeoutMs: number;
+  /** Consume hooks (message trace), run before and after each listener call. */
+  readonly hooks?: ConsumeHookRunner;
+}
+
+/**
+ * One listener call as every consume service makes it (Java `ConsumeRequest.run`): the handler sees the original
+ * topic without the namespace, the consume start is stamped, the hooks and the telemetry spans run around it, and a
+ * throw is logged. `ok` says which answers are a success; the hooks see a success as CONSUME_SUCCESS and anything
+ * else as `failStatus`, the service's own failure answer.
+ */
+export async function callListener<T>(
+  host: ListenerCallHost,
+  mq: MessageQueue,
+  msgs: readonly MessageExt[],
+  call: () => Promise<T>,
+  ok: (r: T) => boolean,
+  failStatus: string,
+): Promise<{ ok: boolean; threw: boolean; result: T | undefined }> {
+  resetRetryAndNamespace(host, msgs);
+  markConsumeStart(msgs);
+  const hookContext = host.hooks?.beforeCall(host.consumerGroup, host.namespace, mq, msgs);
+  const begin = Date.now();
+  let result: T | undefined;
+  let threw = false;
+  let success = false;
+  try {
+    result = await runListener(host, msgs, call, ok);
+    success = ok(result);
+  } catch (err) {
+    threw = true;
+    host.log.warn('consumeMessage exception', { group: host.consumerGroup, mq: mq.toString(), err });
+  }
+  if (hookContext) {
+    const status = success ? 'CONSUME_SUCCESS' : failStatus;
+    host.hooks!.afterCall(hookContext, { result: success ? 'CONSUME_SUCCESS' : result, threw, elapsedMs: Date.now() - begin, consumeTimeoutMs: host.consumeTimeoutMs, status });
+  }
+  return { ok: success, threw, result };
 }
 
 /**

@@ -1,4 +1,3 @@
-import type { Logger } from '../logger';
 import type { ConsumeMessageDirectlyResult } from '../client/body/consume-message-directly-result';
 import type { MessageModel } from '../client/heartbeat-data';
 import type { MessageQueue } from '../client/message-queue';
@@ -6,8 +5,7 @@ import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
 import { wrapNamespace } from '../message/namespace';
 import { ConsumeLimiter } from './consume-limiter';
-import type { ConsumeHookRunner } from './consume-message-hook';
-import { consumeDirectly, markConsumeStart, resetRetryAndNamespace, runListener, type ConsumeCommonHost } from './consume-message-common';
+import { callListener, consumeDirectly, type ListenerCallHost } from './consume-message-common';
 import type { ProcessQueue } from './process-queue';
 import type { OffsetStore } from './store/offset-store';
 
@@ -55,14 +53,10 @@ export function isLeftUncommitted(context: ConsumeConcurrentlyContext): boolean 
 const RECONSUME_LATER_LOCALLY_MS = 5000;
 
 /** What the service needs of the push consumer. */
-export interface ConsumeHost extends ConsumeCommonHost {
+export interface ConsumeHost extends ListenerCallHost {
   readonly messageModel: MessageModel;
   readonly consumeMessageBatchMaxSize: number;
-  readonly consumeTimeoutMs: number;
   readonly offsetStore: OffsetStore;
-  readonly log: Logger;
-  /** Consume hooks (message trace), run before and after each listener call. */
-  readonly hooks?: ConsumeHookRunner;
   /** CONSUMER_SEND_MSG_BACK, else the fallback produce to %RETRY%; false when both failed. */
   sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean>;
 }
@@ -90,11 +84,7 @@ export class ConsumeMessageConcurrentlyService {
   }
 
   submitConsumeRequest(msgs: readonly MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
-    const size = this.host.consumeMessageBatchMaxSize;
-    for (let i = 0; i < msgs.length; i += size) {
-      const batch = msgs.slice(i, i + size);
-      this.limiter.submit(() => this.consume(batch, pq, mq));
-    }
+    this.limiter.submitInBatches(msgs, this.host.consumeMessageBatchMaxSize, (batch) => this.consume(batch, pq, mq));
   }
 
   private submitConsumeRequestLater(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
@@ -111,24 +101,8 @@ export class ConsumeMessageConcurrentlyService {
   private async consume(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): Promise<void> {
     if (pq.dropped) return;
     const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: 0x7fffffff };
-    resetRetryAndNamespace(this.host, msgs);
-    markConsumeStart(msgs);
-    const hookContext = this.host.hooks?.beforeCall(this.host.consumerGroup, this.host.namespace, mq, msgs);
-    const begin = Date.now();
-    let status: ConsumeConcurrentlyStatus;
-    let result: unknown;
-    let threw = false;
-    try {
-      result = await runListener(this.host, msgs, () => this.listener(msgs, context), (s) => s === 'CONSUME_SUCCESS');
-      status = result === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
-    } catch (err) {
-      threw = true;
-      this.host.log.warn('consumeMessage exception', { group: this.host.consumerGroup, mq: mq.toString(), err });
-      status = 'RECONSUME_LATER';
-    }
-    if (hookContext) {
-      this.host.hooks!.afterCall(hookContext, { result, threw, elapsedMs: Date.now() - begin, consumeTimeoutMs: this.host.consumeTimeoutMs, status });
-    }
+    const call = await callListener(this.host, mq, msgs, () => this.listener(msgs, context), (s) => s === 'CONSUME_SUCCESS', 'RECONSUME_LATER');
+    const status: ConsumeConcurrentlyStatus = call.ok ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
     if (pq.dropped) {
       this.host.log.warn('processQueue is dropped without process consume result', { mq: mq.toString() });
       return;

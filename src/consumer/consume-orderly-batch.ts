@@ -1,11 +1,9 @@
-import type { Logger } from '../logger';
 import type { MessageModel } from '../client/heartbeat-data';
 import type { MessageQueue } from '../client/message-queue';
 import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
 import { wrapNamespace } from '../message/namespace';
-import type { ConsumeHookRunner } from './consume-message-hook';
-import { markConsumeStart, resetRetryAndNamespace, runListener, type ConsumeCommonHost } from './consume-message-common';
+import { callListener, type ListenerCallHost } from './consume-message-common';
 import type { ProcessQueue } from './process-queue';
 import type { OffsetStore } from './store/offset-store';
 
@@ -31,14 +29,9 @@ const MIN_SUSPEND_MS = 10;
 const MAX_SUSPEND_MS = 30_000;
 
 /** What one orderly batch (the listener call and its result) needs of the push consumer. */
-export interface OrderlyBatchHost extends ConsumeCommonHost {
+export interface OrderlyBatchHost extends ListenerCallHost {
   readonly messageModel: MessageModel;
   readonly offsetStore: OffsetStore;
-  readonly log: Logger;
-  /** For the return type of the trace (TIME_OUT). */
-  readonly consumeTimeoutMs: number;
-  /** Consume hooks (message trace), run around each listener call. */
-  readonly hooks?: ConsumeHookRunner;
   readonly settings: {
     suspendCurrentQueueTimeMs: number;
     rebalanceLockMaxLiveTimeMs: number;
@@ -49,30 +42,12 @@ export interface OrderlyBatchHost extends ConsumeCommonHost {
   sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean>;
 }
 
-/** Java `ConsumeRequest.run`'s listener call: the hooks around it; a throw or anything but SUCCESS is a SUSPEND. */
+/** Java `ConsumeRequest.run`'s listener call: a throw or anything but SUCCESS is a SUSPEND. */
 export async function callOrderlyListener(host: OrderlyBatchHost, listener: MessageListenerOrderly, msgs: MessageExt[], context: ConsumeOrderlyContext): Promise<ConsumeOrderlyStatus> {
-  resetRetryAndNamespace(host, msgs);
-  markConsumeStart(msgs);
-  const hookContext = host.hooks?.beforeCall(host.consumerGroup, host.namespace, context.messageQueue, msgs);
-  const begin = Date.now();
-  let result: unknown;
-  let threw = false;
-  let status: ConsumeOrderlyStatus = 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
-  try {
-    result = await runListener(host, msgs, () => listener(msgs, context), (s) => s === 'SUCCESS');
-    if (result === 'SUCCESS') status = 'SUCCESS';
-    else host.log.warn('consumeMessage orderly returned not OK', { group: host.consumerGroup, mq: context.messageQueue.toString(), status: result });
-  } catch (err) {
-    threw = true;
-    host.log.warn('consumeMessage exception', { group: host.consumerGroup, mq: context.messageQueue.toString(), err });
-  }
-  if (hookContext) {
-    // The hooks speak the concurrent vocabulary: SUCCESS is a successful call, anything else a failed one.
-    const ok = status === 'SUCCESS';
-    const outcome = { threw, elapsedMs: Date.now() - begin, consumeTimeoutMs: host.consumeTimeoutMs, status: ok ? 'CONSUME_SUCCESS' : status };
-    host.hooks!.afterCall(hookContext, { ...outcome, result: threw ? undefined : ok ? 'CONSUME_SUCCESS' : result });
-  }
-  return status;
+  const mq = context.messageQueue;
+  const call = await callListener(host, mq, msgs, () => listener(msgs, context), (s) => s === 'SUCCESS', 'SUSPEND_CURRENT_QUEUE_A_MOMENT');
+  if (!call.ok && !call.threw) host.log.warn('consumeMessage orderly returned not OK', { group: host.consumerGroup, mq: mq.toString(), status: call.result });
+  return call.ok ? 'SUCCESS' : 'SUSPEND_CURRENT_QUEUE_A_MOMENT';
 }
 
 /**

@@ -1,8 +1,6 @@
-import type { Logger } from '../../logger';
 import type { MessageQueue } from '../../client/message-queue';
 import { MessageConst } from '../../message/message-const';
 import type { MessageExt } from '../../message/message-decoder';
-import { withoutNamespace } from '../../message/namespace';
 import { ConsumeLimiter } from '../consume-limiter';
 import {
   isLeftUncommitted,
@@ -10,7 +8,7 @@ import {
   type ConsumeConcurrentlyStatus,
   type MessageListenerConcurrently,
 } from '../consume-message-concurrently-service';
-import type { ConsumeHookRunner } from '../consume-message-hook';
+import { callListener, type ListenerCallHost } from '../consume-message-common';
 import { parseReceiptHandle } from './extra-info';
 import type { PopProcessQueue } from './pop-process-queue';
 
@@ -18,15 +16,9 @@ import type { PopProcessQueue } from './pop-process-queue';
 export const POP_DELAY_LEVEL_S: readonly number[] = [10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200];
 
 /** What the pop consume service needs of the push consumer. */
-export interface PopConsumeHost {
-  readonly consumerGroup: string;
-  readonly namespace: string | undefined;
+export interface PopConsumeHost extends ListenerCallHost {
   readonly consumeMessageBatchMaxSize: number;
   readonly maxReconsumeTimes: number;
-  readonly log: Logger;
-  readonly consumeTimeoutMs: number;
-  /** Consume hooks (message trace), run around each listener call as on the pull path. */
-  readonly hooks?: ConsumeHookRunner;
   /** ACK_MESSAGE for a message popped for `wireTopic` (the namespaced topic of the request). */
   ack(msg: MessageExt, wireTopic: string): Promise<void>;
   /** CHANGE_MESSAGE_INVISIBLETIME: the message comes back `ms` from now. */
@@ -58,11 +50,7 @@ export class ConsumeMessagePopService {
   }
 
   submitPopConsumeRequest(msgs: readonly MessageExt[], pq: PopProcessQueue, mq: MessageQueue): void {
-    const size = this.host.consumeMessageBatchMaxSize;
-    for (let i = 0; i < msgs.length; i += size) {
-      const batch = msgs.slice(i, i + size);
-      this.limiter.submit(() => this.consume(batch, pq, mq));
-    }
+    this.limiter.submitInBatches(msgs, this.host.consumeMessageBatchMaxSize, (batch) => this.consume(batch, pq, mq));
   }
 
   /** Java `ConsumeRequest.run` of the pop service. */
@@ -78,27 +66,8 @@ export class ConsumeMessagePopService {
       return;
     }
     const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0, ackIndex: 0x7fffffff };
-    const start = String(Date.now());
-    for (const m of msgs) {
-      if (this.host.namespace) m.topic = withoutNamespace(m.topic, this.host.namespace);
-      m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
-    }
-    const hookContext = this.host.hooks?.beforeCall(this.host.consumerGroup, this.host.namespace, mq, msgs);
-    const begin = Date.now();
-    let status: ConsumeConcurrentlyStatus;
-    let result: unknown;
-    let threw = false;
-    try {
-      result = await this.listener(msgs, context);
-      status = result === 'CONSUME_SUCCESS' ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
-    } catch (err) {
-      threw = true;
-      this.host.log.warn('consumeMessage exception', { group: this.host.consumerGroup, mq: mq.toString(), err });
-      status = 'RECONSUME_LATER';
-    }
-    if (hookContext) {
-      this.host.hooks!.afterCall(hookContext, { result, threw, elapsedMs: Date.now() - begin, consumeTimeoutMs: this.host.consumeTimeoutMs, status });
-    }
+    const call = await callListener(this.host, mq, msgs, () => this.listener(msgs, context), (s) => s === 'CONSUME_SUCCESS', 'RECONSUME_LATER');
+    const status: ConsumeConcurrentlyStatus = call.ok ? 'CONSUME_SUCCESS' : 'RECONSUME_LATER';
     // The iterator face left the loop: no answer, the broker gives the messages out again after their invisible time.
     if (isLeftUncommitted(context)) {
       pq.release(msgs.length);

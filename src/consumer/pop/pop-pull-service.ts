@@ -41,8 +41,8 @@ export interface PopLoopHost {
   isRunning(): boolean;
   isPaused(): boolean;
   subscriptionOf(topic: string): SubscriptionData | undefined;
-  /** The master address of a broker (route refreshed when unknown); undefined when it does not exist. */
-  brokerAddr(brokerName: string, topic: string): Promise<string | undefined>;
+  /** The master address of a broker (route refreshed when unknown); rejects when it does not exist. */
+  brokerAddr(brokerName: string, topic: string): Promise<string>;
   submit(msgs: MessageExt[], pq: PopProcessQueue, mq: MessageQueue): void;
   /** Acks a popped message the client will not hand over (tag mismatch, retried too often). */
   ackFiltered(msg: MessageExt, wireTopic: string): void;
@@ -100,7 +100,6 @@ export class PopPullService {
     let result: PopResult;
     try {
       const brokerAddr = await this.host.brokerAddr(mq.brokerName, mq.topic);
-      if (brokerAddr === undefined) throw new Error(`The broker[${mq.brokerName}] not exist`);
       result = await popMessage(
         this.host.remoting,
         {

@@ -7,6 +7,7 @@ import type { MessageExt } from '../../message/message-decoder';
 import { MessageConst } from '../../message/message-const';
 import type { MessageListenerConcurrently } from '../consume-message-concurrently-service';
 import type { ConsumeHookRunner } from '../consume-message-hook';
+import { masterAddressOf } from '../broker-offset-lookups';
 import { RebalanceByBroker } from '../rebalance-by-broker';
 import { ConsumeMessagePopService } from './consume-message-pop-service';
 import { ackMessage, changeInvisibleTime, ConsumeInitMode } from './pop-api';
@@ -78,7 +79,7 @@ export class PushPopMode {
       isRunning: () => h.isRunning(),
       isPaused: () => h.isPaused(),
       subscriptionOf: (topic) => h.subscriptionInner.get(topic),
-      brokerAddr: (brokerName, topic) => this.brokerAddr(brokerName, topic),
+      brokerAddr: (brokerName, topic) => masterAddressOf(h.factory, { topic, brokerName }),
       submit: (msgs, pq, mq) => this.consume.submitPopConsumeRequest(msgs, pq, mq),
       ackFiltered: (m, wireTopic) => void this.ack(m, wireTopic).catch((err: unknown) => h.log.warn('ack of a filtered message failed', { err })),
     });
@@ -106,21 +107,10 @@ export class PushPopMode {
     return f.api.queryAssignment(addr, body, QUERY_ASSIGNMENT_TIMEOUT_MS);
   }
 
-  private async brokerAddr(brokerName: string, topic: string): Promise<string | undefined> {
-    const f = this.h.factory;
-    let addr = f.findBrokerAddressInPublish(brokerName);
-    if (addr === undefined) {
-      await f.updateTopicRouteInfoFromNameServer(topic);
-      addr = f.findBrokerAddressInPublish(brokerName);
-    }
-    return addr;
-  }
-
   private async target(m: MessageExt, wireTopic: string) {
     const receiptHandle = m.getProperty(MessageConst.PROPERTY_POP_CK);
     if (receiptHandle === undefined) throw new Error('a popped message without its receipt handle');
-    const brokerAddr = await this.brokerAddr(parseReceiptHandle(receiptHandle).brokerName, wireTopic);
-    if (brokerAddr === undefined) throw new Error('the broker of a popped message is gone');
+    const brokerAddr = await masterAddressOf(this.h.factory, { topic: wireTopic, brokerName: parseReceiptHandle(receiptHandle).brokerName });
     return { brokerAddr, consumerGroup: this.h.consumerGroup, topic: wireTopic, receiptHandle };
   }
 

@@ -1,4 +1,4 @@
-import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError, RequestAbortedError, TopicRouteNotFoundError } from '../../errors';
+import { ClientStateError, InvalidArgumentError, RequestAbortedError, TopicRouteNotFoundError } from '../../errors';
 import { getDefaultLogger, type Logger } from '../../logger';
 import { effectiveNamespace } from '../../client/client-config';
 import { defaultClientIP } from '../../client/client-ip';
@@ -15,6 +15,7 @@ import { parseReceiptHandle } from './extra-info';
 import { ackMessage, changeInvisibleTime, ConsumeInitMode, popMessage, type AckTarget } from './pop-api';
 import { MessageView } from './message-view';
 import { filterExpressionSchema, parseSimpleConsumerOptions, type FilterExpression, type SimpleConsumerConfig, type SimpleConsumerOptions } from './simple-consumer-config';
+import { masterAddressOf } from '../broker-offset-lookups';
 import { registerConsumerRequestHandlers } from '../consumer-request-handlers';
 
 /** The broker refuses more than 32 messages in one pop. */
@@ -255,14 +256,7 @@ export class SimpleConsumer implements MQConsumerInner {
     if (!(message instanceof MessageView)) throw new InvalidArgumentError('expected a message received by SimpleConsumer');
     const receiptHandle = message.receiptHandle;
     const { brokerName } = parseReceiptHandle(receiptHandle);
-    let brokerAddr = factory.findBrokerAddressInPublish(brokerName);
-    if (brokerAddr === undefined) {
-      await factory.updateTopicRouteInfoFromNameServer(message.wireTopic);
-      brokerAddr = factory.findBrokerAddressInPublish(brokerName);
-    }
-    if (brokerAddr === undefined) {
-      throw new ClientError(ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION, `The broker[${brokerName}] not exist`);
-    }
+    const brokerAddr = await masterAddressOf(factory, { topic: message.wireTopic, brokerName });
     return { brokerAddr, consumerGroup: this.groupName(), topic: message.wireTopic, receiptHandle };
   }
 
