@@ -2,11 +2,11 @@
  * The consumer benchmark's clients and how each is built and launched as its own process. Builds land in the
  * harness's cache (outside the git tree) and are reused while their sources are unchanged.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchError } from '../producer/bench-error';
 import { ROOT, type HarnessEnv } from '../producer/broker-control';
-import { bundleDriver, cacheRoot, exec, hashTree, javaDriver } from '../producer/clients';
+import { bundleDriver, goDriver, javaDriver } from '../producer/clients';
 
 export const CONSUMER_CLIENTS = ['rocketmq-ts', 'java', 'go', 'ali-ons'] as const;
 export type ConsumerClient = (typeof CONSUMER_CLIENTS)[number];
@@ -37,17 +37,7 @@ const java: Prepare = async (ctx) => ({
 
 const go: Prepare = async (ctx) => {
   const project = join(HERE, 'go');
-  const out = join(cacheRoot(ctx), 'bench-consumer-go');
-  const bin = join(out, 'consumer-bench');
-  const stamp = join(out, 'stamp');
-  const hash = hashTree(project);
-  if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(bin))) {
-    ctx.log('building the Go consumer driver (github.com/apache/rocketmq-client-go/v2 from the Go module proxy)');
-    mkdirSync(out, { recursive: true });
-    await exec('go', ['build', '-o', bin, '.'], { cwd: project });
-    writeFileSync(stamp, hash);
-  }
-  return { command: bin, args: [], cwd: project };
+  return { command: await goDriver(ctx, project, 'bench-consumer-go', 'consumer-bench'), args: [], cwd: project };
 };
 
 export const PREPARE: Record<ConsumerClient, Prepare> = {

@@ -200,25 +200,31 @@ const java: ClientDef = {
   },
 };
 
+/** Builds a Go driver (`go build` of `project`, modules from the Go proxy) once per source change; the binary's path. */
+export async function goDriver(ctx: Pick<LaunchContext, 'harness' | 'log'>, project: string, cacheName: string, binName: string): Promise<string> {
+  const out = join(cacheRoot(ctx), cacheName);
+  const bin = join(out, binName);
+  const stamp = join(out, 'stamp');
+  const hash = hashTree(project);
+  if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(bin))) {
+    ctx.log(`building ${binName} (github.com/apache/rocketmq-client-go/v2 from the Go module proxy)`);
+    mkdirSync(out, { recursive: true });
+    try {
+      await exec('go', ['build', '-o', bin, '.'], { cwd: project });
+    } catch (err) {
+      throw new BenchError(`the Go driver did not build: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    writeFileSync(stamp, hash);
+  }
+  return bin;
+}
+
 const go: ClientDef = {
   name: 'go',
   supports: () => true,
   async prepare(ctx) {
     const project = join(HERE, 'go');
-    const out = join(cacheRoot(ctx), 'bench-producer-go');
-    const bin = join(out, 'producer-bench');
-    const stamp = join(out, 'stamp');
-    const hash = hashTree(project);
-    if (!(existsSync(stamp) && readFileSync(stamp, 'utf8') === hash && existsSync(bin))) {
-      ctx.log('building the Go driver (github.com/apache/rocketmq-client-go/v2 from the Go module proxy)');
-      mkdirSync(out, { recursive: true });
-      try {
-        await exec('go', ['build', '-o', bin, '.'], { cwd: project });
-      } catch (err) {
-        throw new BenchError(`the Go driver did not build: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-      }
-      writeFileSync(stamp, hash);
-    }
+    const bin = await goDriver(ctx, project, 'bench-producer-go', 'producer-bench');
     return { client: 'go', command: bin, args: workerArgs(ctx, 'go'), cwd: project };
   },
 };
