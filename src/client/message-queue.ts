@@ -9,6 +9,8 @@ export class MessageQueue {
   readonly topic: string;
   readonly brokerName: string;
   readonly queueId: number;
+  /** `key()`, built once: queues are map keys on every pull and poll. */
+  #key: string | undefined;
 
   constructor(topic: string, brokerName: string, queueId: number) {
     if (typeof topic !== 'string') throw new InvalidArgumentError('MessageQueue topic must be a string');
@@ -27,7 +29,7 @@ export class MessageQueue {
 
   /** A string that is equal for equal queues and different otherwise, for use as a Map key. */
   key(): string {
-    return JSON.stringify([this.topic, this.brokerName, this.queueId]);
+    return (this.#key ??= JSON.stringify([this.topic, this.brokerName, this.queueId]));
   }
 
   equals(other: unknown): boolean {

@@ -48,10 +48,6 @@ export class AssignedMessageQueue {
     }
   }
 
-  getPullOffset(mq: MessageQueue): bigint {
-    return this.get(mq)?.pullOffset ?? -1n;
-  }
-
   /** Ignored when the queue was re-assigned meanwhile (another process queue). */
   updatePullOffset(mq: MessageQueue, offset: bigint, pq: ProcessQueue): void {
     const s = this.get(mq);
@@ -65,15 +61,6 @@ export class AssignedMessageQueue {
   updateConsumeOffset(mq: MessageQueue, offset: bigint): void {
     const s = this.get(mq);
     if (s) s.consumeOffset = offset;
-  }
-
-  getSeekOffset(mq: MessageQueue): bigint {
-    return this.get(mq)?.seekOffset ?? -1n;
-  }
-
-  setSeekOffset(mq: MessageQueue, offset: bigint): void {
-    const s = this.get(mq);
-    if (s) s.seekOffset = offset;
   }
 
   /**
@@ -92,15 +79,6 @@ export class AssignedMessageQueue {
       if (this.states.has(key)) continue;
       const processQueue = this.processQueueOf(mq) ?? new ProcessQueue();
       this.states.set(key, { mq, processQueue, paused: false, pullOffset: -1n, consumeOffset: -1n, seekOffset: -1n });
-    }
-  }
-
-  /** Forgets every queue of `topic` (unsubscribe). */
-  removeTopic(topic: string): void {
-    for (const [key, s] of [...this.states]) {
-      if (s.mq.topic !== topic) continue;
-      s.processQueue.dropped = true;
-      this.states.delete(key);
     }
   }
 

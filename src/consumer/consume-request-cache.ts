@@ -54,6 +54,15 @@ export class ConsumeRequestCache {
     return undefined;
   }
 
+  /** Every buffered request, oldest first (those of dropped process queues are discarded). */
+  takeAll(): ConsumeRequest[] {
+    const live = this.requests.filter((r) => !r.processQueue.dropped);
+    this.requests.length = 0;
+    this.messages = 0;
+    if (live.length > 0) wakeAll(this.drains);
+    return live;
+  }
+
   /** Removes every request of `mq` (seek). */
   removeQueue(mq: MessageQueue): void {
     for (let i = this.requests.length - 1; i >= 0; i--) if (this.requests[i]!.mq.equals(mq)) this.removeAt(i);
@@ -114,5 +123,6 @@ export class ConsumeRequestCache {
 }
 
 function wakeAll(set: Set<() => void>): void {
+  if (set.size === 0) return;
   for (const w of [...set]) w();
 }

@@ -38,7 +38,7 @@ const NOT_RUNNING = 'The consumer not running, please start it first.';
 /** Java starts the topic-metadata check 10 s after start (here sooner when the interval is shorter). */
 const METADATA_CHECK_INITIAL_DELAY_MS = 10_000;
 
-export type SubscriptionType = 'NONE' | 'SUBSCRIBE' | 'ASSIGN';
+type SubscriptionType = 'NONE' | 'SUBSCRIBE' | 'ASSIGN';
 
 /**
  * Java `DefaultLitePullConsumerImpl`: queues come from `assign()` or from the rebalance of `subscribe()`
@@ -126,8 +126,8 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
     const t = wrapNamespace(this.namespace, topic);
     this.rebalanceImpl.subscriptionInner.delete(t);
     this.rebalanceHost.queueListeners.delete(t);
-    this.tasks.cancelWhere((mq) => mq.topic === t);
-    this.assigned.removeTopic(t);
+    this.tasks.update([], t);
+    this.assigned.update([], t);
   }
 
   assign(queues: readonly MessageQueue[]): void {

@@ -54,10 +54,6 @@ export class LitePullTask {
     private readonly host: LitePullTaskHost,
   ) {}
 
-  get isCancelled(): boolean {
-    return this.cancelled;
-  }
-
   start(): void {
     void this.run();
   }

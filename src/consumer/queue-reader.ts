@@ -1,12 +1,13 @@
 import { ClientError, ClientErrorCode, TopicRouteNotFoundError } from '../errors';
 import type { MessageQueue } from '../client/message-queue';
+import { ClientRouteTables } from '../client/client-route-tables';
 import type { MQClientAPI } from '../client/mq-client-api';
 import { topicRouteData2TopicSubscribeInfo } from '../client/route/topic-publish-info';
 import { MASTER_ID } from '../client/route/topic-route-data';
 import { buildSubscriptionData, type SubscriptionData } from '../client/subscription-data';
 import { silentLogger, type Logger } from '../logger';
 import type { MessageExt } from '../message/message-decoder';
-import { PullAPIWrapper, type FindBrokerResult, type PullClient } from './pull-api-wrapper';
+import { PullAPIWrapper, type PullClient } from './pull-api-wrapper';
 import { AssignedMessageQueue } from './assigned-message-queue';
 import { ConsumeRequestCache } from './consume-request-cache';
 import { LitePullTaskTable, type LitePullTaskHost } from './lite-pull-task';
@@ -43,7 +44,7 @@ export class QueueReader {
   private readonly wrapper: PullAPIWrapper;
   private readonly sub: SubscriptionData;
   private readonly log: Logger;
-  private readonly brokers = new Map<string, Map<number, string>>();
+  private readonly routes = new ClientRouteTables();
   private readonly assigned = new AssignedMessageQueue();
   private readonly cache = new ConsumeRequestCache();
   private readonly tasks: LitePullTaskTable;
@@ -58,7 +59,7 @@ export class QueueReader {
     this.sub = buildSubscriptionData(o.topic, o.subExpression ?? '*', 'TAG');
     const client: PullClient = {
       api,
-      findBrokerAddressInSubscribe: (name, id) => this.findBroker(name, id),
+      findBrokerAddressInSubscribe: (name, id) => this.routes.findBrokerAddressInSubscribe(name, id, false),
       updateTopicRouteInfoFromNameServer: () => this.refreshRoute().then(() => true),
     };
     this.wrapper = new PullAPIWrapper(client, o.consumerGroup);
@@ -105,7 +106,7 @@ export class QueueReader {
   async poll(waitMs: number): Promise<MessageExt[]> {
     if (this.cache.length === 0 && !this.closed) await this.cache.waitForArrival(waitMs);
     const out: MessageExt[] = [];
-    for (let r = this.cache.take(() => true); r; r = this.cache.take(() => true)) {
+    for (const r of this.cache.takeAll()) {
       r.processQueue.removeMessage(r.messages);
       out.push(...r.messages);
     }
@@ -121,21 +122,12 @@ export class QueueReader {
 
   private async refreshRoute(): Promise<Set<MessageQueue>> {
     const route = await this.api.getTopicRouteInfoFromNameServer(this.o.topic, this.o.requestTimeoutMs ?? 3000);
-    for (const bd of route.brokerDatas) this.brokers.set(bd.brokerName, new Map(bd.brokerAddrs));
+    this.routes.takeBrokerAddrs(route);
     return topicRouteData2TopicSubscribeInfo(this.o.topic, route);
   }
 
-  private findBroker(brokerName: string, brokerId: number): FindBrokerResult | undefined {
-    const addrs = this.brokers.get(brokerName);
-    if (!addrs || addrs.size === 0) return undefined;
-    const exact = addrs.get(brokerId);
-    if (exact !== undefined) return { brokerAddr: exact, slave: brokerId !== MASTER_ID };
-    const [id, addr] = addrs.entries().next().value as [number, string];
-    return { brokerAddr: addr, slave: id !== MASTER_ID };
-  }
-
   private masterAddr(mq: MessageQueue): string {
-    const found = this.findBroker(mq.brokerName, MASTER_ID);
+    const found = this.routes.findBrokerAddressInSubscribe(mq.brokerName, MASTER_ID, false);
     if (!found) throw new ClientError(ClientErrorCode.BROKER_NOT_EXIST_EXCEPTION, `The broker[${mq.brokerName}] not exist`);
     return found.brokerAddr;
   }
