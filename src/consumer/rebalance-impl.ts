@@ -31,14 +31,14 @@ export interface RebalanceHost {
   rebalanceByBroker?(topic: string): Promise<boolean>;
   /** The assignment of a topic changed (thresholds, subVersion, heartbeat). */
   messageQueueChanged(topic: string, mqAll: ReadonlySet<MessageQueue>, mqDivided: ReadonlySet<MessageQueue>): void;
-  /** Orderly consumption: new queues are locked on their broker before they are pulled (clustering). */
-  isConsumeOrderly(): boolean;
+  /** Orderly consumption (push only): new queues are locked on their broker before they are pulled (clustering). */
+  isConsumeOrderly?(): boolean;
   /** LOCK_BATCH_MQ to the master of `brokerName`: the queues it locked for us. Rejects when it cannot be asked. */
-  lockBatchMQ(brokerName: string, mqs: readonly MessageQueue[]): Promise<MessageQueue[]>;
+  lockBatchMQ?(brokerName: string, mqs: readonly MessageQueue[]): Promise<MessageQueue[]>;
   /** UNLOCK_BATCH_MQ to the master of `brokerName`. */
-  unlockBatchMQ(brokerName: string, mqs: readonly MessageQueue[], oneway: boolean): Promise<void>;
+  unlockBatchMQ?(brokerName: string, mqs: readonly MessageQueue[], oneway: boolean): Promise<void>;
   /** Another rebalance round soon (a queue could not be locked yet). */
-  rebalanceLater(delayMs: number): void;
+  rebalanceLater?(delayMs: number): void;
   /** The broker confirmed our lock of a queue. */
   onQueueLocked?(mq: MessageQueue, pq: ProcessQueue): void;
 }
@@ -129,7 +129,7 @@ export class RebalanceImpl {
    */
   async updateProcessQueueTableInRebalance(topic: string, mqSet: ReadonlySet<MessageQueue>): Promise<boolean> {
     let changed = false;
-    const needLock = this.host.isConsumeOrderly() && this.host.messageModel() === 'CLUSTERING';
+    const needLock = this.host.isConsumeOrderly?.() === true && this.host.messageModel() === 'CLUSTERING';
     const wanted = new Set([...mqSet].map((q) => q.key()));
     for (const [key, { mq, pq }] of [...this.processQueueTable]) {
       if (mq.topic !== topic) continue;
@@ -169,7 +169,7 @@ export class RebalanceImpl {
       this.log.info('doRebalance, add a new mq', { group: this.host.consumerGroup, mq: mq.toString(), nextOffset: String(nextOffset) });
       changed = true;
     }
-    if (!allLocked) this.host.rebalanceLater(RELOCK_REBALANCE_DELAY_MS);
+    if (!allLocked) this.host.rebalanceLater?.(RELOCK_REBALANCE_DELAY_MS);
     this.host.dispatchPullRequest(requests);
     return changed;
   }
@@ -195,7 +195,7 @@ export class RebalanceImpl {
   /** Java `RebalanceImpl.lock`: LOCK_BATCH_MQ for one queue; true when it is ours. Never rejects. */
   async lock(mq: MessageQueue): Promise<boolean> {
     try {
-      const locked = await this.host.lockBatchMQ(mq.brokerName, [mq]);
+      const locked = (await this.host.lockBatchMQ?.(mq.brokerName, [mq])) ?? [];
       this.markLocked(locked);
       return locked.some((q) => q.key() === mq.key());
     } catch (err) {
@@ -224,7 +224,7 @@ export class RebalanceImpl {
     for (const [brokerName, entries] of this.byBroker((pq) => !pq.dropped || pq.consumeLock.locked)) {
       let locked: MessageQueue[];
       try {
-        locked = await this.host.lockBatchMQ(brokerName, entries.map((e) => e.mq));
+        locked = (await this.host.lockBatchMQ?.(brokerName, entries.map((e) => e.mq))) ?? [];
       } catch (err) {
         this.log.warn('lockBatchMQ failed', { brokerName, queues: entries.length, err });
         continue;
@@ -242,7 +242,7 @@ export class RebalanceImpl {
   /** Java `RebalanceImpl.unlock`: UNLOCK_BATCH_MQ for one queue; errors are logged. */
   async unlock(mq: MessageQueue, oneway: boolean): Promise<void> {
     try {
-      await this.host.unlockBatchMQ(mq.brokerName, [mq], oneway);
+      await this.host.unlockBatchMQ?.(mq.brokerName, [mq], oneway);
     } catch (err) {
       this.log.warn('unlockBatchMQ failed; the broker frees the lock when it expires', { mq: mq.toString(), err });
     }
@@ -262,7 +262,7 @@ export class RebalanceImpl {
     }
     for (const [brokerName, entries] of this.byBroker((pq) => !pq.consumeLock.locked)) {
       try {
-        await this.host.unlockBatchMQ(brokerName, entries.map((e) => e.mq), oneway);
+        await this.host.unlockBatchMQ?.(brokerName, entries.map((e) => e.mq), oneway);
       } catch (err) {
         this.log.warn('unlockBatchMQ failed; the broker frees the locks when they expire', { brokerName, err });
       }

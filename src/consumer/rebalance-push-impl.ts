@@ -1,11 +1,9 @@
 import { ClientStateError } from '../errors';
-import type { MessageModel } from '../client/heartbeat-data';
 import type { MessageQueue } from '../client/message-queue';
-import { brokerOffsetLookups, persistAndForgetOffset } from './broker-offset-lookups';
-import { computePullFromWhere } from './compute-pull-from-where';
+import { persistAndForgetOffset } from './broker-offset-lookups';
+import { ConsumerRebalanceHost } from './consumer-rebalance-host';
 import type { ProcessQueue } from './process-queue';
-import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-queue-strategy';
-import type { PullRequest, RebalanceHost } from './rebalance-impl';
+import type { PullRequest } from './rebalance-impl';
 import type { PushConsumerCore } from './push-consumer-hosts';
 
 /** Java: a release waits this long for the queue's running handler (`consumeLock.tryLock(1000)`). */
@@ -16,33 +14,15 @@ const RELEASE_WAIT_FOR_HANDLER_MS = 1000;
  * the release of queues no longer owned (offset committed first), the broker locks of orderly consumption,
  * the per-queue flow-control thresholds and the pull loops of newly owned queues.
  */
-export class RebalancePushImpl implements RebalanceHost {
+export class RebalancePushImpl extends ConsumerRebalanceHost {
   private rebalanceLaterTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly core: PushConsumerCore) {}
+  constructor(private readonly core: PushConsumerCore) {
+    super(core);
+  }
 
-  get consumerGroup(): string {
-    return this.core.consumerGroup;
-  }
-  get strategy(): AllocateMessageQueueStrategy {
-    return this.core.strategy;
-  }
-  messageModel(): MessageModel {
-    return this.core.config.messageModel;
-  }
   isConsumeOrderly(): boolean {
     return this.core.isConsumeOrderly();
-  }
-  clientId(): string {
-    return this.core.clientInstance.clientId;
-  }
-  findConsumerIdList(topic: string): Promise<string[] | undefined> {
-    return this.core.clientInstance.findConsumerIdList(topic, this.core.consumerGroup);
-  }
-
-  computePullFromWhere(mq: MessageQueue): Promise<bigint> {
-    const { config, clientInstance } = this.core;
-    return computePullFromWhere(mq, config.consumeFromWhere, config.consumeTimestamp, this.core.offsetStore, brokerOffsetLookups(clientInstance));
   }
 
   /**
@@ -73,10 +53,6 @@ export class RebalancePushImpl implements RebalanceHost {
   /** The final commit of a released queue (checked), then its offset is forgotten. */
   async persistAndForget(mq: MessageQueue): Promise<void> {
     await persistAndForgetOffset(this.core.offsetStore, mq, this.core.log);
-  }
-
-  removeDirtyOffset(mq: MessageQueue): void {
-    this.core.offsetStore.removeOffset(mq);
   }
 
   async lockBatchMQ(brokerName: string, mqs: readonly MessageQueue[]): Promise<MessageQueue[]> {
