@@ -49,6 +49,9 @@ export interface PullLoopHost {
  * suspend(), and errors. The loop ends when its process queue is dropped or pulling stops.
  */
 export class PullMessageService {
+  /** Loops waiting to pull again (each counts in `scheduled`). */
+  private readonly loopTimers = new Set<NodeJS.Timeout>();
+  /** Other delayed work (the fix of an illegal offset): no loop of its own. */
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
   private flowControlTimes = 0;
@@ -81,19 +84,20 @@ export class PullMessageService {
     if (this.stopped) return;
     this.scheduled++;
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.loopTimers.delete(timer);
       this.scheduled--;
       void this.turn(req);
     }, delayMs);
     timer.unref?.();
-    this.timers.add(timer);
+    this.loopTimers.add(timer);
   }
 
   /** Stops every loop: no new pull starts (a pull in flight finishes and is then ignored). */
   shutdown(): void {
     this.stopped = true;
-    for (const t of this.timers) clearTimeout(t);
-    this.scheduled -= this.timers.size;
+    for (const t of [...this.loopTimers, ...this.timers]) clearTimeout(t);
+    this.scheduled -= this.loopTimers.size;
+    this.loopTimers.clear();
     this.timers.clear();
   }
 

@@ -161,6 +161,17 @@ describe('PullMessageService', () => {
     expect(t.specs).toHaveLength(1);
   });
 
+  test('a shutdown while the fix of an illegal offset is pending leaves pullRequestsInFlight at 0, not below', async () => {
+    const t = setup([{ status: 'OFFSET_ILLEGAL', nextBeginOffset: 42n }]);
+    t.service.executePullRequestImmediately(t.req);
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    expect(t.req.processQueue.dropped).toBe(true);
+    expect(t.service.pullRequestsInFlight).toBe(0);
+    t.service.shutdown();
+    expect(t.service.pullRequestsInFlight).toBe(0);
+    expect(t.removed).toEqual([]);
+  });
+
   test('pullRequestsInFlight: one per live loop, whether scheduled, pulling or flow-controlled; 0 once dropped or shut down', async () => {
     jest.useFakeTimers({ doNotFake: ['setImmediate', 'nextTick', 'queueMicrotask'] });
     const settle = async (): Promise<void> => {
