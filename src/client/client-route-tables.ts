@@ -1,4 +1,3 @@
-import type { MessageQueue } from './message-queue';
 import { MASTER_ID, type TopicRouteData } from './route/topic-route-data';
 
 /** One broker address with the names it is known under (heartbeats and unregisters go to each). */
@@ -88,10 +87,5 @@ export class ClientRouteTables {
     if (!route || route.brokerDatas.length === 0) return undefined;
     const bd = route.brokerDatas[Math.floor(Math.random() * route.brokerDatas.length)]!;
     return bd.brokerAddrs.get(MASTER_ID) ?? bd.brokerAddrs.values().next().value;
-  }
-
-  /** Static topics are not supported, so the queue's own broker name. */
-  getBrokerNameFromMessageQueue(mq: MessageQueue): string {
-    return mq.brokerName;
   }
 }

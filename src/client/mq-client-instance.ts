@@ -274,7 +274,7 @@ export class MQClientInstance {
 
   /** Static topics are not supported, so the queue's own broker name. */
   getBrokerNameFromMessageQueue(mq: MessageQueue): string {
-    return this.tables.getBrokerNameFromMessageQueue(mq);
+    return mq.brokerName;
   }
 
   // ------------------------------------------------------------ heartbeats

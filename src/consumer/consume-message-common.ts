@@ -7,18 +7,9 @@ import type { Logger } from '../logger';
 import type { MessageQueue } from '../client/message-queue';
 import type { ConsumeHookRunner } from './consume-message-hook';
 
-/** What both consume services share: the group, the namespace and the optional telemetry. */
-export interface ConsumeCommonHost {
-  readonly consumerGroup: string;
-  readonly namespace: string | undefined;
-  /** @internal */
-  readonly telemetry?: MessagingTelemetry;
-  /** @internal */
-  readonly clientId?: string;
-}
 
 /** Java `resetRetryAndNamespace`: the handler sees the original topic, without the namespace. */
-export function resetRetryAndNamespace(host: ConsumeCommonHost, msgs: readonly MessageExt[]): void {
+function resetRetryAndNamespace(host: ListenerCallHost, msgs: readonly MessageExt[]): void {
   const groupTopic = RETRY_GROUP_TOPIC_PREFIX + host.consumerGroup;
   for (const m of msgs) {
     const retryTopic = m.getProperty(MessageConst.PROPERTY_RETRY_TOPIC);
@@ -28,7 +19,7 @@ export function resetRetryAndNamespace(host: ConsumeCommonHost, msgs: readonly M
 }
 
 /** Stamps the consume start (Java `PROPERTY_CONSUME_START_TIMESTAMP`) on a batch about to be handled. */
-export function markConsumeStart(msgs: readonly MessageExt[]): void {
+function markConsumeStart(msgs: readonly MessageExt[]): void {
   const start = String(Date.now());
   for (const m of msgs) m.putProperty(MessageConst.PROPERTY_CONSUME_START_TIMESTAMP, start);
 }
@@ -37,7 +28,7 @@ export function markConsumeStart(msgs: readonly MessageExt[]): void {
  * Runs the listener, inside a CONSUMER span per message when telemetry is on (the listener runs in the
  * first one's context). `ok` tells which results count as success for the spans. @internal
  */
-export async function runListener<T>(host: ConsumeCommonHost, msgs: readonly MessageExt[], run: () => Promise<T>, ok: (r: T) => boolean): Promise<T> {
+async function runListener<T>(host: ListenerCallHost, msgs: readonly MessageExt[], run: () => Promise<T>, ok: (r: T) => boolean): Promise<T> {
   const t = host.telemetry;
   if (!t) return run();
   const spans: ConsumeInstrument[] = msgs.map((m) => t.startConsumeSpan(m, host.consumerGroup, { clientId: host.clientId }));
@@ -51,8 +42,14 @@ export async function runListener<T>(host: ConsumeCommonHost, msgs: readonly Mes
   }
 }
 
-/** What one listener call needs besides the group: where a throw is logged, the hooks and their TIME_OUT bound. */
-export interface ListenerCallHost extends ConsumeCommonHost {
+/** What a listener call needs of the consume service: group, namespace, where a throw is logged, hooks, telemetry. */
+export interface ListenerCallHost {
+  readonly consumerGroup: string;
+  readonly namespace: string | undefined;
+  /** @internal */
+  readonly telemetry?: MessagingTelemetry;
+  /** @internal */
+  readonly clientId?: string;
   readonly log: Logger;
   readonly consumeTimeoutMs: number;
   /** Consume hooks (message trace), run before and after each listener call. */
@@ -99,7 +96,7 @@ export async function callListener<T>(
  * nothing is sent back or committed, the outcome is reported. `later` is the listener's retry answer.
  */
 export async function consumeDirectly(
-  host: ConsumeCommonHost,
+  host: ListenerCallHost,
   msg: MessageExt,
   call: () => Promise<unknown>,
   answers: { success: string; later: string; order: boolean },

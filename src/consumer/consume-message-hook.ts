@@ -51,10 +51,6 @@ export class ConsumeHookRunner {
     this.hooks.push(hook);
   }
 
-  get size(): number {
-    return this.hooks.length;
-  }
-
   /** Java `executeHookBefore` around one listener call; undefined (nothing to do after) when no hook is registered. */
   beforeCall(consumerGroup: string, namespace: string | undefined, mq: MessageQueue, msgList: readonly MessageExt[]): ConsumeMessageContext | undefined {
     if (this.hooks.length === 0) return undefined;

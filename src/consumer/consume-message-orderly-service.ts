@@ -25,21 +25,13 @@ const CONSUME_LOCK_WAIT_MS = 0x7fffffff;
 
 /** What the orderly service needs of the push consumer. */
 export interface OrderlyConsumeHost extends OrderlyBatchHost {
-  readonly consumeMessageBatchMaxSize: number;
-  readonly settings: {
-    suspendCurrentQueueTimeMs: number;
-    maxTimeConsumeContinuouslyMs: number;
-    rebalanceLockIntervalMs: number;
-    rebalanceLockMaxLiveTimeMs: number;
-    /** The effective limit: -1 in the options means unbounded (Java `Integer.MAX_VALUE`). */
-    maxReconsumeTimes: number;
-  };
+  readonly settings: OrderlyBatchHost['settings'] & { maxTimeConsumeContinuouslyMs: number; rebalanceLockIntervalMs: number };
   /** LOCK_BATCH_MQ for one queue; true when the broker gave it to us. */
   lock(mq: MessageQueue): Promise<boolean>;
   /** Renews every held queue's lock (Java `RebalanceImpl.lockAll`). */
   lockAll(): Promise<void>;
   /** A handler finished on a queue dropped meanwhile: its release can proceed now. */
-  onDroppedQueueIdle(mq: MessageQueue): void;
+  onDroppedQueueIdle(): void;
 }
 
 /** Why a queue's loop runs again later: a suspended batch, a lock to get, a yield, or new messages. */
@@ -167,7 +159,7 @@ export class ConsumeMessageOrderlyService {
   private loopEnded(pq: ProcessQueue, mq: MessageQueue, st: QueueState, next: Next): void {
     if (pq.dropped) {
       // A release gave up waiting for this handler: it can proceed now.
-      if (pq.tryUnlockTimes > 0) this.host.onDroppedQueueIdle(mq);
+      if (pq.tryUnlockTimes > 0) this.host.onDroppedQueueIdle();
       return;
     }
     if (next?.why === 'relock') return this.tryLockLaterAndReconsume(pq, mq, st, next.delayMs);

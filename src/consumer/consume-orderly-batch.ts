@@ -1,11 +1,10 @@
-import type { MessageModel } from '../client/heartbeat-data';
 import type { MessageQueue } from '../client/message-queue';
 import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
 import { wrapNamespace } from '../message/namespace';
-import { callListener, type ListenerCallHost } from './consume-message-common';
+import { callListener } from './consume-message-common';
+import type { ConsumeHost } from './consume-message-concurrently-service';
 import type { ProcessQueue } from './process-queue';
-import type { OffsetStore } from './store/offset-store';
 
 /** Java `ConsumeOrderlyStatus` (the deprecated COMMIT / ROLLBACK of manual commit are not offered). */
 export const ConsumeOrderlyStatus = { SUCCESS: 'SUCCESS', SUSPEND_CURRENT_QUEUE_A_MOMENT: 'SUSPEND_CURRENT_QUEUE_A_MOMENT' } as const;
@@ -29,17 +28,13 @@ const MIN_SUSPEND_MS = 10;
 const MAX_SUSPEND_MS = 30_000;
 
 /** What one orderly batch (the listener call and its result) needs of the push consumer. */
-export interface OrderlyBatchHost extends ListenerCallHost {
-  readonly messageModel: MessageModel;
-  readonly offsetStore: OffsetStore;
+export interface OrderlyBatchHost extends ConsumeHost {
   readonly settings: {
     suspendCurrentQueueTimeMs: number;
     rebalanceLockMaxLiveTimeMs: number;
     /** The effective limit: -1 in the options means unbounded (Java `Integer.MAX_VALUE`). */
     maxReconsumeTimes: number;
   };
-  /** CONSUMER_SEND_MSG_BACK (here: to the DLQ), else the fallback produce; false when both failed. */
-  sendMessageBack(msg: MessageExt, delayLevel: number, mq: MessageQueue): Promise<boolean>;
 }
 
 /** Java `ConsumeRequest.run`'s listener call: a throw or anything but SUCCESS is a SUSPEND. */

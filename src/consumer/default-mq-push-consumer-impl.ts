@@ -135,11 +135,6 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, PushConsumerC
     this.hooks.register(hook);
   }
 
-  /** @internal The message-trace dispatcher when `enableTrace` is on (after start). */
-  get traceDispatcher(): AsyncTraceDispatcher | undefined {
-    return this.trace;
-  }
-
   registerMessageListener(listener: MessageListener): void {
     const orderly = typeof listener === 'object' && listener !== null && typeof (listener as { orderly?: unknown }).orderly === 'function';
     if (typeof listener !== 'function' && !orderly) throw new InvalidArgumentError('the message listener must be a function, or { orderly: function } for orderly consumption');

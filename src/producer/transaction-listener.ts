@@ -4,8 +4,6 @@ import type { MessageExt } from '../message/message-decoder';
 /** Java `LocalTransactionState`; the names are what END_TRANSACTION and trace records carry. */
 export type LocalTransactionState = 'COMMIT_MESSAGE' | 'ROLLBACK_MESSAGE' | 'UNKNOW';
 
-export const LOCAL_TRANSACTION_STATES: readonly LocalTransactionState[] = ['COMMIT_MESSAGE', 'ROLLBACK_MESSAGE', 'UNKNOW'];
-
 /** `MessageSysFlag.TRANSACTION_*_TYPE`: `commitOrRollback` of END_TRANSACTION (protocol.md 12.9). */
 export const TRANSACTION_NOT_TYPE = 0;
 export const TRANSACTION_COMMIT_TYPE = 0x2 << 2;

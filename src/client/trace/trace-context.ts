@@ -49,8 +49,6 @@ export interface TraceBean {
   fromTransactionCheck?: boolean;
   /** Consumer records: the message's reconsume times. */
   retryTimes?: number;
-  /** Consumer records: the broker's store time (epoch ms). */
-  storeTime?: number;
 }
 
 /** Java `TraceContext`: one record (a send, an end of transaction) or, for consumers, one per bean. */

@@ -33,7 +33,6 @@ export class ConsumeMessageTraceHook implements ConsumeMessageHook {
           msgId: msg.msgId,
           tags: msg.tags ?? null,
           keys: msg.keys ?? null,
-          storeTime: msg.storeTimestamp,
           bodyLength: msg.storeSize,
           retryTimes: msg.reconsumeTimes,
         }),

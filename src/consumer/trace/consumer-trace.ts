@@ -14,7 +14,7 @@ let traceSenderCounter = 0;
  * and the SubBefore/SubAfter hook registered on the consumer. The caller starts the dispatcher and
  * shuts it down (flushing) after the consumer.
  */
-export function attachConsumerTrace(
+function attachConsumerTrace(
   host: { registerConsumeMessageHook(hook: ConsumeMessageHook): void },
   config: PushConsumerConfig,
 ): AsyncTraceDispatcher {
