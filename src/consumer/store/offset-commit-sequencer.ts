@@ -11,7 +11,8 @@ export const FINAL_COMMIT_PULL_WAIT_MS = 2000;
 interface PullCommit {
   readonly commitOffset: bigint;
   readonly sentAt: number;
-  readonly answered: Promise<void>;
+  /** Final commits waiting for this pull's answer (only they need a promise: none is made per pull). */
+  waiters?: Array<() => void>;
 }
 
 /** One queue's commits in flight: the UPDATE_CONSUMER_OFFSET being sent, and the pulls carrying an offset. */
@@ -43,12 +44,11 @@ export class OffsetCommitSequencer {
   pullStarted(mq: MessageQueue, commitOffset: bigint): () => void {
     const key = mq.key();
     const q = this.of(key);
-    let answer!: () => void;
-    const entry: PullCommit = { commitOffset, sentAt: Date.now(), answered: new Promise<void>((r) => (answer = r)) };
+    const entry: PullCommit = { commitOffset, sentAt: Date.now() };
     q.pulls.add(entry);
     return () => {
       q.pulls.delete(entry);
-      answer();
+      for (const w of entry.waiters ?? []) w();
       this.forgetIfIdle(key);
     };
   }
@@ -99,7 +99,8 @@ export class OffsetCommitSequencer {
       timer = setTimeout(r, waitMs);
       timer.unref?.();
     });
-    await Promise.race([Promise.all(other.map((p) => p.answered)), bound]);
+    const answered = other.map((p) => new Promise<void>((r) => (p.waiters ??= []).push(r)));
+    await Promise.race([Promise.all(answered), bound]);
     clearTimeout(timer);
   }
 
