@@ -2,6 +2,7 @@ import type { Logger } from '../logger';
 import { RemotingClient } from '../remoting/remoting-client';
 import type { RPCHook } from '../remoting/rpc-hook';
 import { effectiveTls, type ClientConfig } from './client-config';
+import { defaultClientIP } from './client-ip';
 import { NamespaceRpcHook } from './namespace-rpc-hook';
 
 /**
@@ -9,6 +10,11 @@ import { NamespaceRpcHook } from './namespace-rpc-hook';
  * (copied, like Java's `cloneClientConfig`), with the clientIP and instance name resolved.
  */
 export type ClientInstanceConfig = Omit<ClientConfig, 'clientIP'> & { clientIP: string };
+
+/** The instance settings of a producer's or consumer's options under `instanceName`, the client IP resolved. */
+export function instanceConfigOf<C extends ClientConfig>(config: C, instanceName: string): C & ClientInstanceConfig {
+  return { ...config, instanceName, clientIP: config.clientIP ?? defaultClientIP() };
+}
 
 /** Java `ClientConfig.buildMQClientId`: `ip@instanceName[@unitName]`. */
 export function buildMQClientId(cfg: Pick<ClientInstanceConfig, 'clientIP' | 'instanceName' | 'unitName'>): string {

@@ -21,7 +21,6 @@ import type { ServiceState } from './service-state';
 import { TopicRouteRefresher } from './topic-route-refresher';
 
 // Kept importable from here, where callers have always found them.
-export { buildMQClientId, type ClientInstanceConfig } from './client-instance-config';
 
 /** Java `ClientConfig.persistConsumerOffsetInterval`. */
 const PERSIST_CONSUMER_OFFSET_INTERVAL_MS = 5000;

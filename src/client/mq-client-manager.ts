@@ -1,6 +1,7 @@
 import { getDefaultLogger } from '../logger';
 import type { RPCHook } from '../remoting/rpc-hook';
-import { buildMQClientId, MQClientInstance, type ClientInstanceConfig } from './mq-client-instance';
+import { buildMQClientId, type ClientInstanceConfig } from './client-instance-config';
+import { MQClientInstance } from './mq-client-instance';
 
 /**
  * Java `MQClientManager`: the process-wide registry clientId -> MQClientInstance. The config is

@@ -1,7 +1,7 @@
 import { ClientStateError, InvalidArgumentError, SubscriptionConflictError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
 import { effectiveNamespace } from '../client/client-config';
-import { defaultClientIP } from '../client/client-ip';
+import { instanceConfigOf } from '../client/client-instance-config';
 import type { ConsumeFromWhere, ConsumeType, MessageModel } from '../client/heartbeat-data';
 import type { MessageQueue } from '../client/message-queue';
 import type { MQClientInstance } from '../client/mq-client-instance';
@@ -350,7 +350,7 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
     const clustering = this.config.messageModel === 'CLUSTERING';
     if (clustering && this.instanceName === 'DEFAULT') this.instanceName = `${process.pid}#${process.hrtime.bigint()}`;
     const factory = MQClientManager.getInstance().getOrCreateMQClientInstance(
-      { ...this.config, instanceName: this.instanceName, clientIP: this.config.clientIP ?? defaultClientIP() },
+      instanceConfigOf(this.config, this.instanceName),
       this.config.rpcHook,
     );
     if (!factory.registerConsumer(this.consumerGroup, this)) {

@@ -1,6 +1,6 @@
 import { ClientStateError, InvalidArgumentError } from '../errors';
 import { getDefaultLogger, type Logger } from '../logger';
-import { defaultClientIP } from '../client/client-ip';
+import { instanceConfigOf } from '../client/client-instance-config';
 import { effectiveNamespace } from '../client/client-config';
 import type { ConsumeFromWhere, ConsumeType, MessageModel } from '../client/heartbeat-data';
 import { MessageQueue } from '../client/message-queue';
@@ -199,7 +199,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, PushConsumerC
     // and with it the local offsets file, stay the same across restarts.
     if (clustering && this.instanceName === 'DEFAULT') this.instanceName = `${process.pid}#${process.hrtime.bigint()}`;
     const factory = MQClientManager.getInstance().getOrCreateMQClientInstance(
-      { ...this.config, instanceName: this.instanceName, clientIP: this.config.clientIP ?? defaultClientIP() },
+      instanceConfigOf(this.config, this.instanceName),
       this.config.rpcHook,
     );
     this.factory = factory;

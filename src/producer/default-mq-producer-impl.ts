@@ -2,7 +2,7 @@ import { ClientError, ClientErrorCode, ClientStateError, InvalidArgumentError, S
 import { getDefaultLogger, type Logger } from '../logger';
 import { LogDeduplicator } from '../log-deduplicator';
 import type { RPCHook } from '../remoting/rpc-hook';
-import { defaultClientIP } from '../client/client-ip';
+import { instanceConfigOf } from '../client/client-instance-config';
 import { effectiveNamespace, type ClientConfig } from '../client/client-config';
 import { MessageQueue } from '../client/message-queue';
 import { registerProducerRequestHandlers } from './producer-request-handlers';
@@ -177,7 +177,7 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   }
 
   private instanceConfig(): ClientConfig & { clientIP: string } {
-    return { ...this.config, instanceName: this.instanceName, clientIP: this.config.clientIP ?? defaultClientIP() };
+    return instanceConfigOf(this.config, this.instanceName);
   }
 
   private async initTopicRoute(): Promise<void> {

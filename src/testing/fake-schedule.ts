@@ -9,12 +9,14 @@
  * (when it was taken out) added. Either keeps its real topic and queue in REAL_TOPIC / REAL_QID.
  */
 import { MessageConst } from '../message/message-const';
+import { isRetryTopic } from '../message/namespace';
+import { RMQ_SYS_SCHEDULE_TOPIC } from '../message/validators';
 import type { FakeStore, MessageToStore, StoredMessage } from './fake-store';
 
 /** Where the broker holds DELAY-level messages, one queue per level. */
-export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
+const SCHEDULE_TOPIC = RMQ_SYS_SCHEDULE_TOPIC;
 /** Where the broker's timer wheel holds TIMER_* messages (one queue). */
-export const TIMER_TOPIC = 'rmq_sys_wheel_timer';
+const TIMER_TOPIC = 'rmq_sys_wheel_timer';
 /** The broker's default `messageDelayLevel` (1s 5s 10s 30s 1m ... 2h). */
 export const DEFAULT_DELAY_LEVELS_MS: readonly number[] = [1, 5, 10, 30, 60, 120, 180, 240, 300, 360, 420, 480, 540, 600, 1200, 1800, 3600, 7200].map((s) => s * 1000);
 /** The broker's default `timerPrecisionMs`. */
@@ -104,7 +106,7 @@ export function recallHandleOf(held: StoredMessage, brokerName: string): string 
   const out = m.getProperty(MessageConst.PROPERTY_TIMER_OUT_MS);
   const realTopic = m.getProperty(MessageConst.PROPERTY_REAL_TOPIC);
   const uniq = m.getProperty(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-  if (m.topic !== TIMER_TOPIC || out === undefined || realTopic === undefined || realTopic.startsWith('%RETRY%')) return undefined;
+  if (m.topic !== TIMER_TOPIC || out === undefined || realTopic === undefined || isRetryTopic(realTopic)) return undefined;
   const raw = ['v1', realTopic, brokerName, String(Number(out) + 1), uniq ?? ''].join(' ');
   return Buffer.from(raw, 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
 }

@@ -5,7 +5,8 @@ import type * as zlib from 'node:zlib';
 import { AclClientRPCHook } from '../../src/client/acl-client-rpc-hook';
 import { ClientRemotingProcessor } from '../../src/client/client-remoting-processor';
 import { parseClientConfig } from '../../src/client/client-config';
-import { buildMQClientId, MQClientInstance } from '../../src/client/mq-client-instance';
+import { MQClientInstance } from '../../src/client/mq-client-instance';
+import { buildMQClientId } from '../../src/client/client-instance-config';
 import {
   AccessDeniedError,
   RemotingClosedError,

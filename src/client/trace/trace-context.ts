@@ -1,4 +1,3 @@
-import { createUniqId } from '../../message/message-id';
 import { RMQ_SYS_TRACE_TOPIC } from '../../message/validators';
 
 /**
@@ -14,7 +13,12 @@ export const FIELD_SPLITOR = '\u0002';
 /** Java `TraceConstants.GROUP_NAME_PREFIX`: the trace producer's group prefix. */
 export const TRACE_GROUP_NAME_PREFIX = '_INNER_TRACE_PRODUCER';
 /** Java `TraceConstants.TRACE_INSTANCE_NAME`. */
-export const TRACE_INSTANCE_NAME = 'PID_CLIENT_INNER_TRACE_PRODUCER';
+const TRACE_INSTANCE_NAME = 'PID_CLIENT_INNER_TRACE_PRODUCER';
+
+/** The instance every trace producer of a process shares per name server list (Java `<TRACE_INSTANCE_NAME>_<namesrv>`). */
+export function traceInstanceName(namesrvAddr: readonly string[]): string {
+  return `${TRACE_INSTANCE_NAME}_${namesrvAddr.join(';')}`;
+}
 /** `TopicValidator.RMQ_SYS_TRACE_TOPIC`: the default trace topic. */
 export const DEFAULT_TRACE_TOPIC = RMQ_SYS_TRACE_TOPIC;
 
@@ -61,7 +65,7 @@ export interface TraceContext {
   groupName: string;
   costTime: number;
   isSuccess: boolean;
-  /** Java `requestId`: a fresh unique id per context; SubAfter repeats its SubBefore's. */
+  /** Java `requestId`: a fresh unique id per SubBefore (the only record that makes one); SubAfter repeats it. */
   requestId: string;
   /** SubAfter: the ordinal of the `ConsumeReturnType`. */
   contextCode: number;
@@ -90,7 +94,7 @@ export function newTraceContext(traceType: TraceType, init: Partial<TraceContext
     groupName: '',
     costTime: 0,
     isSuccess: true,
-    requestId: createUniqId(),
+    requestId: '',
     contextCode: 0,
     traceBeans: [],
     ...init,

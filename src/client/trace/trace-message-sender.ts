@@ -5,26 +5,19 @@ import { messageProperties2String } from '../../message/message-properties';
 import { AUTO_CREATE_TOPIC_KEY_TOPIC } from '../../message/validators';
 import type { RPCHook } from '../../remoting/rpc-hook';
 import { RequestCode } from '../../remoting/protocol/request-code';
-import { ResponseCode } from '../../remoting/protocol/response-code';
 import type { ClientConfig } from '../client-config';
-import { defaultClientIP } from '../client-ip';
+import { instanceConfigOf } from '../client-instance-config';
 import type { MQClientInstance } from '../mq-client-instance';
 import { MQClientManager } from '../mq-client-manager';
 import type { MQProducerInner } from '../mq-producer-inner';
 import { buildHeader } from '../request-builders';
 import type { TopicPublishInfo } from '../route/topic-publish-info';
-import { TRACE_INSTANCE_NAME } from './trace-context';
+import { sendStatusFromResponseCode } from '../send-status';
+import { traceInstanceName } from './trace-context';
 import type { TraceProducer } from './trace-dispatcher';
 
 /** Java's producer default `retryTimesWhenSendFailed` (2): three attempts in all. */
 const SEND_ATTEMPTS = 3;
-/** Codes Java's `processSendResponse` turns into a SendResult: the message is stored. */
-const STORED_CODES = new Set<number>([
-  ResponseCode.SUCCESS,
-  ResponseCode.FLUSH_DISK_TIMEOUT,
-  ResponseCode.FLUSH_SLAVE_TIMEOUT,
-  ResponseCode.SLAVE_NOT_AVAILABLE,
-]);
 
 /**
  * The trace producer of a consumer (Java gives its `AsyncTraceDispatcher` a `DefaultMQProducer`; a
@@ -47,8 +40,8 @@ export class TraceMessageSender implements TraceProducer, MQProducerInner {
 
   async start(): Promise<void> {
     if (this.factory) return;
-    const instanceName = `${TRACE_INSTANCE_NAME}_${this.host.namesrvAddr.join(';')}`;
-    const config = { ...this.host, instanceName, vipChannelEnabled: false, clientIP: this.host.clientIP ?? defaultClientIP() };
+    const instanceName = traceInstanceName(this.host.namesrvAddr);
+    const config = { ...instanceConfigOf(this.host, instanceName), vipChannelEnabled: false };
     const factory = MQClientManager.getInstance().getOrCreateMQClientInstance(config, this.rpcHook);
     if (!factory.registerProducer(this.producerGroup, this)) {
       throw new ClientStateError('CREATE_JUST', `The producer group[${this.producerGroup}] has been created before`);
@@ -82,7 +75,7 @@ export class TraceMessageSender implements TraceProducer, MQProducerInner {
       const left = deadline - Date.now();
       if (left <= 0) break;
       const queues = info.messageQueueList;
-      const mq = queues[Math.abs(info.sendWhichQueue.incrementAndGet()) % queues.length]!;
+      const mq = queues[info.sendWhichQueue.incrementAndGet() % queues.length]!;
       const addr = factory.findBrokerAddressInPublish(mq.brokerName);
       if (addr === undefined) continue;
       const request = buildHeader.sendMessageV2(RequestCode.SEND_MESSAGE_V2, {
@@ -102,7 +95,8 @@ export class TraceMessageSender implements TraceProducer, MQProducerInner {
       }, msg.body);
       try {
         const response = await factory.api.sendMessage(addr, request, left);
-        if (STORED_CODES.has(response.code)) return;
+        // A status (SEND_OK or a flush/slave timeout) means the message is stored.
+        if (sendStatusFromResponseCode(response.code) !== undefined) return;
         lastError = new BrokerResponseError(response.code, response.remark, addr);
       } catch (err) {
         if (!(err instanceof RocketMQError)) throw err;

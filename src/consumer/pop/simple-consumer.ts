@@ -1,7 +1,7 @@
 import { ClientStateError, InvalidArgumentError, RequestAbortedError, TopicRouteNotFoundError } from '../../errors';
 import { getDefaultLogger, type Logger } from '../../logger';
 import { effectiveNamespace } from '../../client/client-config';
-import { defaultClientIP } from '../../client/client-ip';
+import { instanceConfigOf } from '../../client/client-instance-config';
 import type { ConsumeFromWhere, ConsumeType, MessageModel } from '../../client/heartbeat-data';
 import type { MQClientInstance } from '../../client/mq-client-instance';
 import { MQClientManager } from '../../client/mq-client-manager';
@@ -120,7 +120,7 @@ export class SimpleConsumer implements MQConsumerInner {
     this.state = 'START_FAILED';
     if (this.instanceName === 'DEFAULT') this.instanceName = `${process.pid}#${process.hrtime.bigint()}`;
     const factory = MQClientManager.getInstance().getOrCreateMQClientInstance(
-      { ...this.config, instanceName: this.instanceName, clientIP: this.config.clientIP ?? defaultClientIP() },
+      instanceConfigOf(this.config, this.instanceName),
       this.config.rpcHook,
     );
     if (!factory.registerConsumer(this.groupName(), this)) {

@@ -1,5 +1,6 @@
 import { CONSUME_RETURN_TYPES, newTraceBean, newTraceContext, type TraceContext } from '../../client/trace/trace-context';
 import { MessageConst } from '../../message/message-const';
+import { createUniqId } from '../../message/message-id';
 import { withoutAnyNamespace } from '../../message/namespace';
 import type { ConsumeMessageContext, ConsumeMessageHook } from '../consume-message-hook';
 
@@ -21,7 +22,7 @@ export class ConsumeMessageTraceHook implements ConsumeMessageHook {
 
   consumeMessageBefore(context: ConsumeMessageContext): void {
     if (context.msgList.length === 0) return;
-    const trace = newTraceContext('SubBefore', { groupName: withoutAnyNamespace(context.consumerGroup) });
+    const trace = newTraceContext('SubBefore', { groupName: withoutAnyNamespace(context.consumerGroup), requestId: createUniqId() });
     context.mqTraceContext = trace;
     for (const msg of context.msgList) {
       if (msg.getProperty(MessageConst.PROPERTY_TRACE_SWITCH) === 'false') continue;

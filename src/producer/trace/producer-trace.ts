@@ -1,7 +1,7 @@
 import type { ProducerConfig, ProducerOptions } from '../producer-config';
 import type { SendMessageHook } from '../send-hooks';
 import type { EndTransactionHook } from '../transaction-listener';
-import { TRACE_GROUP_NAME_PREFIX, TRACE_INSTANCE_NAME } from '../../client/trace/trace-context';
+import { TRACE_GROUP_NAME_PREFIX, traceInstanceName } from '../../client/trace/trace-context';
 import { AsyncTraceDispatcher, type TraceDispatcherOptions, type TraceProducer } from '../../client/trace/trace-dispatcher';
 import { EndTransactionTraceHook, SendMessageTraceHook } from './trace-hooks';
 
@@ -24,7 +24,7 @@ let traceProducerCounter = 0;
 export function traceProducerOptions(host: ProducerConfig): ProducerOptions {
   const opts: ProducerOptions = {
     producerGroup: `${TRACE_GROUP_NAME_PREFIX}-${host.producerGroup}-PRODUCE-${++traceProducerCounter}`,
-    instanceName: `${TRACE_INSTANCE_NAME}_${host.namesrvAddr.join(';')}`,
+    instanceName: traceInstanceName(host.namesrvAddr),
     namesrvAddr: [...host.namesrvAddr],
     sendMsgTimeoutMs: 5000,
     vipChannelEnabled: false,

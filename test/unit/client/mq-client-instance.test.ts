@@ -1,6 +1,7 @@
 import { silentLogger } from '../../../src/logger';
 import { parseClientConfig } from '../../../src/client/client-config';
-import { MQClientInstance, buildMQClientId } from '../../../src/client/mq-client-instance';
+import { MQClientInstance } from '../../../src/client/mq-client-instance';
+import { buildMQClientId } from '../../../src/client/client-instance-config';
 import type { MQProducerInner } from '../../../src/client/mq-producer-inner';
 import { TopicPublishInfo } from '../../../src/client/route/topic-publish-info';
 import type { TimedLock } from '../../../src/client/timed-lock';
