@@ -28,9 +28,8 @@ import { AllocateMessageQueueAveragely } from './rebalance/allocate-message-queu
 import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-queue-strategy';
 import { RebalanceImpl } from './rebalance-impl';
 import { RebalanceLitePullImpl } from './rebalance-lite-pull-impl';
-import { LocalFileOffsetStore } from './store/local-file-offset-store';
 import type { OffsetStore } from './store/offset-store';
-import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
+import { createOffsetStore } from './store/create-offset-store';
 
 /** Java `MixAll.DEFAULT_CONSUMER_GROUP`, refused as a group name. */
 const DEFAULT_CONSUMER_GROUP = 'DEFAULT_CONSUMER';
@@ -305,7 +304,7 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
   }
   async persistConsumerOffset(): Promise<void> {
     if (this.state !== 'RUNNING' || !this.store) return;
-    const owned = this.subscriptionType === 'SUBSCRIBE' ? [...this.rebalanceImpl.processQueueTable.values()].map((e) => e.mq) : this.assigned.queues();
+    const owned = this.ownedQueues();
     await this.store.persistAll(owned);
   }
   updateTopicSubscribeInfo(topic: string, queues: ReadonlySet<MessageQueue>): void {
@@ -340,6 +339,11 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
     return sub;
   }
 
+  /** The queues whose offsets this member persists: the rebalance's when subscribed, else the assigned ones. */
+  private ownedQueues(): MessageQueue[] {
+    return this.subscriptionType === 'SUBSCRIBE' ? [...this.rebalanceImpl.processQueueTable.values()].map((e) => e.mq) : this.assigned.queues();
+  }
+
   async start(): Promise<void> {
     if (this.state !== 'CREATE_JUST') throw new ClientStateError(this.state, `The PullConsumer service state not OK, maybe started once, ${this.state}`);
     this.state = 'START_FAILED';
@@ -359,9 +363,7 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
     }
     this.factory = factory;
     this.wrapper = new PullAPIWrapper(factory, this.consumerGroup);
-    this.store = clustering
-      ? new RemoteBrokerOffsetStore(factory, this.consumerGroup, this.log)
-      : new LocalFileOffsetStore({ clientId: factory.clientId, groupName: this.consumerGroup, storeDir: this.config.localOffsetStoreDir, logger: this.log });
+    this.store = createOffsetStore(factory, this.consumerGroup, this.config, this.log);
     try {
       await this.store.load();
     } catch (err) {
@@ -391,7 +393,7 @@ export class DefaultLitePullConsumerImpl implements MQConsumerInner {
   async shutdown(): Promise<void> {
     if (this.state !== 'RUNNING') return;
     const factory = this.factory!;
-    const owned = this.subscriptionType === 'SUBSCRIBE' ? [...this.rebalanceImpl.processQueueTable.values()].map((e) => e.mq) : this.assigned.queues();
+    const owned = this.ownedQueues();
     if (this.config.autoCommit) this.committer.commitAll();
     this.state = 'SHUTDOWN_ALREADY';
     this.tasks.cancelWhere(() => true);

@@ -27,8 +27,7 @@ import type { AllocateMessageQueueStrategy } from './rebalance/allocate-message-
 import { RebalanceImpl } from './rebalance-impl';
 import { RebalancePushImpl } from './rebalance-push-impl';
 import type { OffsetStore } from './store/offset-store';
-import { LocalFileOffsetStore } from './store/local-file-offset-store';
-import { RemoteBrokerOffsetStore } from './store/remote-broker-offset-store';
+import { createOffsetStore } from './store/create-offset-store';
 import { MessagingTelemetry } from '../client/telemetry/messaging-telemetry';
 import type { AsyncTraceDispatcher } from '../client/trace/trace-dispatcher';
 import { ConsumeHookRunner, type ConsumeMessageHook } from './consume-message-hook';
@@ -204,9 +203,7 @@ export class DefaultMQPushConsumerImpl implements MQConsumerInner, PushConsumerC
     );
     this.factory = factory;
     this.wrapper = new PullAPIWrapper(factory, this.consumerGroup);
-    this.store = clustering
-      ? new RemoteBrokerOffsetStore(factory, this.consumerGroup, this.log)
-      : new LocalFileOffsetStore({ clientId: factory.clientId, groupName: this.consumerGroup, storeDir: this.config.localOffsetStoreDir, logger: this.log });
+    this.store = createOffsetStore(factory, this.consumerGroup, this.config, this.log);
     await this.store.load();
     const services = createPushConsumerServices(this, this.listener, this.rebalancePush);
     if (!factory.registerConsumer(this.consumerGroup, this)) {
