@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
@@ -108,6 +110,12 @@ public final class FakeRoundTrip {
 
     static List<MessageExt> consumeLite(String namesrv, String topic, String group, String instance, int expected, long timeoutMs)
         throws Exception {
+        return consumeLite(namesrv, topic, group, instance, expected, timeoutMs, false);
+    }
+
+    /** With `distinctIds`, `expected` counts distinct message ids (a broker may deliver a message twice). */
+    static List<MessageExt> consumeLite(String namesrv, String topic, String group, String instance, int expected, long timeoutMs,
+        boolean distinctIds) throws Exception {
         DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(group);
         consumer.setNamesrvAddr(namesrv);
         consumer.setInstanceName(instance);
@@ -116,8 +124,12 @@ public final class FakeRoundTrip {
         List<MessageExt> got = new ArrayList<>();
         try {
             long deadline = System.currentTimeMillis() + timeoutMs;
-            while (got.size() < expected && System.currentTimeMillis() < deadline) {
-                got.addAll(consumer.poll(500));
+            Set<String> ids = new HashSet<>();
+            while ((distinctIds ? ids.size() : got.size()) < expected && System.currentTimeMillis() < deadline) {
+                for (MessageExt m : consumer.poll(500)) {
+                    got.add(m);
+                    ids.add(m.getMsgId());
+                }
             }
         } finally {
             consumer.shutdown();

@@ -2,7 +2,10 @@ package io.rocketmqts.e2e;
 
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.rocketmq.client.producer.LocalTransactionState;
@@ -17,10 +20,24 @@ import org.apache.rocketmq.common.message.MessageExt;
  * transactions commit, roll back and stay unknown; the server's check-back of the third is answered with a
  * commit; then a lite pull consumer reads what became visible. JSON lines: "send" (with the local state),
  * "check" (what the check-back carried), "consume".
+ *
+ * A real 5.x broker fresh from start-up may also check back the two transactions that already ended (it has
+ * not read their op messages yet) and may then write a committed message twice. Both are allowed by the
+ * protocol (a check answers with the local state; delivery is at least once), so the check-back answers what
+ * the local transaction decided, only the required check (index 2) is printed, and consumption is counted by
+ * message id; the extra checks and duplicates go to stderr.
  */
 final class FakeTransactions {
 
     private FakeTransactions() {
+    }
+
+    private static LocalTransactionState decided(Message msg) {
+        switch (msg.getUserProperty("index")) {
+            case "0": return LocalTransactionState.COMMIT_MESSAGE;
+            case "1": return LocalTransactionState.ROLLBACK_MESSAGE;
+            default: return LocalTransactionState.UNKNOW;
+        }
     }
 
     static int run(PrintStream out, String namesrv, String topic, String group, String instance, long timeoutMs) throws Exception {
@@ -31,15 +48,20 @@ final class FakeTransactions {
         producer.setTransactionListener(new TransactionListener() {
             @Override
             public LocalTransactionState executeLocalTransaction(Message msg, Object arg) {
-                switch (msg.getUserProperty("index")) {
-                    case "0": return LocalTransactionState.COMMIT_MESSAGE;
-                    case "1": return LocalTransactionState.ROLLBACK_MESSAGE;
-                    default: return LocalTransactionState.UNKNOW;
-                }
+                return decided(msg);
             }
 
             @Override
             public LocalTransactionState checkLocalTransaction(MessageExt msg) {
+                LocalTransactionState local = decided(msg);
+                if (local != LocalTransactionState.UNKNOW) {
+                    System.err.println("fake-transactions: extra check-back of ended transaction " + msg.getUserProperty("index"));
+                    return local;
+                }
+                if (checks.getAndIncrement() > 0) {
+                    System.err.println("fake-transactions: repeated check-back of transaction 2");
+                    return LocalTransactionState.COMMIT_MESSAGE;
+                }
                 StringBuilder b = new StringBuilder("{");
                 ConsumeToJson.field(b, "kind", "check");
                 ConsumeToJson.field(b, "index", msg.getUserProperty("index"));
@@ -51,7 +73,6 @@ final class FakeTransactions {
                     out.println(b.append('}'));
                     out.flush();
                 }
-                checks.incrementAndGet();
                 return LocalTransactionState.COMMIT_MESSAGE;
             }
         });
@@ -76,12 +97,22 @@ final class FakeTransactions {
         } finally {
             producer.shutdown();
         }
-        List<MessageExt> got = FakeRoundTrip.consumeLite(namesrv, topic, group, instance, 2, timeoutMs);
+        Map<String, MessageExt> distinct = new LinkedHashMap<>();
+        for (MessageExt m : FakeRoundTrip.consumeLite(namesrv, topic, group, instance, 2, timeoutMs, true)) {
+            if (distinct.putIfAbsent(m.getMsgId(), m) != null) {
+                System.err.println("fake-transactions: committed message delivered twice: " + m.getKeys());
+            }
+        }
+        List<MessageExt> got = new ArrayList<>(distinct.values());
         for (MessageExt m : got) {
             String json = ConsumeToJson.toJson(m);
             out.println("{\"kind\":\"consume\"," + json.substring(1));
         }
         out.flush();
-        return checks.get() > 0 && got.size() == 2 ? 0 : 2;
+        if (checks.get() == 0 || got.size() != 2) {
+            System.err.println("fake-transactions: " + checks.get() + " check-back(s) of transaction 2, " + got.size() + " distinct message(s) consumed (want >= 1 and 2)");
+            return 2;
+        }
+        return 0;
     }
 }
