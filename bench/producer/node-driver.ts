@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { Histogram } from './histogram';
-import { parseKeyValues, parseRunCommand, type RunCommand, type RunResult, type WorkerEvent } from './worker-protocol';
+import { ELD_RESOLUTION_MS, eldP99Ms, parseKeyValues, parseRunCommand, type RunCommand, type RunResult, type WorkerEvent } from './worker-protocol';
 
 export interface DriverOptions {
   namesrv: string;
@@ -113,7 +113,7 @@ async function runOne(client: NodeClient, cmd: RunCommand): Promise<WorkerEvent>
   const hist = new Histogram();
   const tally = new Tally();
   // How long the loop stalls while this client works (a synchronous deflate of a big body shows here).
-  const eld = monitorEventLoopDelay({ resolution: 5 });
+  const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   eld.enable();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -157,7 +157,7 @@ async function runOne(client: NodeClient, cmd: RunCommand): Promise<WorkerEvent>
     p99_us: hist.percentile(0.99),
     p999_us: hist.percentile(0.999),
     max_us: hist.max,
-    eld_p99_ms: Math.round(eld.percentile(99) / 1e4) / 100,
+    eld_p99_ms: eldP99Ms(eld),
   };
   if (tally.firstError !== undefined) result.first_error = tally.firstError;
   return result;

@@ -12,6 +12,8 @@ export interface Round {
   /** Oneway runs: what the broker stored and the seconds it took from the run's start. */
   stored?: number;
   storedSeconds?: number;
+  /** Event-loop delay p99 of an idle Node process during the run (idle-loop-peer.ts), ms. */
+  idleEldP99Ms?: number;
 }
 
 export interface Summary {
@@ -33,6 +35,8 @@ export interface Summary {
   rss_mb: number | null;
   /** Node clients: the largest per-round p99 of the event-loop delay, ms. */
   eld_p99_ms?: number;
+  /** With `eld_p99_ms`: an idle Node process's p99 over the same rounds (largest), the machine's floor. */
+  idle_eld_p99_ms?: number;
   errors: number;
   /** Oneway: what the client said it sent (the broker's count is `msgs`). */
   accepted_msgs?: number;
@@ -79,7 +83,11 @@ export function summarize(client: string, workload: Workload, rounds: Round[], b
     errors: rounds.reduce((a, r) => a + r.outcome.result.errors, 0),
   };
   const eld = rounds.map((r) => r.outcome.result.eld_p99_ms).filter((x): x is number => x !== undefined);
-  if (eld.length) s.eld_p99_ms = Math.max(...eld);
+  if (eld.length) {
+    s.eld_p99_ms = Math.max(...eld);
+    const idle = rounds.map((r) => r.idleEldP99Ms).filter((x): x is number => x !== undefined);
+    if (idle.length) s.idle_eld_p99_ms = Math.max(...idle);
+  }
   if (oneway) s.accepted_msgs = rounds.reduce((a, r) => a + r.outcome.result.msgs, 0);
   const fe = rounds.find((r) => r.outcome.result.first_error)?.outcome.result.first_error;
   if (fe) s.first_error = fe.slice(0, 300);
@@ -244,7 +252,7 @@ export function renderMarkdown(all: Summary[], workloads: readonly Workload[], c
           `${lat ? fmt(s.p999_us) + ratio(s.p999_us, java?.p999_us) : '-'} | ` +
           `${s.cpu_s_per_10k}${ratio(s.cpu_s_per_10k, java?.cpu_s_per_10k)} | ${fmt(s.msgs_per_cpu_s)} | ` +
           `${s.rss_mb ?? '-'}${s.rss_mb != null ? ratio(s.rss_mb, java?.rss_mb ?? undefined) : ''} | ` +
-          `${s.eld_p99_ms ?? '-'} | ` +
+          `${s.eld_p99_ms ?? '-'}${s.idle_eld_p99_ms !== undefined ? ` (idle ${s.idle_eld_p99_ms})` : ''} | ` +
           `${s.errors}${s.first_error ? ` (${s.first_error.replace(/\|/g, '/').slice(0, 120)})` : ''} |`,
       );
     }

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { runBenchMain } from './bench-main';
 import { BenchError } from './bench-error';
 import { HarnessBroker, ROOT, type HarnessEnv } from './broker-control';
+import { IdleLoopPeer } from './idle-loop-peer';
 import { CLIENTS, CLIENT_NAMES, DEFAULT_CLIENTS, DEFAULT_STUB_CLIENTS, type ClientName, type LaunchContext } from './clients';
 import { OffsetProbe, watchStored } from './offset-probe';
 import { summarizeProfile } from './profile-summary';
@@ -173,6 +174,8 @@ class Bench {
   private readonly tmp = mkdtempSync(join(tmpdir(), 'rocketmq-ts-bench-bodies-'));
   private broker: HarnessBroker | undefined;
   private stubBroker: StubBroker | undefined;
+  /** Measures an idle Node process's loop delay beside every run: the floor of the Node clients' figure. */
+  private idlePeer: IdleLoopPeer | undefined;
   private harness: HarnessEnv | undefined;
   private namesrv = '';
   private brokerLine = '';
@@ -219,6 +222,7 @@ class Bench {
     const sizes = new Set(o.workloads.map((w) => w.size));
     for (const size of sizes) writeFileSync(this.bodyPath(size), makeBody(size));
     await this.startWorkers();
+    this.idlePeer = new IdleLoopPeer(ROOT);
     // Fail early when the broker cannot be probed (oneway runs count what it stored).
     if (!o.stub && o.workloads.some((w) => w.mode === 'oneway')) (await OffsetProbe.open(this.namesrv, this.topic)).close();
   }
@@ -270,7 +274,16 @@ class Bench {
   }
 
   /** One run; oneway runs are counted by what the broker (or the stub) stored. */
+  /** One run, with the idle peer's loop delay over the same time. */
   private async runOnce(name: ClientName, w: Workload, id: string, durationMs: number): Promise<Round> {
+    this.idlePeer?.start();
+    const round = await this.runClient(name, w, id, durationMs);
+    const idle = await this.idlePeer?.stop();
+    if (idle !== undefined) round.idleEldP99Ms = idle;
+    return round;
+  }
+
+  private async runClient(name: ClientName, w: Workload, id: string, durationMs: number): Promise<Round> {
     const worker = this.workers.get(name)!;
     const timeout = durationMs + 120_000;
     if (w.mode !== 'oneway') return { outcome: await worker.run(this.command(w, id, durationMs), timeout) };
@@ -319,7 +332,7 @@ class Bench {
           log(
             `  ${w.name} round ${r} ${c.padEnd(11)} ${Math.round(count / Math.max(res.elapsed_s, round.storedSeconds ?? 0)).toString().padStart(7)} msgs/s` +
               `  p50 ${res.p50_us} µs  p99 ${res.p99_us} µs  cpu ${res.cpu_s.toFixed(2)} s  rss ${round.outcome.rssMb?.toFixed(0) ?? '?'} MB` +
-              `${res.eld_p99_ms !== undefined ? `  loop p99 ${res.eld_p99_ms} ms` : ''}` +
+              `${res.eld_p99_ms !== undefined ? `  loop p99 ${res.eld_p99_ms} ms (idle peer ${round.idleEldP99Ms ?? '?'})` : ''}` +
               `${res.errors ? `  errors ${res.errors} (${res.first_error ?? ''})` : ''}${round.stored !== undefined ? `  stored ${round.stored}/${res.msgs}` : ''}`,
           );
         }
@@ -421,6 +434,7 @@ class Bench {
     this.stopping = true;
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     this.workers.clear();
+    await this.idlePeer?.close();
     if (this.o.cpuProf) this.summarizeProfile();
     if (this.stubBroker) {
       log(`stub served ${JSON.stringify(this.stubBroker.stats)}`);

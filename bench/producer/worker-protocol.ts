@@ -64,6 +64,14 @@ export interface ErrorEvent {
 
 export type WorkerEvent = RunResult | ReadyEvent | ErrorEvent;
 
+/** Resolution of the Node drivers' (and the idle peer's) event-loop delay histogram, ms. */
+export const ELD_RESOLUTION_MS = 5;
+
+/** p99 of a `monitorEventLoopDelay` histogram in ms, two decimals. */
+export function eldP99Ms(h: { percentile(p: number): number }): number {
+  return Math.round(h.percentile(99) / 1e4) / 100;
+}
+
 export function formatRunCommand(cmd: RunCommand): string {
   return (
     `run id=${cmd.id} mode=${cmd.mode} inflight=${cmd.inflight} size=${cmd.size} batch=${cmd.batch} ` +
