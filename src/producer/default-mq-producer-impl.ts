@@ -63,6 +63,7 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   private readonly backpressure: AsyncSendBackpressure | undefined;
   private pipeline: SendPipeline | undefined;
   private asyncShared: AsyncSendShared | undefined;
+  private namespaceOf: { readonly value: string | undefined } | undefined;
   /** Accepted sends not settled yet: shutdown waits for them (`shutdownTimeoutMs`). */
   private readonly inflight = new InflightSends();
   /** Set once shutdown stopped waiting: no attempt or retry starts after it. */
@@ -95,7 +96,9 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   }
 
   get namespace(): string | undefined {
-    return effectiveNamespace(this.config);
+    // The config never changes after parsing: worked out once, not on every send.
+    if (this.namespaceOf === undefined) this.namespaceOf = { value: effectiveNamespace(this.config) };
+    return this.namespaceOf.value;
   }
   get factory(): MQClientInstance {
     if (!this.mQClientFactory) throw new ClientStateError(this.state, `The producer service state not OK, ${this.state}`);
@@ -316,7 +319,10 @@ export class DefaultMQProducerImpl implements MQProducerInner {
 
   private check(out: OutgoingMessage): void {
     this.makeSureStateOK();
-    checkMessage({ topic: out.topic, body: out.msg.body, getUserProperty: (n) => out.msg.getUserProperty(n) }, this.config.maxMessageSize);
+    const msg = out.msg;
+    // The message itself when it carries the topic as sent (no namespace, or a batch): no wrapper per send.
+    const checkable = msg.topic === out.topic ? msg : { topic: out.topic, body: msg.body, getUserProperty: (n: string) => msg.getUserProperty(n) };
+    checkMessage(checkable, this.config.maxMessageSize);
   }
 
   /** Sync and oneway sends: refused unless RUNNING, tracked until settled (shutdown waits for them). */

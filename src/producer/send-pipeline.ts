@@ -337,7 +337,7 @@ export class SendPipeline {
     if (d.hooks.hasHooks() || d.isClosing()) return false;
     const msg = out.msg;
     if (msg.body.length >= COMPRESS_OFF_LOOP_BYTES && msg.body.length >= this.settings.compressMsgBodyOverBytes && !(msg instanceof MessageBatch)) return false;
-    const mq = d.faults.selectOneMessageQueue(info.messageQueueList, undefined, { index: info.sendWhichQueue, resetIndex: false });
+    const mq = d.faults.selectFirstQueue(info.messageQueueList, info.sendWhichQueue);
     if (!mq) return false;
     const found = this.findBroker(mq);
     if (found === undefined) return false;

@@ -303,7 +303,8 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
         return new InvalidArgumentError(`timeoutMs must be a number in (0, ${MAX_TIMER_MS}], got ${timeoutMs}`);
       }
     }
-    if (addr !== null) {
+    // An address with a connection in the table was parsed when that connection was made.
+    if (addr !== null && !this.connections.has(addr)) {
       try {
         parseAddress(addr);
       } catch (err) {
@@ -365,7 +366,26 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
   }
 
   private toAddress(call: PendingCall, addr: string): void {
-    this.sendWhenReady(call, addr, () => false);
+    const conn = this.connections.get(addr);
+    if (conn === undefined || conn.state !== 'connected') {
+      this.sendWhenReady(call, addr, () => false);
+      return;
+    }
+    // The common case, written at once (no closures): what `sendWhenReady` does for a live connection.
+    call.resolvedAddr = addr;
+    try {
+      this.transmit(call, conn);
+    } catch (err) {
+      this.sendFailed(call, addr, err);
+    }
+  }
+
+  /** An unexpected throw on the send path settles the call with a typed error (never an unhandled rejection). */
+  private sendFailed(call: PendingCall, addr: string, err: unknown): void {
+    this.log.error('internal error while sending a request', { addr, code: call.request.code, error: err });
+    if (!call.settled) {
+      this.table.settle(call, new RemotingSendError(addr, `request to ${addr} could not be sent`, { cause: err }), undefined);
+    }
   }
 
   /**
@@ -378,10 +398,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       try {
         fn();
       } catch (err) {
-        this.log.error('internal error while sending a request', { addr, code: call.request.code, error: err });
-        if (!call.settled) {
-          this.table.settle(call, new RemotingSendError(addr, `request to ${addr} could not be sent`, { cause: err }), undefined);
-        }
+        this.sendFailed(call, addr, err);
       }
     };
     guarded(() => {
