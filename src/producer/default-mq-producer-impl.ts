@@ -23,6 +23,8 @@ import { SendHookRunner } from './send-hook-runner';
 import { InflightSends } from './inflight-sends';
 import { SendBudget } from './send-error-classifier';
 import { SendPipeline, throwIfAborted, type SendOutcome } from './send-pipeline';
+import type { AsyncSendShared } from './async-send';
+import type { SendCallback } from './send-result';
 import type { OutgoingMessage } from './send-request-builder';
 import type { SendResult } from './send-result';
 import { checkMessage, checkSystemTopic, checkTopic, CLIENT_INNER_PRODUCER_GROUP, checkProducerGroup } from '../message/validators';
@@ -60,6 +62,8 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   private mQClientFactory: MQClientInstance | undefined;
   private readonly backpressure: AsyncSendBackpressure | undefined;
   private pipeline: SendPipeline | undefined;
+  private asyncShared: AsyncSendShared | undefined;
+  private namespaceOf: { readonly value: string | undefined } | undefined;
   /** Accepted sends not settled yet: shutdown waits for them (`shutdownTimeoutMs`). */
   private readonly inflight = new InflightSends();
   /** Set once shutdown stopped waiting: no attempt or retry starts after it. */
@@ -92,7 +96,9 @@ export class DefaultMQProducerImpl implements MQProducerInner {
   }
 
   get namespace(): string | undefined {
-    return effectiveNamespace(this.config);
+    // The config never changes after parsing: worked out once, not on every send.
+    if (this.namespaceOf === undefined) this.namespaceOf = { value: effectiveNamespace(this.config) };
+    return this.namespaceOf.value;
   }
   get factory(): MQClientInstance {
     if (!this.mQClientFactory) throw new ClientStateError(this.state, `The producer service state not OK, ${this.state}`);
@@ -163,6 +169,13 @@ export class DefaultMQProducerImpl implements MQProducerInner {
       findRoute: (topic, budget) => this.tryToFindTopicPublishInfo(topic, budget),
       isClosing: () => this.abandoning,
     });
+    const pipeline = this.pipeline;
+    this.asyncShared = {
+      inflight: this.inflight,
+      log: this.log,
+      outcomeUnknown: (out) => this.outcomeUnknown(out),
+      answered: (send, err, response) => pipeline.asyncAnswered(send, err, response),
+    };
     factory.start();
     await this.initTopicRoute();
     this.startDetector();
@@ -306,7 +319,10 @@ export class DefaultMQProducerImpl implements MQProducerInner {
 
   private check(out: OutgoingMessage): void {
     this.makeSureStateOK();
-    checkMessage({ topic: out.topic, body: out.msg.body, getUserProperty: (n) => out.msg.getUserProperty(n) }, this.config.maxMessageSize);
+    const msg = out.msg;
+    // The message itself when it carries the topic as sent (no namespace, or a batch): no wrapper per send.
+    const checkable = msg.topic === out.topic ? msg : { topic: out.topic, body: msg.body, getUserProperty: (n: string) => msg.getUserProperty(n) };
+    checkMessage(checkable, this.config.maxMessageSize);
   }
 
   /** Sync and oneway sends: refused unless RUNNING, tracked until settled (shutdown waits for them). */
@@ -393,6 +409,26 @@ export class DefaultMQProducerImpl implements MQProducerInner {
     budget.check('DEFAULT ASYNC send');
     const outcome = await this.dispatch(out, 'ASYNC', { ...p, budget });
     return outcome.completion!;
+  }
+
+  /**
+   * The common async send (default queue selection, a known route, no backpressure) on the callback path
+   * (`SendPipeline.trySendAsync`): true when it took the send, false when nothing happened and the send
+   * goes through `sendAsync` (which then also reports any error).
+   */
+  trySendAsync(out: OutgoingMessage, timeoutMs: number, begin: number, callback: SendCallback): boolean {
+    const pipeline = this.pipeline;
+    if (this.state !== 'RUNNING' || this.backpressure !== undefined || pipeline === undefined) return false;
+    const info = this.topicPublishInfoTable.get(out.topic);
+    if (info === undefined || !info.ok()) return false;
+    const budget = new SendBudget(timeoutMs, begin);
+    if (budget.spent()) return false;
+    try {
+      this.check(out);
+    } catch {
+      return false;
+    }
+    return pipeline.trySendAsync(out, info, budget, callback, this.asyncShared!);
   }
 
   /** @internal For tests. */

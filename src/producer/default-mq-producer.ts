@@ -14,7 +14,7 @@ import type { RequestCallback } from './request-response-future';
 import type { CheckForbiddenHook, CommunicationMode, SendMessageHook } from './send-hooks';
 import type { OutgoingMessage } from './send-request-builder';
 import { isSendCallback, resolveSendOptions, type SendOptions } from './send-options';
-import { traceSend } from './send-tracing';
+import { producerSendTraced, traceSend } from './send-tracing';
 import type { SendCallback, SendResult } from './send-result';
 import { attachProducerTrace } from './trace/producer-trace';
 import type { AsyncTraceDispatcher } from '../client/trace/trace-dispatcher';
@@ -177,6 +177,15 @@ export class DefaultMQProducer {
 
   private sendAsync(msg: Message | Message[], callback: SendCallback, options: SendOptions | undefined): void {
     const begin = Date.now();
+    let out: OutgoingMessage | undefined;
+    if (options === undefined && this.telemetry === undefined && !producerSendTraced()) {
+      try {
+        out = this.outgoing(msg);
+      } catch {
+        // reported by the general path below
+      }
+      if (out !== undefined && this.impl.trySendAsync(out, this.impl.config.sendMsgTimeoutMs, begin, callback)) return;
+    }
     let done = false;
     const settle = (fn: () => void): void => {
       if (done) return;
@@ -189,7 +198,7 @@ export class DefaultMQProducer {
     };
     const run = async (): Promise<SendResult> => {
       const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
-      return this.withTelemetry(msg, () => this.impl.sendAsync(this.outgoing(msg), p, begin));
+      return this.withTelemetry(msg, () => this.impl.sendAsync(out ?? this.outgoing(msg), p, begin));
     };
     traceSend(() => this.traceContext(msg, 'ASYNC'), run).then(
       (result) => settle(() => callback.onSuccess(result)),

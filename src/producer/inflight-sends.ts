@@ -3,7 +3,7 @@
  * waits here for these to settle (`drain`, bounded), and fails the ones still pending at the bound
  * (`abandon`) instead of letting the closing client fail them with transport errors.
  */
-interface Pending {
+export interface Pending {
   readonly reject: (err: unknown) => void;
   readonly abandonedError: () => Error;
 }
@@ -35,6 +35,18 @@ export class InflightSends {
         },
       );
     });
+  }
+
+  /** A send settled through a callback rather than a promise: `remove` it when it settles. */
+  add(entry: Pending): void {
+    this.pending.add(entry);
+  }
+
+  /** False when the send was abandoned already (its outcome then goes nowhere). */
+  remove(entry: Pending): boolean {
+    const was = this.pending.delete(entry);
+    if (was) this.checkIdle();
+    return was;
   }
 
   /** Resolves true once nothing is pending, false when `timeoutMs` passes first. */

@@ -226,6 +226,12 @@ export class MQFaultStrategy {
     }
     return pick(queues, index, notLast) ?? queues[index.incrementAndGet() % queues.length];
   }
+
+  /** `selectOneMessageQueue(queues, undefined, { index })` (a first attempt), without a closure when fault tolerance is off. */
+  selectFirstQueue(queues: readonly MessageQueue[], index: QueueIndex): MessageQueue | undefined {
+    if (this.sendLatencyFaultEnable || queues.length === 0) return this.selectOneMessageQueue(queues, undefined, { index });
+    return queues[Math.abs(index.incrementAndGet() % queues.length)];
+  }
 }
 
 function pick(queues: readonly MessageQueue[], index: QueueIndex, accept: (mq: MessageQueue) => boolean): MessageQueue | undefined {

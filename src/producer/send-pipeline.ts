@@ -13,7 +13,10 @@ import { classifySendError, maxSendAttempts, SEND_SUCCEEDED, type SendBudget, ty
 import type { SendHookRunner } from './send-hook-runner';
 import type { CommunicationMode, SendMessageContext } from './send-hooks';
 import { processSendResponse } from './send-response';
-import type { SendResult } from './send-result';
+import type { SendCallback, SendResult } from './send-result';
+import { AsyncSend, deliverOutcome, type AsyncSendShared } from './async-send';
+import { COMPRESS_OFF_LOOP_BYTES } from '../message/compression';
+import { MessageBatch } from '../message/message-batch';
 
 const { BROKER_NOT_EXIST_EXCEPTION } = ClientErrorCode;
 
@@ -76,6 +79,17 @@ function lastRetriable(errors: readonly unknown[]): boolean {
   return last instanceof RocketMQError ? last.retriable : false;
 }
 
+/** The end of `sendDefaultImpl` when no attempt succeeded: every attempt's error stays in the cause. */
+function exhaustedError(times: number, topic: string, st: Pick<LoopState, 'brokersSent' | 'errors'>, budget: SendBudget): Error {
+  const message =
+    `Send [${times}] times, still failed, cost [${Date.now() - budget.begin}]ms, Topic: ${topic}, ` +
+    `BrokersSent: [${st.brokersSent.join(', ')}]`;
+  const exhausted = new SendRetriesExhaustedError(message, st.errors, { retriable: lastRetriable(st.errors) });
+  // The last attempt ran into the deadline: the call timed out.
+  if (budget.spent()) return budget.timeoutError('sendDefaultImpl', '', exhausted);
+  return exhausted;
+}
+
 /**
  * The producer's send path (protocol.md 12.2-12.5): the attempt loop of `sendDefaultImpl`, one attempt
  * (`sendKernelImpl`) for sync, async and oneway, and the in-flight retries of an async send
@@ -128,13 +142,7 @@ export class SendPipeline {
       if (outcome !== undefined) return outcome;
     }
     if (st.result) return { result: st.result };
-    const message =
-      `Send [${times}] times, still failed, cost [${Date.now() - budget.begin}]ms, Topic: ${out.topic}, ` +
-      `BrokersSent: [${st.brokersSent.join(', ')}]`;
-    const exhausted = new SendRetriesExhaustedError(message, st.errors, { retriable: lastRetriable(st.errors) });
-    // The last attempt ran into the deadline: the call timed out (every attempt's error stays in the cause).
-    if (budget.spent()) throw budget.timeoutError('sendDefaultImpl', '', exhausted);
-    throw exhausted;
+    throw exhaustedError(times, out.topic, st, budget);
   }
 
   /** Publishes a retry on `rocketmq:producer:send:retry` (metrics); free when nobody listens. */
@@ -289,7 +297,7 @@ export class SendPipeline {
   }
 
   /** Points an async retry at another broker's queue (same broker without publish info). */
-  private moveAsyncRetry(a: Attempt, t: InFlight, err: unknown, context: SendMessageContext | undefined): void {
+  private moveAsyncRetry(a: Pick<Attempt, 'info' | 'out' | 'budget'>, t: InFlight, err: unknown, context: SendMessageContext | undefined): void {
     if (a.info) {
       const mq = this.d.faults.selectOneMessageQueue(a.info.messageQueueList, t.brokerName, { index: a.info.sendWhichQueue, resetIndex: false });
       if (mq) t.brokerName = this.d.factory.getBrokerNameFromMessageQueue(mq);
@@ -304,7 +312,7 @@ export class SendPipeline {
     t.timeoutMs = a.budget.left();
   }
 
-  private settleAsync(a: Attempt, t: InFlight, response: RemotingCommand, latency: number, context: SendMessageContext | undefined): SendResult {
+  private settleAsync(a: Pick<Attempt, 'out'>, t: InFlight, response: RemotingCommand, latency: number, context: SendMessageContext | undefined): SendResult {
     let result: SendResult;
     try {
       result = processSendResponse(this.d.namespace, t.brokerName, a.out.msg, a.out.topic, response, t.addr);
@@ -315,6 +323,84 @@ export class SendPipeline {
     if (context) this.d.hooks.after(context, { result });
     this.updateFault(t.brokerName, latency, SEND_SUCCEEDED);
     return result;
+  }
+
+  /**
+   * The async send of `sendDefaultImpl` (one attempt) with no promise per stage: the request is built and
+   * handed to the remoting client at once, the broker's answer comes back to the send's own record
+   * (`asyncAnswered`), which also carries the transport retries. Returns false, with nothing sent and the
+   * message untouched, when the send needs the general path: hooks, a shutdown under way, no queue, an
+   * unknown broker address, a body to deflate off the loop.
+   */
+  trySendAsync(out: OutgoingMessage, info: TopicPublishInfo, budget: SendBudget, callback: SendCallback, shared: AsyncSendShared): boolean {
+    const d = this.d;
+    if (d.hooks.hasHooks() || d.isClosing()) return false;
+    const msg = out.msg;
+    if (msg.body.length >= COMPRESS_OFF_LOOP_BYTES && msg.body.length >= this.settings.compressMsgBodyOverBytes && !(msg instanceof MessageBatch)) return false;
+    const mq = d.faults.selectFirstQueue(info.messageQueueList, info.sendWhichQueue);
+    if (!mq) return false;
+    const found = this.findBroker(mq);
+    if (found === undefined) return false;
+    const attemptBegin = Date.now();
+    let send: AsyncSend;
+    try {
+      stampMessage(msg, d.namespace);
+      const request = buildSendRequest(out, mq, found.brokerName, this.settings, this.onCompressError);
+      const now = Date.now();
+      const left = budget.left(now);
+      if (left <= 0) throw budget.timeoutError('sendKernelImpl', found.brokerAddr);
+      send = new AsyncSend(shared, out, info, budget, callback, found.brokerAddr, found.brokerName, left, request);
+    } catch (err) {
+      const error = this.soleAttemptFailed(err, out.topic, mq.brokerName, attemptBegin, budget);
+      // The callback never runs inside the send call.
+      queueMicrotask(() => deliverOutcome(callback, error, undefined, d.log));
+      return true;
+    }
+    this.updateFault(found.brokerName, Date.now() - attemptBegin, SEND_SUCCEEDED);
+    shared.inflight.add(send);
+    send.begin = Date.now();
+    d.factory.remotingClient.invokeReceiver(send.addr, send.request!, send.timeoutMs, send);
+    return true;
+  }
+
+  /** `tryAttempt`'s catch and the end of `sendDefaultImpl` for a send of one attempt that failed before its hand-over. */
+  private soleAttemptFailed(err: unknown, topic: string, brokerName: string, attemptBegin: number, budget: SendBudget): unknown {
+    const latency = Date.now() - attemptBegin;
+    this.d.log.warn('sendKernelImpl exception, resend at once', { latency, broker: brokerName, err });
+    const decision = classifySendError(err, 'attempt', this.policy);
+    this.updateFault(brokerName, latency, decision);
+    if (!decision.retry) return err;
+    return exhaustedError(1, topic, { brokersSent: [brokerName], errors: [err] }, budget);
+  }
+
+  /** `completeAsync` for a send of `trySendAsync`: its answer, or a transport failure that may be retried. */
+  asyncAnswered(s: AsyncSend, err: RocketMQError | null, response: RemotingCommand | undefined): void {
+    const cost = Date.now() - s.begin;
+    if (err === null) {
+      let result: SendResult;
+      try {
+        result = this.settleAsync(s, s, response!, cost, undefined);
+      } catch (e) {
+        s.done(e, undefined);
+        return;
+      }
+      s.done(undefined, result);
+      return;
+    }
+    const decision = classifySendError(err, 'async-transport', this.policy);
+    this.updateFault(s.brokerName, cost, decision);
+    s.retries++;
+    if (s.budget.spent()) return s.done(s.budget.timeoutError('async send', s.addr, err), undefined);
+    if (!decision.retry || s.retries > this.d.config.retryTimesWhenSendAsyncFailed || this.d.isClosing()) return s.done(err, undefined);
+    try {
+      this.moveAsyncRetry(s, s, err, undefined);
+    } catch (e) {
+      s.done(e, undefined);
+      return;
+    }
+    this.announceRetry(s.out.topic, s.retries + 1, err);
+    s.begin = Date.now();
+    this.d.factory.remotingClient.invokeReceiver(s.addr, s.request!, s.timeoutMs, s);
   }
 
   private failAsync(context: SendMessageContext | undefined, err: unknown): never {

@@ -24,6 +24,11 @@ export type CallKind = 'async' | 'oneway';
 /** Runs once per call, from `InflightTable.settle` only. Must not run user code synchronously. */
 export type SettleHandler = (call: PendingCall, err: RocketMQError | null, response: RemotingCommand | undefined) => void;
 
+/** A caller that takes the outcome as a method call (one object per call, no closure). */
+export interface InvokeReceiver {
+  onInvokeDone(err: RocketMQError | null, response: RemotingCommand | undefined): void;
+}
+
 /** One call from admission to settlement: connect, hooks, write, wait for the answer. */
 export class PendingCall {
   /** Assigned per physical send. */
@@ -49,6 +54,8 @@ export class PendingCall {
   response: RemotingCommand | undefined = undefined;
   /** Delivers the outcome to the caller (promise or callback); run off the read loop. */
   complete: ((err: RocketMQError | null, response: RemotingCommand | undefined) => void) | undefined = undefined;
+  /** Takes the outcome instead of `complete` when set. */
+  receiver: InvokeReceiver | undefined = undefined;
 
   constructor(
     readonly addr: string | null,

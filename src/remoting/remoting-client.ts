@@ -14,7 +14,7 @@ import type { Logger } from '../logger';
 import { createRemotingRequestTraceContext, remotingRequestChannel, remotingRequestTraced } from '../diagnostics';
 import { parseAddress } from './address';
 import { Connection, type ConnectionHandlers, type ConnectionOptions } from './connection';
-import { InflightTable, PendingCall, nextOpaque, type CallKind } from './inflight-table';
+import { InflightTable, PendingCall, nextOpaque, type CallKind, type InvokeReceiver } from './inflight-table';
 import { NameServerSelector } from './name-server-selector';
 import {
   DEFAULT_LANGUAGE,
@@ -193,6 +193,11 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     this.start(addr, request, timeoutMs, 'async', undefined, false, cb);
   }
 
+  /** Like `invokeCallback`, the outcome going to `receiver.onInvokeDone` (exactly once, off the read loop). */
+  invokeReceiver(addr: string, request: RemotingCommand, timeoutMs: number, receiver: InvokeReceiver): void {
+    this.start(addr, request, timeoutMs, 'async', undefined, true, undefined, receiver);
+  }
+
   /** Sends a oneway request (flag 0x2); resolves once written. `timeoutMs` bounds connect plus write. */
   invokeOneway(addr: string | null, request: RemotingCommand, timeoutMs?: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -255,10 +260,12 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     kind: CallKind,
     signal: AbortSignal | undefined,
     closeOnTimeout: boolean,
-    complete: Completion,
+    complete: Completion | undefined,
+    receiver?: InvokeReceiver,
   ): void {
     const call = new PendingCall(addr, request, kind, timeoutMs, Date.now(), this.onSettled);
     call.complete = complete;
+    call.receiver = receiver;
     call.closeOnTimeout = closeOnTimeout;
     if (this.opts.captureStack) {
       const holder: { stack?: string } = {};
@@ -296,7 +303,8 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
         return new InvalidArgumentError(`timeoutMs must be a number in (0, ${MAX_TIMER_MS}], got ${timeoutMs}`);
       }
     }
-    if (addr !== null) {
+    // An address with a connection in the table was parsed when that connection was made.
+    if (addr !== null && !this.connections.has(addr)) {
       try {
         parseAddress(addr);
       } catch (err) {
@@ -358,7 +366,26 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
   }
 
   private toAddress(call: PendingCall, addr: string): void {
-    this.sendWhenReady(call, addr, () => false);
+    const conn = this.connections.get(addr);
+    if (conn === undefined || conn.state !== 'connected') {
+      this.sendWhenReady(call, addr, () => false);
+      return;
+    }
+    // The common case, written at once (no closures): what `sendWhenReady` does for a live connection.
+    call.resolvedAddr = addr;
+    try {
+      this.transmit(call, conn);
+    } catch (err) {
+      this.sendFailed(call, addr, err);
+    }
+  }
+
+  /** An unexpected throw on the send path settles the call with a typed error (never an unhandled rejection). */
+  private sendFailed(call: PendingCall, addr: string, err: unknown): void {
+    this.log.error('internal error while sending a request', { addr, code: call.request.code, error: err });
+    if (!call.settled) {
+      this.table.settle(call, new RemotingSendError(addr, `request to ${addr} could not be sent`, { cause: err }), undefined);
+    }
   }
 
   /**
@@ -371,10 +398,7 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       try {
         fn();
       } catch (err) {
-        this.log.error('internal error while sending a request', { addr, code: call.request.code, error: err });
-        if (!call.settled) {
-          this.table.settle(call, new RemotingSendError(addr, `request to ${addr} could not be sent`, { cause: err }), undefined);
-        }
+        this.sendFailed(call, addr, err);
       }
     };
     guarded(() => {
@@ -485,10 +509,13 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
       remotingRequestChannel.asyncStart.publish(trace);
       remotingRequestChannel.asyncEnd.publish(trace);
     }
-    const complete = call.complete!;
+    const complete = call.complete;
+    const receiver = call.receiver;
     call.complete = undefined;
+    call.receiver = undefined;
     try {
-      complete(err, err === null ? response : undefined);
+      if (receiver !== undefined) receiver.onInvokeDone(err, err === null ? response : undefined);
+      else complete!(err, err === null ? response : undefined);
     } catch (cbErr) {
       this.log.error('invoke callback threw', { code: call.request.code, error: cbErr });
     }
@@ -534,16 +561,19 @@ export class RemotingClient extends EventEmitter<RemotingClientEvents> {
     });
     const resend = new PendingCall(addr, request, 'async', left, Date.now(), this.onSettled);
     resend.complete = call.complete;
+    resend.receiver = call.receiver;
     resend.closeOnTimeout = call.closeOnTimeout;
     resend.stack = call.stack;
     resend.trace = call.trace; // one logical call for diagnostics subscribers
     this.goAwayResends.add(resend);
     call.complete = undefined;
+    call.receiver = undefined;
     const refused = this.shutdownPromise
       ? new RemotingClosedError(addr, 'remoting client shut down')
       : this.table.admit(resend, call.signal);
     if (refused) {
       call.complete = resend.complete;
+      call.receiver = resend.receiver;
       return refused;
     }
     this.toAddress(resend, addr);

@@ -71,4 +71,11 @@ describe('processSendResponse (protocol 3.3 / 4.3)', () => {
   test('a success without the required header fields is a protocol error', () => {
     expect(() => api().processSendResponse('b', new Message('T', 'x'), 'T', response(0), 'addr')).toThrow(RemotingProtocolError);
   });
+
+  test('a required field that does not parse (queueId, queueOffset) is a protocol error', () => {
+    const msg = new Message('T', 'x');
+    expect(() => api().processSendResponse('b', msg, 'T', response(0, { ...OK_EXT, queueId: 'three' }), 'addr')).toThrow(RemotingProtocolError);
+    expect(() => api().processSendResponse('b', msg, 'T', response(0, { ...OK_EXT, queueOffset: '1.5' }), 'addr')).toThrow(RemotingProtocolError);
+    expect(() => api().processSendResponse('b', msg, 'T', response(0, { queueId: '1', queueOffset: '2' }), 'addr')).toThrow(RemotingProtocolError);
+  });
 });

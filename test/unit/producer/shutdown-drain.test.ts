@@ -8,6 +8,7 @@ import { silentLogger } from '../../../src/logger';
 import { Message } from '../../../src/message/message';
 import { DefaultMQProducer } from '../../../src/producer/default-mq-producer';
 import type { SendResult } from '../../../src/producer/send-result';
+import { SendPipeline } from '../../../src/producer/send-pipeline';
 import { startFakeCluster, until, type FakeBroker } from '../../helpers/fake-rocketmq';
 
 type Outcome = SendResult | Error;
@@ -69,6 +70,33 @@ describe('producer shutdown drains sends in flight', () => {
       await new Promise((r) => setTimeout(r, 100));
       expect(brokers.reduce((n, b) => n + b.sendCount, 0)).toBe(110);
     } finally {
+      await p.shutdown();
+      await close();
+    }
+  });
+
+  test('async sends on a known route (the callback path, no promise per send) pending at shutdownTimeoutMs fail as outcome-unknown', async () => {
+    const { ns, brokers, close } = await startFakeCluster(2);
+    ns.setRoute('TopicTest', brokers);
+    const p = new DefaultMQProducer({ producerGroup: 'pg_drain_known', namesrvAddr: ns.addr, logger: silentLogger, shutdownTimeoutMs: 300, sendMsgTimeoutMs: 60_000 });
+    const fast = jest.spyOn(SendPipeline.prototype, 'trySendAsync');
+    try {
+      await p.start();
+      // The route is known after this send: the async sends below skip the route lookup.
+      await p.send(new Message('TopicTest', 'warm'));
+      for (const b of brokers) b.onSend = () => 'hold';
+      const outcomes: Outcome[] = [];
+      for (let i = 0; i < 50; i++) sendAsync(p, `k${i}`, outcomes);
+      expect(fast.mock.results.filter((r) => r.value === true)).toHaveLength(50);
+      await until(() => brokers.reduce((n, b) => n + b.sendCount, 0) === 51, 'all sends at the brokers');
+      await p.shutdown();
+      await until(() => outcomes.length === 50, 'async sends settled');
+      for (const o of outcomes) expect(o).toBeInstanceOf(SendOutcomeUnknownError);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(brokers.reduce((n, b) => n + b.sendCount, 0)).toBe(51);
+      expect(outcomes).toHaveLength(50);
+    } finally {
+      fast.mockRestore();
       await p.shutdown();
       await close();
     }
