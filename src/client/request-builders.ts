@@ -1,18 +1,15 @@
-import { RemotingProtocolError } from '../errors';
-import type { ExtFields, RemotingCommand } from '../remoting/protocol/remoting-command';
+import type { RemotingCommand } from '../remoting/protocol/remoting-command';
 import { RequestCode } from '../remoting/protocol/request-code';
 import {
   createHeader,
   createRequestCommand,
   CreateTopicRequestHeader,
-  fromExtFields,
   GetMaxOffsetRequestHeader,
   GetRouteInfoRequestHeader,
   HeartbeatRequestHeader,
   type SendMessageRequestHeader,
   type HeaderFields,
   SendMessageRequestHeaderV2,
-  SendMessageResponseHeader,
   UnregisterClientRequestHeader,
 } from '../remoting/header';
 import type { TopicFilterType } from '../remoting/header';
@@ -90,15 +87,3 @@ export const buildHeader = {
   },
 };
 
-/** Decodes `SendMessageResponseHeader`; msgId, queueId and queueOffset must be there. */
-export function parseSendResponseHeader(e: ExtFields | undefined): SendResponseHeader {
-  const h = fromExtFields(SendMessageResponseHeader, e);
-  if (h.msgId === undefined || h.queueId === undefined || h.queueOffset === undefined) {
-    throw new RemotingProtocolError('send response lacks msgId, queueId or queueOffset');
-  }
-  const out: SendResponseHeader = { msgId: h.msgId, queueId: h.queueId, queueOffset: h.queueOffset };
-  if (h.transactionId !== undefined) out.transactionId = h.transactionId;
-  if (h.batchUniqId !== undefined) out.batchUniqId = h.batchUniqId;
-  if (h.recallHandle !== undefined) out.recallHandle = h.recallHandle;
-  return out;
-}
