@@ -238,10 +238,18 @@ export function createOffsetMessageId(ip: Uint8Array | string, port: number, off
 /**
  * `createOffsetMessageId` from parts a decoder has already checked (a 4 or 16 byte ip, an int32 port)
  * and the commit-log offset as its high and low 32 bits: no buffer and no bigint per stored record.
+ * The ip is `ip[ipStart, ipEnd)`, so a decoder can pass the record's own bytes.
  */
-export function offsetMessageIdOf(ip: Uint8Array, port: number, offsetHigh: number, offsetLow: number): string {
+export function offsetMessageIdOf(
+  ip: Uint8Array,
+  port: number,
+  offsetHigh: number,
+  offsetLow: number,
+  ipStart = 0,
+  ipEnd = ip.length,
+): string {
   let s = '';
-  for (let i = 0; i < ip.length; i++) s += HEX_BYTE[ip[i]!]!;
+  for (let i = ipStart; i < ipEnd; i++) s += HEX_BYTE[ip[i]!]!;
   return s + hexInt32(port) + hexInt32(offsetHigh) + hexInt32(offsetLow);
 }
 
