@@ -1,5 +1,4 @@
-import type { DecodedHeader, ExtFields } from './command-fields';
-import { ExtFieldsBuilder } from './ext-fields-builder';
+import { newExtFields, type DecodedHeader, type ExtFields } from './command-fields';
 import { ExtFieldsBudget, type HeaderLimits } from './header-limits';
 import { languageFromName } from './language-code';
 
@@ -179,18 +178,15 @@ function parseHex4(text: string, at: number): number {
   return v;
 }
 
-const extBuilder = new ExtFieldsBuilder();
-
 /** The extFields object at pos: string values, null values skipped; anything else gives up. */
 function scanExtFields(sc: Scanner, limits: Readonly<HeaderLimits>): ExtFields | undefined {
   const text = sc.text;
-  const ext = extBuilder;
-  ext.reset();
+  const ext = newExtFields();
   const budget = new ExtFieldsBudget(limits);
   sc.pos++; // {
   if (text.charCodeAt(sc.pos) === RBRACE) {
     sc.pos++;
-    return ext.build();
+    return ext;
   }
   for (;;) {
     if (text.charCodeAt(sc.pos) !== QUOTE) return undefined;
@@ -202,12 +198,12 @@ function scanExtFields(sc: Scanner, limits: Readonly<HeaderLimits>): ExtFields |
       const value = sc.string();
       if (value === undefined) return undefined;
       budget.add(key.length + value.length);
-      ext.put(key, value);
+      ext[key] = value;
     } else if (c === 0x6e /* n */ && sc.match('null')) {
-      ext.remove(key); // a later null for a repeated key: JSON.parse keeps null, which we then skip
+      delete ext[key]; // a later null for a repeated key: JSON.parse keeps null, which we then skip
     } else return undefined;
     const sep = text.charCodeAt(sc.pos++);
-    if (sep === RBRACE) return ext.build();
+    if (sep === RBRACE) return ext;
     if (sep !== COMMA) return undefined;
   }
 }

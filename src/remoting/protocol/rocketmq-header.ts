@@ -2,12 +2,12 @@ import { InvalidArgumentError, RemotingProtocolError } from '../../errors';
 import {
   extKeysInHashOrder,
   extValue,
+  newExtFields,
   toInt32,
   type CommandFields,
   type DecodedHeader,
   type ExtFields,
 } from './command-fields';
-import { ExtFieldsBuilder } from './ext-fields-builder';
 import { LanguageCode, languageFromByte } from './language-code';
 import { checkRocketMQExtFields, DEFAULT_HEADER_LIMITS, ExtFieldsBudget, PRECHECK_HEADER_BYTES, type HeaderLimits } from './header-limits';
 import type { HeaderSink } from './header-sink';
@@ -101,8 +101,6 @@ function writeEntry(sink: HeaderSink, k: string, v: string): void {
   sink.int32At(valueAt, sink.pos - valueAt - 4);
 }
 
-const extBuilder = new ExtFieldsBuilder();
-
 /** Any byte outside ASCII, in a Latin-1 cut of the header. */
 const NON_ASCII = /[^\x00-\x7f]/;
 
@@ -161,7 +159,7 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
   if (extLen < 0 || extLen > end - p) throw truncated(`extFields block of length ${extLen}`, extLen, end - p);
   let extFields: ExtFields | undefined;
   if (extLen > 0) {
-    extBuilder.reset();
+    extFields = newExtFields();
     const budget = new ExtFieldsBudget(limits);
     const extEnd = p + extLen;
     while (p < extEnd) {
@@ -177,12 +175,11 @@ export function decodeRocketMQHeader(buf: Buffer, start: number, end: number, in
       budget.add(kl + vl);
       // Java reads a zero length as null, and a null value is no value: the key is absent.
       if (key !== undefined) {
-        if (vl > 0) extBuilder.put(key, cut(buf, text, start, p, p + vl));
-        else extBuilder.remove(key);
+        if (vl > 0) extFields[key] = cut(buf, text, start, p, p + vl);
+        else delete extFields[key];
       }
       p += vl;
     }
-    extFields = extBuilder.build();
   }
   // Bytes after the extFields block are ignored: Java never writes any.
   const h = into ?? ({} as DecodedHeader);
