@@ -31,20 +31,24 @@ class HostStrings {
 const BORN_HOSTS = new HostStrings();
 const STORE_HOSTS = new HostStrings();
 
-function cachedHostAddress(ipBytes: Buffer, port: number, last: HostStrings): HostAddress {
-  if (ipBytes.length === 4) {
-    const ip4 = ipBytes.readUInt32BE(0);
+/** The host whose `ipLen`-byte ip is at `buf[at]` (no view of it made unless it is new). */
+function cachedHostAddress(buf: Buffer, at: number, ipLen: number, port: number, last: HostStrings): HostAddress {
+  if (ipLen === 4) {
+    const ip4 = ((buf[at]! << 24) | (buf[at + 1]! << 16) | (buf[at + 2]! << 8) | buf[at + 3]!) >>> 0;
     if (ip4 !== last.ip4 || port !== last.port) {
       last.ip4 = ip4;
       last.port = port;
-      last.ip = bytesToIp(ipBytes);
+      last.ip = bytesToIp(buf.subarray(at, at + 4));
       last.address = `${last.ip}:${port}`;
     }
     return { ip: last.ip, port, address: last.address };
   }
-  const ip = bytesToIp(ipBytes);
+  const ip = bytesToIp(buf.subarray(at, at + ipLen));
   return { ip, port, address: `[${ip}]:${port}` };
 }
+
+/** The body of a record decoded without one: zero bytes, so sharing it is safe. */
+const EMPTY_BODY = Buffer.alloc(0);
 
 export interface DecodeOptions {
   /** Java `decodeReadBody`. Default true. */
@@ -103,7 +107,7 @@ export function decodeMessageExtAt(
   if (magic !== MESSAGE_MAGIC_CODE && magic !== MESSAGE_MAGIC_CODE_V2) {
     throw new RemotingProtocolError(`Invalid magicCode ${magic} at ${offset}`);
   }
-  const m = new MessageExt('', Buffer.alloc(0));
+  const m = new MessageExt('', EMPTY_BODY);
   m.storeSize = storeSize;
   m.bodyCRC = r.int32('BODYCRC');
   m.queueId = r.int32('QUEUEID');
@@ -113,27 +117,28 @@ export function decodeMessageExtAt(
   const physicalAt = offset + 28;
   m.commitLogOffset = r.int64('PHYSICALOFFSET');
   let sysFlag = r.int32('SYSFLAG');
-  m.bornTimestamp = Number(r.int64('BORNTIMESTAMP'));
-  const bornIp = r.bytes((sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) === 0 ? 4 : 16, 'BORNHOST');
-  m.bornHost = cachedHostAddress(bornIp, r.int32('BORNHOST port'), BORN_HOSTS);
-  m.storeTimestamp = Number(r.int64('STORETIMESTAMP'));
-  const storeIp = r.bytes((sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) === 0 ? 4 : 16, 'STOREHOST');
+  m.bornTimestamp = r.int64Number('BORNTIMESTAMP');
+  const bornIpLen = (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) === 0 ? 4 : 16;
+  const bornIpAt = r.skip(bornIpLen, 'BORNHOST');
+  m.bornHost = cachedHostAddress(buf, bornIpAt, bornIpLen, r.int32('BORNHOST port'), BORN_HOSTS);
+  m.storeTimestamp = r.int64Number('STORETIMESTAMP');
+  const storeIpLen = (sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) === 0 ? 4 : 16;
+  const storeIpAt = r.skip(storeIpLen, 'STOREHOST');
   const storePort = r.int32('STOREHOST port');
-  m.storeHost = cachedHostAddress(storeIp, storePort, STORE_HOSTS);
+  m.storeHost = cachedHostAddress(buf, storeIpAt, storeIpLen, storePort, STORE_HOSTS);
   m.reconsumeTimes = r.int32('RECONSUMETIMES');
   m.preparedTransactionOffset = r.int64('PREPARED TRANSACTION OFFSET');
 
   const bodyLen = r.int32('BODYLEN');
   if (bodyLen < 0) throw new RemotingProtocolError(`negative BODYLEN ${bodyLen} at ${offset}`);
-  const rawBody = r.bytes(bodyLen, 'BODY');
   if (options.readBody !== false && bodyLen > 0) {
-    let body: Buffer = Buffer.from(rawBody);
+    let body = r.copy(bodyLen, 'BODY');
     if ((sysFlag & MessageSysFlag.COMPRESSED_FLAG) !== 0 && options.decompressBody !== false) {
       body = inflateBody(body, sysFlag, options, budget);
       sysFlag &= ~MessageSysFlag.COMPRESSED_FLAG;
     }
     m.body = body;
-  }
+  } else r.bytes(bodyLen, 'BODY');
   m.sysFlag = sysFlag;
 
   const topicLen = magic === MESSAGE_MAGIC_CODE ? r.int8('TOPICLEN') : r.int16('TOPICLEN');
@@ -142,7 +147,14 @@ export function decodeMessageExtAt(
   const propLen = r.int16('PROPERTIESLEN');
   if (propLen < 0) throw new RemotingProtocolError(`negative PROPERTIESLEN ${propLen} at ${offset}`);
   m.setPropertiesUnchecked(string2messageProperties(propLen > 0 ? r.utf8(propLen, 'PROPERTIES') : ''));
-  m.offsetMsgId = offsetMessageIdOf(storeIp, storePort, buf.readInt32BE(physicalAt), buf.readUInt32BE(physicalAt + 4));
+  m.offsetMsgId = offsetMessageIdOf(
+    buf,
+    storePort,
+    buf.readInt32BE(physicalAt),
+    buf.readUInt32BE(physicalAt + 4),
+    storeIpAt,
+    storeIpAt + storeIpLen,
+  );
   return { message: m, next: offset + storeSize };
 }
 

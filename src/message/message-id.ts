@@ -4,6 +4,7 @@ import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { InvalidArgumentError } from '../errors';
 import { MessageConst } from './message-const';
 import { boundPeerText } from '../peer-text';
+import { latin1 } from '../remoting/protocol/utf8';
 
 /**
  * Message ids (protocol.md 6): the client unique id in property `UNIQ_KEY` (Java
@@ -238,11 +239,42 @@ export function createOffsetMessageId(ip: Uint8Array | string, port: number, off
 /**
  * `createOffsetMessageId` from parts a decoder has already checked (a 4 or 16 byte ip, an int32 port)
  * and the commit-log offset as its high and low 32 bits: no buffer and no bigint per stored record.
+ * The ip is `ip[ipStart, ipEnd)`, so a decoder can pass the record's own bytes.
  */
-export function offsetMessageIdOf(ip: Uint8Array, port: number, offsetHigh: number, offsetLow: number): string {
-  let s = '';
-  for (let i = 0; i < ip.length; i++) s += HEX_BYTE[ip[i]!]!;
-  return s + hexInt32(port) + hexInt32(offsetHigh) + hexInt32(offsetLow);
+export function offsetMessageIdOf(
+  ip: Uint8Array,
+  port: number,
+  offsetHigh: number,
+  offsetLow: number,
+  ipStart = 0,
+  ipEnd = ip.length,
+): string {
+  // Hex digits written into one scratch buffer and read back as one flat string: a string
+  // concatenation per byte made a dozen intermediate strings per record.
+  const out = ipEnd - ipStart <= 16 ? ID_SCRATCH : Buffer.alloc(2 * (ipEnd - ipStart) + 24);
+  let p = 0;
+  for (let i = ipStart; i < ipEnd; i++) p = hexByteAt(out, p, ip[i]!);
+  p = hexInt32At(out, p, port);
+  p = hexInt32At(out, p, offsetHigh);
+  p = hexInt32At(out, p, offsetLow);
+  return latin1(out, 0, p);
+}
+
+/** Room for the longest offset id: a 16-byte ip, then port and offset (24 hex digits). */
+const ID_SCRATCH = Buffer.alloc(2 * 16 + 24);
+const HEX_DIGIT = Uint8Array.from('0123456789ABCDEF', (c) => c.charCodeAt(0));
+
+function hexByteAt(out: Buffer, p: number, v: number): number {
+  out[p] = HEX_DIGIT[v >>> 4]!;
+  out[p + 1] = HEX_DIGIT[v & 15]!;
+  return p + 2;
+}
+
+function hexInt32At(out: Buffer, p: number, v: number): number {
+  p = hexByteAt(out, p, (v >>> 24) & 0xff);
+  p = hexByteAt(out, p, (v >>> 16) & 0xff);
+  p = hexByteAt(out, p, (v >>> 8) & 0xff);
+  return hexByteAt(out, p, v & 0xff);
 }
 
 export interface OffsetMessageId {

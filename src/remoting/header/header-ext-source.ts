@@ -21,6 +21,11 @@ export class HeaderWireLayout {
   /** int16 length then the UTF-8 key, by field position. */
   private readonly rocketKeys: readonly Uint8Array[];
   private readonly keyTooLong: string | undefined;
+  /** Bytes of all encoded keys: a bound on what any set of them takes. */
+  private readonly jsonKeyBytes: number;
+  private readonly rocketKeyBytes: number;
+  /** 1 where the field's values never need escaping (every type but string), by field position. */
+  private readonly plain: Uint8Array;
   /** Positions of the FastCodesHeader keys, in the order the class writes them. */
   private readonly fastPositions: readonly number[];
   private readonly jsonOrders = new Map<number, readonly number[]>();
@@ -46,6 +51,9 @@ export class HeaderWireLayout {
       return Uint8Array.from(sink.buf.subarray(0, sink.pos));
     });
     this.keyTooLong = tooLong;
+    this.jsonKeyBytes = this.jsonKeys.reduce((n, k) => n + k.length, 0);
+    this.rocketKeyBytes = this.rocketKeys.reduce((n, k) => n + k.length, 0);
+    this.plain = Uint8Array.from(plan.javaOrder, (f) => (f.type === 'string' ? 0 : 1));
     this.fastPositions = (plan.fastKeys ?? []).map((k) => this.wireNames.indexOf(k)).filter((i) => i >= 0);
   }
 
@@ -75,37 +83,50 @@ export class HeaderWireLayout {
     return order;
   }
 
-  writeJson(sink: HeaderSink, values: readonly (string | undefined)[], count: number): void {
+  /**
+   * Writes the set values; `chars` is the sum of their lengths, so room for the worst case
+   * (every unit a 6-byte escape in JSON, 3 UTF-8 bytes in ROCKETMQ) is made once.
+   */
+  writeJson(sink: HeaderSink, values: readonly (string | undefined)[], count: number, chars: number): void {
     const order = this.jsonOrder(count);
     const keys = this.jsonKeys;
+    const plain = this.plain;
+    sink.ensure(this.jsonKeyBytes + 6 * chars + 3 * count);
+    const b = sink.buf;
     let first = true;
     for (let k = 0; k < order.length; k++) {
       const i = order[k]!;
       const v = values[i];
       if (v === undefined) continue;
       const key = keys[i]!;
-      sink.ensure(key.length + 6 * v.length + 3);
-      const b = sink.buf;
       let p = sink.pos;
       if (first) first = false;
       else b[p++] = 0x2c;
       for (let j = 0; j < key.length; j++) b[p++] = key[j]!;
-      sink.pos = p;
-      sink.jsonString(v);
+      if (plain[i] === 1) {
+        // A number or boolean as formatted by the plan: ASCII letters, digits, signs and dots.
+        b[p++] = 0x22;
+        for (let j = 0; j < v.length; j++) b[p++] = v.charCodeAt(j);
+        b[p++] = 0x22;
+        sink.pos = p;
+      } else {
+        sink.pos = p;
+        sink.jsonString(v);
+      }
     }
   }
 
-  writeRocketMQ(sink: HeaderSink, values: readonly (string | undefined)[], count: number): void {
+  writeRocketMQ(sink: HeaderSink, values: readonly (string | undefined)[], count: number, chars: number): void {
     if (this.keyTooLong !== undefined) throw new InvalidArgumentError(this.keyTooLong);
     const order = this.rocketOrder(count);
     const keys = this.rocketKeys;
+    sink.ensure(this.rocketKeyBytes + 4 * count + 3 * chars);
+    const b = sink.buf;
     for (let k = 0; k < order.length; k++) {
       const i = order[k]!;
       const v = values[i];
       if (v === undefined) continue;
       const key = keys[i]!;
-      sink.ensure(key.length + 4 + 3 * v.length);
-      const b = sink.buf;
       let p = sink.pos;
       for (let j = 0; j < key.length; j++) b[p++] = key[j]!;
       const at = p;
@@ -130,14 +151,24 @@ function layoutOf(ctor: HeaderClass, plan: HeaderPlan): HeaderWireLayout {
 /** A header's values, formatted and checked when the command is created, written at encode time. */
 export class HeaderExtSource implements ExtFieldsSource {
   private readonly count: number;
+  /** Total length of the set values. */
+  private readonly chars: number;
 
   constructor(
     private readonly layout: HeaderWireLayout,
     private readonly values: readonly (string | undefined)[],
   ) {
     let n = 0;
-    for (let i = 0; i < values.length; i++) if (values[i] !== undefined) n++;
+    let chars = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v !== undefined) {
+        n++;
+        chars += v.length;
+      }
+    }
     this.count = n;
+    this.chars = chars;
   }
 
   toExtFields(): ExtFields {
@@ -152,11 +183,11 @@ export class HeaderExtSource implements ExtFieldsSource {
   }
 
   writeJson(sink: HeaderSink): void {
-    this.layout.writeJson(sink, this.values, this.count);
+    this.layout.writeJson(sink, this.values, this.count, this.chars);
   }
 
   writeRocketMQ(sink: HeaderSink): void {
-    this.layout.writeRocketMQ(sink, this.values, this.count);
+    this.layout.writeRocketMQ(sink, this.values, this.count, this.chars);
   }
 }
 

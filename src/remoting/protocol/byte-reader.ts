@@ -1,5 +1,10 @@
 import { RemotingProtocolError } from '../../errors';
 
+/** The big-endian int32 at `p`, which the caller has bounds-checked. */
+function int32At(b: Buffer, p: number): number {
+  return (b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!;
+}
+
 /** Bounds-checked big-endian reader over one buffer; every overrun is a typed protocol error. */
 export class ByteReader {
   private pos: number;
@@ -52,15 +57,43 @@ export class ByteReader {
 
   int64(what = 'int64'): bigint {
     this.need(8, what);
-    const v = this.buf.readBigInt64BE(this.pos);
+    const hi = int32At(this.buf, this.pos);
+    const lo = int32At(this.buf, this.pos + 4) >>> 0;
+    this.pos += 8;
+    // Offsets and timestamps are far below 2^53: one exact double makes one bigint (readBigInt64BE makes four).
+    if (hi >= -0x200000 && hi < 0x200000) return BigInt(hi * 4294967296 + lo);
+    return (BigInt(hi) << 32n) + BigInt(lo);
+  }
+
+  /** An int64 as a number (Java's millisecond timestamps): exact below 2^53, rounded as `Number(bigint)` rounds above. */
+  int64Number(what = 'int64'): number {
+    this.need(8, what);
+    const v = int32At(this.buf, this.pos) * 4294967296 + (int32At(this.buf, this.pos + 4) >>> 0);
     this.pos += 8;
     return v;
+  }
+
+  /** Moves past the next `n` bytes; returns where they start (read them from the buffer itself). */
+  skip(n: number, what = 'bytes'): number {
+    this.need(n, what);
+    const at = this.pos;
+    this.pos += n;
+    return at;
   }
 
   /** A view (no copy) of the next `n` bytes. */
   bytes(n: number, what = 'bytes'): Buffer {
     this.need(n, what);
     const v = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+
+  /** A copy of the next `n` bytes, in memory of its own (the source may be reused or released). */
+  copy(n: number, what = 'bytes'): Buffer {
+    this.need(n, what);
+    const v = Buffer.allocUnsafe(n);
+    this.buf.copy(v, 0, this.pos, this.pos + n);
     this.pos += n;
     return v;
   }

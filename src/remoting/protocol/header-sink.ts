@@ -110,6 +110,29 @@ export class HeaderSink {
     this.pos = p;
   }
 
+  /** An int32 in decimal, as Java's `Integer.toString` (and fastjson) writes it; no string is made. */
+  decimal(v: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    let u = v;
+    if (v < 0) {
+      b[p++] = 0x2d;
+      u = -v; // at most 2^31: still exact
+    }
+    if (u < 10) b[p++] = 0x30 + u;
+    else {
+      let digits = 1;
+      for (let t = u; t >= 10; t = Math.floor(t / 10)) digits++;
+      p += digits;
+      for (let q = p - 1; q >= p - digits; q--) {
+        const t = Math.floor(u / 10);
+        b[q] = 0x30 + (u - t * 10);
+        u = t;
+      }
+    }
+    this.pos = p;
+  }
+
   /** UTF-8 as Java writes it (a lone surrogate becomes `?`); the caller ensured 3 bytes per unit. */
   utf8(s: string): void {
     const n = s.length;

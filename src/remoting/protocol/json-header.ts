@@ -44,7 +44,7 @@ export function writeJsonHeader(cmd: CommandFields, sink: HeaderSink): void {
   const version = toInt32(cmd.version, 'version');
   sink.ensure(48);
   sink.bytes(CODE);
-  sink.ascii(String(code));
+  sink.decimal(code);
   const source = cmd.extFieldsSource;
   const ext = source === undefined ? cmd.extFields : undefined;
   if (source !== undefined) {
@@ -68,7 +68,7 @@ export function writeJsonHeader(cmd: CommandFields, sink: HeaderSink): void {
   }
   sink.ensure(128);
   sink.bytes(FLAG);
-  sink.ascii(String(flag));
+  sink.decimal(flag);
   // fastjson omits a null enum; the peer then keeps its default (JAVA).
   if (cmd.language !== undefined) {
     sink.bytes(LANGUAGE);
@@ -76,16 +76,16 @@ export function writeJsonHeader(cmd: CommandFields, sink: HeaderSink): void {
     sink.buf[sink.pos++] = 0x22;
   }
   sink.bytes(OPAQUE);
-  sink.ascii(String(opaque));
+  sink.decimal(opaque);
   const remark = cmd.remark;
   if (remark !== undefined && remark !== null) {
     sink.ensure(6 * remark.length + 12);
     sink.bytes(REMARK);
     sink.jsonString(remark);
   }
-  sink.ensure(48);
+  sink.ensure(64); // the 44 bytes of VERSION, 11 digits at most and the closing brace
   sink.bytes(VERSION);
-  sink.ascii(String(version));
+  sink.decimal(version);
   sink.buf[sink.pos++] = 0x7d;
 }
 

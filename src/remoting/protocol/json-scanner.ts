@@ -103,8 +103,8 @@ class Scanner {
     const text = this.text;
     const p = this.pos;
     const n = literal.length;
-    if (p + n > text.length) return false;
-    for (let i = 0; i < n; i++) if (text.charCodeAt(p + i) !== literal.charCodeAt(i)) return false;
+    // One native comparison beats a charCodeAt per character, even with the substring it costs.
+    if (p + n > text.length || text.charCodeAt(p + 1) !== literal.charCodeAt(1) || text.substring(p, p + n) !== literal) return false;
     this.pos = p + n;
     return true;
   }

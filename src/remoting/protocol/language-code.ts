@@ -29,10 +29,11 @@ export function isLanguageName(s: unknown): s is LanguageName {
   return typeof s === 'string' && Object.prototype.hasOwnProperty.call(LanguageCode, s);
 }
 
-const byName: Record<string, LanguageName> = Object.create(null);
-for (const name of Object.keys(LanguageCode)) byName[name] = name as LanguageName;
+const NAMES = Object.keys(LanguageCode) as LanguageName[];
 
 /** The language of a name as sent in JSON headers; undefined for a name we do not know (Java: null). */
 export function languageFromName(name: string): LanguageName | undefined {
-  return byName[name];
+  // Comparing a decoded (not interned) string with a dozen names is cheaper than a keyed lookup.
+  for (let i = 0; i < NAMES.length; i++) if (NAMES[i] === name) return NAMES[i];
+  return undefined;
 }

@@ -2,6 +2,7 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import { InvalidArgumentError } from '../../../src/errors';
 import { Message } from '../../../src/message/message';
 import {
+  offsetMessageIdOf,
   buildUniqId,
   bytesToIp,
   createOffsetMessageId,
@@ -204,5 +205,21 @@ describe('offset message ids (MessageDecoder.createMessageId / decodeMessageId)'
     expect(ipToBytes('1::')!.toString('hex')).toBe('00010000000000000000000000000000');
     expect(ipToBytes('1:2:3:4:5:6:7:8')!.toString('hex')).toBe('00010002000300040005000600070008');
     expect(ipToBytes('300.1.1.1')).toBeUndefined();
+  });
+});
+
+describe('offsetMessageIdOf (the decoder path)', () => {
+  it('reads the ip from a range of a larger buffer, IPv4 and IPv6', () => {
+    const record = Buffer.from([9, 9, 127, 0, 0, 1, 9, ...Array.from({ length: 16 }, (_, i) => 0xf0 + (i % 16)), 9]);
+    expect(offsetMessageIdOf(record, 10911, 0, 5_000_000, 2, 6)).toBe(createOffsetMessageId('127.0.0.1', 10911, 5_000_000n));
+    expect(offsetMessageIdOf(record, -1, -1, 0xffffffff, 7, 23)).toBe(
+      createOffsetMessageId(record.subarray(7, 23), -1, -1n),
+    );
+  });
+
+  it('gives the same id for an ip longer than any address (no scratch overrun)', () => {
+    const ip = Uint8Array.from({ length: 20 }, (_, i) => i * 13);
+    const expected = Buffer.from(ip).toString('hex').toUpperCase() + '0000002A' + '00000001' + '00000002';
+    expect(offsetMessageIdOf(ip, 42, 1, 2)).toBe(expected);
   });
 });
