@@ -12,13 +12,22 @@ import { scenarioScope } from './support/scenario-scope';
 /**
  * Consumer scenario 5: a soak. A push consumer in a process of its own reads a steady stream (two
  * brokers, 4 queues each) for the whole run; every few seconds it samples its RSS after a forced GC
- * and its stats(). After warm-up, RSS may grow by less than 10 %, and at every sample the pull loops
- * alive equal the queues owned (one long-polling pull per queue: none lost, none doubled).
+ * and its stats(). After warm-up, what the process holds after a GC (JS heap used + external buffers)
+ * may grow by less than 10 %, RSS by less than 10 % over the full run (20 % over the ci profile's minute),
+ * and at every sample the pull loops alive equal the queues owned (one long-polling pull per queue: none
+ * lost, none doubled).
  */
 
 const profile = faultProfile();
 const QUEUES = 4;
-const MAX_RSS_GROWTH = 0.1;
+const MAX_HELD_GROWTH = 0.1;
+/**
+ * RSS also moves without the process holding more: ci runs see one step of +12.5-13.5 MiB about 35 s in and
+ * a plateau after it, with heapUsed, heapTotal and external flat (pages V8 or the allocator had committed
+ * and now touch). A leak of ours shows in the held memory above; the ten-minute run keeps the tight RSS
+ * bound, where such a step is small against a trend.
+ */
+const MAX_RSS_GROWTH = profile.name === 'ci' ? 0.2 : 0.1;
 /**
  * V8 grows the young generation in steps (semi-space 1 -> 2 -> ... -> 16 MiB) when allocation is steady,
  * and one step can come after any warm-up (a ci run saw heapTotal +16 MiB at 45 s with heapUsed flat at
@@ -34,7 +43,7 @@ function median(xs: number[]): number {
 const scope = scenarioScope();
 
 describe('consumer scenario 5: soak', () => {
-  it(`${profile.consumerSoakMs / 60_000} min at ${profile.consumerSoakRatePerSec}/s: RSS growth < 10 %, pull loops == owned queues`, async () => {
+  it(`${profile.consumerSoakMs / 60_000} min at ${profile.consumerSoakRatePerSec}/s: held memory growth < 10 %, RSS growth < ${MAX_RSS_GROWTH * 100} %, pull loops == owned queues`, async () => {
     const stamp = Date.now();
     const topic = `FaultCSoak${stamp}`;
     await createTopic(topic, ['broker-a', 'broker-b'], QUEUES);
@@ -82,6 +91,8 @@ describe('consumer scenario 5: soak', () => {
     const rssBase = median(first.map((s) => s.rssMiB));
     const rssEnd = median(lastThree.map((s) => s.rssMiB));
     const growth = (rssEnd - rssBase) / rssBase;
+    const held = (xs: ConsumerSample[]): number => median(xs.map((x) => x.heapUsedMiB + x.externalMiB));
+    const heldGrowth = (held(lastThree) - held(first)) / held(first);
     const mismatched = post.filter((s) => s.pullRequestsInFlight !== s.ownedQueues);
     const end = samples.at(-1);
     const figures = {
@@ -99,6 +110,7 @@ describe('consumer scenario 5: soak', () => {
       rssGrowthPct: Number((growth * 100).toFixed(1)),
       heapUsedAfterWarmupMiB: median(first.map((s) => s.heapUsedMiB)),
       heapUsedEndMiB: median(lastThree.map((s) => s.heapUsedMiB)),
+      heldGrowthPct: Number((heldGrowth * 100).toFixed(1)),
       ownedQueues: end?.ownedQueues,
       pullRequestsInFlightMinMax: [Math.min(...post.map((s) => s.pullRequestsInFlight)), Math.max(...post.map((s) => s.pullRequestsInFlight))],
       loopsMismatchSamples: mismatched.length,
@@ -114,6 +126,7 @@ describe('consumer scenario 5: soak', () => {
     expect(drained).toBe(true);
     expect(run.code).toBe(0);
     expect(post.length).toBeGreaterThanOrEqual(6);
+    expect(heldGrowth).toBeLessThan(MAX_HELD_GROWTH);
     expect(growth).toBeLessThan(MAX_RSS_GROWTH);
     expect(mismatched).toEqual([]);
     // Two brokers' queues and the %RETRY% queue(s): one loop each.
