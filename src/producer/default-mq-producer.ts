@@ -15,6 +15,7 @@ import type { CheckForbiddenHook, CommunicationMode, SendMessageHook } from './s
 import type { OutgoingMessage } from './send-request-builder';
 import { isSendCallback, resolveSendOptions, type SendOptions } from './send-options';
 import { producerSendTraced, traceSend } from './send-tracing';
+import { deliverOutcome } from './async-send';
 import type { SendCallback, SendResult } from './send-result';
 import { attachProducerTrace } from './trace/producer-trace';
 import type { AsyncTraceDispatcher } from '../client/trace/trace-dispatcher';
@@ -186,23 +187,13 @@ export class DefaultMQProducer {
       }
       if (out !== undefined && this.impl.trySendAsync(out, this.impl.config.sendMsgTimeoutMs, begin, callback)) return;
     }
-    let done = false;
-    const settle = (fn: () => void): void => {
-      if (done) return;
-      done = true;
-      try {
-        fn();
-      } catch (err) {
-        this.impl.log.warn('SendCallback threw', { err });
-      }
-    };
     const run = async (): Promise<SendResult> => {
       const p = resolveSendOptions(options, this.impl.config.sendMsgTimeoutMs);
       return this.withTelemetry(msg, () => this.impl.sendAsync(out ?? this.outgoing(msg), p, begin));
     };
     traceSend(() => this.traceContext(msg, 'ASYNC'), run).then(
-      (result) => settle(() => callback.onSuccess(result)),
-      (err: unknown) => settle(() => callback.onException(err instanceof Error ? err : new InvalidArgumentError(String(err)))),
+      (result) => deliverOutcome(callback, undefined, result, this.impl.log),
+      (err: unknown) => deliverOutcome(callback, err, undefined, this.impl.log),
     );
   }
 
