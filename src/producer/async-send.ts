@@ -27,6 +27,8 @@ export class AsyncSend implements InvokeReceiver, Pending {
   /** Epoch ms when the current request went to the remoting client (latency of the fault item). */
   begin = 0;
   retries = 0;
+  /** Owned by the producer's list of pending sends. */
+  slot = -1;
   private settled = false;
 
   constructor(

@@ -3,13 +3,15 @@
  * waits here for these to settle (`drain`, bounded), and fails the ones still pending at the bound
  * (`abandon`) instead of letting the closing client fail them with transport errors.
  */
-export interface Pending {
+import { SlotList, type Slotted } from '../remoting/slot-list';
+
+export interface Pending extends Slotted {
   readonly reject: (err: unknown) => void;
   readonly abandonedError: () => Error;
 }
 
 export class InflightSends {
-  private readonly pending = new Set<Pending>();
+  private readonly pending = new SlotList<Pending>();
   private idleWaiters: Array<() => void> = [];
 
   get size(): number {
@@ -22,7 +24,7 @@ export class InflightSends {
    */
   track<T>(work: Promise<T>, abandonedError: () => Error): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const entry: Pending = { reject, abandonedError };
+      const entry: Pending = { reject, abandonedError, slot: -1 };
       this.pending.add(entry);
       work.then(
         (value) => {
@@ -68,8 +70,7 @@ export class InflightSends {
 
   /** Fails every pending send with its abandoned error; returns how many. */
   abandon(): number {
-    const victims = [...this.pending];
-    this.pending.clear();
+    const victims = this.pending.clear();
     for (const p of victims) p.reject(p.abandonedError());
     this.checkIdle();
     return victims.length;

@@ -3,6 +3,8 @@ import type { RemotingRequestTraceContext } from '../diagnostics';
 import type { RemotingCommand } from './protocol/remoting-command';
 import type { Connection } from './connection';
 import type { Logger } from '../logger';
+import { OpaqueIndex } from './opaque-index';
+import { SlotList } from './slot-list';
 
 // Java keeps one process-wide AtomicInteger for opaques (protocol.md 1.6); so do we. It wraps
 // through int32 overflow to negative values, as Java's does.
@@ -56,6 +58,8 @@ export class PendingCall {
   complete: ((err: RocketMQError | null, response: RemotingCommand | undefined) => void) | undefined = undefined;
   /** Takes the outcome instead of `complete` when set. */
   receiver: InvokeReceiver | undefined = undefined;
+  /** Position in the table's list of calls not written yet (-1: not there). */
+  slot = -1;
 
   constructor(
     readonly addr: string | null,
@@ -85,8 +89,8 @@ function fireTimeout(table: InflightTable, call: PendingCall): void {
  * exactly once.
  */
 export class InflightTable {
-  private readonly sent = new Map<number, PendingCall>();
-  private readonly unsent = new Set<PendingCall>();
+  private readonly sent = new OpaqueIndex<PendingCall>();
+  private readonly unsent = new SlotList<PendingCall>();
   private asyncCount = 0;
   private onewayCount = 0;
 
@@ -190,13 +194,13 @@ export class InflightTable {
   /** Settles every call bound to `conn` (sent, or oneway awaiting its write). */
   rejectConnection(conn: Connection, makeError: (call: PendingCall) => RocketMQError): void {
     const victims: PendingCall[] = [];
-    for (const call of this.sent.values()) if (call.conn === conn) victims.push(call);
-    for (const call of this.unsent) if (call.conn === conn) victims.push(call);
+    for (const call of this.sent.toArray()) if (call.conn === conn) victims.push(call);
+    for (const call of this.unsent.toArray()) if (call.conn === conn) victims.push(call);
     for (const call of victims) this.settle(call, makeError(call), undefined);
   }
 
   rejectAll(makeError: (call: PendingCall) => RocketMQError): void {
-    const victims = [...this.sent.values(), ...this.unsent];
+    const victims = [...this.sent.toArray(), ...this.unsent.toArray()];
     for (const call of victims) this.settle(call, makeError(call), undefined);
   }
 }
