@@ -1,6 +1,7 @@
 import { TimedLock } from '../client/timed-lock';
 import { MessageConst } from '../message/message-const';
 import type { MessageExt } from '../message/message-decoder';
+import { OffsetQueue } from './offset-queue';
 
 /** Java `ProcessQueue.PULL_MAX_IDLE_TIME` (`rocketmq.client.pull.pullMaxIdleTime`). */
 export const PULL_MAX_IDLE_TIME_MS = 120_000;
@@ -8,13 +9,12 @@ export const PULL_MAX_IDLE_TIME_MS = 120_000;
 /**
  * Java `ProcessQueue`: the messages of one queue pulled and not yet consumed, by queue offset. The
  * smallest offset still held is what may be committed (everything below it was consumed); when none
- * is held, the highest offset seen + 1. Offsets arrive increasing from one pull loop, so an insertion-
- * ordered Map is a sorted map here (an out-of-order insert re-sorts it).
+ * is held, the highest offset seen + 1. `OffsetQueue` keeps them sorted (Java's TreeMap).
  */
 export class ProcessQueue {
-  private msgs = new Map<bigint, MessageExt>();
+  private readonly msgs = new OffsetQueue();
   /** Orderly: the messages taken for the handler and not yet committed (Java `consumingMsgOrderlyTreeMap`). */
-  private readonly consumingMsgs = new Map<bigint, MessageExt>();
+  private readonly consumingMsgs = new OffsetQueue();
   private lastKey = -1n;
   private _msgSize = 0;
   /** Orderly: the broker lock of this queue is ours (as of the last LOCK_BATCH_MQ answer). */
@@ -64,14 +64,11 @@ export class ProcessQueue {
       if (this.msgs.has(m.queueOffset) || this.consumingMsgs.has(m.queueOffset)) continue;
       if (m.queueOffset < this.lastKey) resort = true;
       else this.lastKey = m.queueOffset;
-      this.msgs.set(m.queueOffset, m);
+      this.msgs.add(m);
       this._msgSize += m.body.length;
       if (m.queueOffset > this.queueOffsetMax) this.queueOffsetMax = m.queueOffset;
     }
-    if (resort) {
-      this.msgs = new Map([...this.msgs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-      this.lastKey = this.queueOffsetMax;
-    }
+    if (resort) this.lastKey = this.queueOffsetMax;
     const last = list[list.length - 1];
     const max = last?.getProperty(MessageConst.PROPERTY_MAX_OFFSET);
     if (last && max !== undefined && /^\d+$/.test(max)) {
@@ -92,7 +89,7 @@ export class ProcessQueue {
   }
 
   firstKey(): bigint | undefined {
-    return this.msgs.keys().next().value;
+    return this.msgs.firstKey();
   }
 
   containsMessage(m: MessageExt): boolean {
@@ -107,22 +104,15 @@ export class ProcessQueue {
     if (this.msgs.size === 0) return -1n;
     this.lastConsumeTimestamp = Date.now();
     for (const m of list) {
-      const held = this.msgs.get(m.queueOffset);
-      if (held === undefined) continue;
-      this.msgs.delete(m.queueOffset);
-      this._msgSize -= held.body.length;
+      const held = this.msgs.delete(m.queueOffset);
+      if (held !== undefined) this._msgSize -= held.body.length;
     }
     return this.msgs.size > 0 ? this.firstKey()! : this.queueOffsetMax + 1n;
   }
 
   /** The held messages, lowest offset first (Java's expired-message sweep looks at the first ones). */
   heldMessages(limit = Infinity): MessageExt[] {
-    const out: MessageExt[] = [];
-    for (const m of this.msgs.values()) {
-      if (out.length >= limit) break;
-      out.push(m);
-    }
-    return out;
+    return this.msgs.first(limit);
   }
 
   /** Orderly: messages wait that no handler has taken yet (Java `hasTempMessage`). */
@@ -132,13 +122,11 @@ export class ProcessQueue {
 
   /** Orderly: the next `batchSize` messages by offset move to the handler (Java `takeMessages`). */
   takeMessages(batchSize: number): MessageExt[] {
-    const out: MessageExt[] = [];
-    for (const [offset, m] of this.msgs) {
-      if (out.length >= batchSize) break;
-      out.push(m);
-      this.consumingMsgs.set(offset, m);
+    const out = this.msgs.first(batchSize);
+    for (const m of out) {
+      this.consumingMsgs.add(m);
+      this.msgs.delete(m.queueOffset);
     }
-    for (const m of out) this.msgs.delete(m.queueOffset);
     this.lastConsumeTimestamp = Date.now();
     return out;
   }
@@ -148,25 +136,21 @@ export class ProcessQueue {
    * it is consumed, since they were taken lowest first), -1 when none was taken (Java `commit`).
    */
   commit(): bigint {
-    let last = -1n;
-    for (const [offset, m] of this.consumingMsgs) {
-      if (offset > last) last = offset;
-      this._msgSize -= m.body.length;
-    }
+    const last = this.consumingMsgs.lastKey();
+    for (const m of this.consumingMsgs.first()) this._msgSize -= m.body.length;
     this.consumingMsgs.clear();
-    return last >= 0n ? last + 1n : -1n;
+    return last !== undefined && last >= 0n ? last + 1n : -1n;
   }
 
   /** Orderly: the taken messages go back in front, to be handed out again first (Java `makeMessageToConsumeAgain`). */
   makeMessageToConsumeAgain(list: readonly MessageExt[]): void {
-    const back: Array<[bigint, MessageExt]> = [];
+    let moved = false;
     for (const m of list) {
-      if (!this.consumingMsgs.delete(m.queueOffset)) continue;
-      back.push([m.queueOffset, m]);
+      if (this.consumingMsgs.delete(m.queueOffset) === undefined) continue;
+      this.msgs.add(m);
+      moved = true;
     }
-    if (back.length === 0) return;
-    this.msgs = new Map([...back, ...this.msgs].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
-    this.lastKey = [...this.msgs.keys()].pop()!;
+    if (moved) this.lastKey = this.msgs.lastKey()!;
   }
 
   /** Forgets every held message (Java also resets the max offset: a seek back must not commit past what it re-reads). */
