@@ -2,13 +2,13 @@
  * An unordered set of objects that each remember their own position (`slot`), for the sets a client
  * churns once per request (the calls not written yet, the sends a producer has pending).
  *
- * Why not a `Set`: a JS Map/Set that keeps adding and deleting rehashes every few hundred operations,
- * and V8 leaves each replaced hash table pointing at its successor with its old entries in place. Once
- * one of those tables has been promoted to old space and is then replaced, the whole chain of later
- * tables, and every entry any of them held, stays reachable for the scavenger until the next full
- * collection: every request gets promoted, and the process runs mark-compacts several times a second
- * (measured: 15-22 per 3 s instead of 1 at 90k sends/s; docs/benchmarks.md). An array with swap-remove
- * never links an old backing store to a new one.
+ * Why not a `Set`: a JS Map/Set that keeps adding and deleting is rebuilt every few hundred operations,
+ * the new table goes in the generation of the old one, and V8 leaves the replaced table holding its
+ * entries and a link to its successor. Once a table is in old space, every replaced one stays there,
+ * garbage, until the next full collection, and the scavenger treats what it holds as live: every
+ * request gets promoted, and the process runs mark-compacts several times a second (measured: 15-22
+ * per 3 s instead of 1 at 90k sends/s; docs/benchmarks.md). An array with swap-remove never links an
+ * old backing store to a new one.
  */
 export interface Slotted {
   /** Position in the list holding this object; -1 when in none. Owned by `SlotList`. */
