@@ -27,8 +27,10 @@ export class OffsetQueue {
     const keys = this.keys;
     let lo = this.head;
     let hi = keys.length - 1;
-    // Nearly every lookup is for an offset at either end.
-    if (hi >= lo && keys[hi] === offset) return hi;
+    if (hi < lo) return ~lo;
+    // Nearly every lookup is for an offset at either end: consumed from the front, arriving at the back.
+    if (keys[lo] === offset) return lo;
+    if (keys[hi] === offset) return hi;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
       const k = keys[mid]!;

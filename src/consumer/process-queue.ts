@@ -59,16 +59,16 @@ export class ProcessQueue {
 
   /** Adds pulled messages (an offset already held is ignored). */
   putMessage(list: readonly MessageExt[]): void {
-    let resort = false;
+    let outOfOrder = false;
     for (const m of list) {
-      if (this.msgs.has(m.queueOffset) || this.consumingMsgs.has(m.queueOffset)) continue;
-      if (m.queueOffset < this.lastKey) resort = true;
+      // `add` refuses an offset already held, so each offset is looked up once.
+      if (this.consumingMsgs.has(m.queueOffset) || !this.msgs.add(m)) continue;
+      if (m.queueOffset < this.lastKey) outOfOrder = true;
       else this.lastKey = m.queueOffset;
-      this.msgs.add(m);
       this._msgSize += m.body.length;
       if (m.queueOffset > this.queueOffsetMax) this.queueOffsetMax = m.queueOffset;
     }
-    if (resort) this.lastKey = this.queueOffsetMax;
+    if (outOfOrder) this.lastKey = this.queueOffsetMax;
     const last = list[list.length - 1];
     const max = last?.getProperty(MessageConst.PROPERTY_MAX_OFFSET);
     if (last && max !== undefined && /^\d+$/.test(max)) {

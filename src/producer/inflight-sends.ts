@@ -1,10 +1,10 @@
+import { SlotList, type Slotted } from '../remoting/slot-list';
+
 /**
  * The sends a producer accepted and that have not settled yet. `shutdown()` stops accepting sends,
  * waits here for these to settle (`drain`, bounded), and fails the ones still pending at the bound
  * (`abandon`) instead of letting the closing client fail them with transport errors.
  */
-import { SlotList, type Slotted } from '../remoting/slot-list';
-
 export interface Pending extends Slotted {
   readonly reject: (err: unknown) => void;
   readonly abandonedError: () => Error;
